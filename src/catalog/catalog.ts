@@ -1,0 +1,65 @@
+/** The catalog: every entry in one list, and the lookups that the API, dispatcher, simulator and CLI share. */
+import type { CatalogEntry, Namespace } from './entry.js';
+import { NAMESPACES } from './entry.js';
+import { GATEWAY_ENTRIES, type GatewayCode } from './entries/gateway.js';
+import { META_ENTRIES } from './entries/meta.js';
+import { ONPREM_ENTRIES } from './entries/onprem.js';
+import { SMS_ENTRIES } from './entries/sms.js';
+
+/** Meta first: when a number means something in several namespaces, Meta's reading leads. */
+export const CATALOG: readonly CatalogEntry[] = [...META_ENTRIES, ...ONPREM_ENTRIES, ...GATEWAY_ENTRIES, ...SMS_ENTRIES];
+
+const byKey = new Map<string, CatalogEntry>(CATALOG.map((e) => [key(e.namespace, e.code), e]));
+
+function key(namespace: Namespace, code: number | string): string {
+  return `${namespace}:${String(code)}`;
+}
+
+export function findEntry(namespace: Namespace, code: number | string): CatalogEntry | undefined {
+  return byKey.get(key(namespace, code));
+}
+
+/** For codes the program itself names: a missing one is a bug, so it throws at once. */
+export function requireEntry(namespace: Namespace, code: number | string): CatalogEntry {
+  const entry = findEntry(namespace, code);
+  if (!entry) throw new Error(`catalog has no entry ${key(namespace, code)}`);
+  return entry;
+}
+
+export function gatewayEntry(code: GatewayCode): CatalogEntry {
+  return requireEntry('gateway', code);
+}
+
+export function metaEntry(code: number): CatalogEntry | undefined {
+  return findEntry('meta', code);
+}
+
+function namespaceRank(entry: CatalogEntry): number {
+  return NAMESPACES.indexOf(entry.namespace);
+}
+
+/**
+ * Finds what a user means by a code or a phrase: entries whose code is the query (every namespace, Meta's first),
+ * then entries whose own code, an alias code, title or alias label matches, case-insensitively.
+ */
+export function explain(query: string): CatalogEntry[] {
+  const q = query.trim().toLowerCase().replace(/^#/, '');
+  if (q === '') return [];
+  const byOwnCode = CATALOG.filter((e) => String(e.code).toLowerCase() === q);
+  const byAliasCode = CATALOG.filter((e) => e.aliases.some((a) => a.code?.toLowerCase() === q));
+  const exactText = CATALOG.filter(
+    (e) => e.title.toLowerCase() === q || e.aliases.some((a) => a.label.toLowerCase() === q),
+  );
+  const partialText =
+    /^\d+$/.test(q)
+      ? []
+      : CATALOG.filter(
+          (e) =>
+            e.title.toLowerCase().includes(q) ||
+            String(e.code).toLowerCase().includes(q.replaceAll(' ', '_')) ||
+            e.aliases.some((a) => a.label.toLowerCase().includes(q)),
+        );
+  const seen = new Set<CatalogEntry>();
+  const ordered = [...byOwnCode.sort((a, b) => namespaceRank(a) - namespaceRank(b)), ...byAliasCode, ...exactText, ...partialText];
+  return ordered.filter((e) => (seen.has(e) ? false : (seen.add(e), true)));
+}

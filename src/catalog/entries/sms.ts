@@ -1,0 +1,4 @@
+/** Placeholder until the sms namespace is written. */
+import { defineEntries } from '../entry.js';
+
+export const SMS_ENTRIES = defineEntries('sms', []);
