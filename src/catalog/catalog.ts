@@ -40,13 +40,15 @@ function namespaceRank(entry: CatalogEntry): number {
 
 /**
  * Finds what a user means by a code or a phrase: entries whose code is the query (every namespace, Meta's first),
- * then entries whose own code, an alias code, title or alias label matches, case-insensitively.
+ * then entries that providers or the Cloud-API-compatible surface give that code, then titles and alias labels,
+ * case-insensitively.
  */
 export function explain(query: string): CatalogEntry[] {
   const q = query.trim().toLowerCase().replace(/^#/, '');
   if (q === '') return [];
   const byOwnCode = CATALOG.filter((e) => String(e.code).toLowerCase() === q);
   const byAliasCode = CATALOG.filter((e) => e.aliases.some((a) => a.code?.toLowerCase() === q));
+  const byGraphCode = CATALOG.filter((e) => e.namespace !== 'meta' && String(e.graphCode) === q);
   const exactText = CATALOG.filter(
     (e) => e.title.toLowerCase() === q || e.aliases.some((a) => a.label.toLowerCase() === q),
   );
@@ -60,6 +62,6 @@ export function explain(query: string): CatalogEntry[] {
             e.aliases.some((a) => a.label.toLowerCase().includes(q)),
         );
   const seen = new Set<CatalogEntry>();
-  const ordered = [...byOwnCode.sort((a, b) => namespaceRank(a) - namespaceRank(b)), ...byAliasCode, ...exactText, ...partialText];
+  const ordered = [...byOwnCode.sort((a, b) => namespaceRank(a) - namespaceRank(b)), ...byAliasCode, ...byGraphCode, ...exactText, ...partialText];
   return ordered.filter((e) => (seen.has(e) ? false : (seen.add(e), true)));
 }

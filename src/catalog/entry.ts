@@ -5,9 +5,11 @@ export type Namespace = (typeof NAMESPACES)[number];
 
 /**
  * What a caller (or our dispatcher) does after meeting the error.
- * transient: retry with backoff · throttled: retry after the hint and slow down ·
- * wait: hold until a condition clears · fix-request: change the request ·
- * reauth: replace credentials · permanent: do not retry this send.
+ * transient: retry this message with backoff · throttled: retry it after the hint and slow down ·
+ * wait: the sending number or account cannot send until a condition clears (maintenance, a registration timeout,
+ * a policy block), so its whole queue waits · fix-request: change the request (another template, a fixed field) ·
+ * reauth: replace credentials · permanent: do not send this again.
+ * Conditions of one recipient or one template are never `wait`: they must not hold up the rest of the queue.
  */
 export const RETRY_CLASSES = ['transient', 'throttled', 'wait', 'fix-request', 'reauth', 'permanent'] as const;
 export type RetryClass = (typeof RETRY_CLASSES)[number];
@@ -91,13 +93,20 @@ function defaultGraphCode(httpStatus: number): number {
 
 export function defineEntries(namespace: Namespace, inputs: readonly EntryInput[]): CatalogEntry[] {
   return inputs.map((input) => ({
-    ...input,
     namespace,
+    code: input.code,
+    title: input.title,
+    meaning: input.meaning,
+    httpStatus: input.httpStatus,
     retry: typeof input.retry === 'string' ? { class: input.retry } : input.retry,
+    action: input.action,
     docs: docsSlug(namespace, input.code),
     aliases: input.aliases ?? [],
     graphCode:
       input.graphCode ?? (namespace === 'meta' && typeof input.code === 'number' ? input.code : defaultGraphCode(input.httpStatus)),
+    ...(input.arrives === undefined ? {} : { arrives: input.arrives }),
+    ...(input.success === undefined ? {} : { success: input.success }),
+    ...(input.retired === undefined ? {} : { retired: input.retired }),
   }));
 }
 

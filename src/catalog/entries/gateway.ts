@@ -329,7 +329,7 @@ const GATEWAY_INPUTS = {
     title: 'Outside service window',
     meaning: 'A free-form message was addressed to a contact whose 24-hour customer service window is closed or was never opened.',
     httpStatus: 422,
-    retry: 'wait',
+    retry: 'fix-request',
     graphCode: 131047,
     action: 'Send an approved template instead, or wait for the customer to write to you.',
     aliases: [
@@ -341,7 +341,7 @@ const GATEWAY_INPUTS = {
     title: 'Template not approved',
     meaning: 'The template exists in this language but is still pending review or was rejected.',
     httpStatus: 422,
-    retry: 'wait',
+    retry: 'fix-request',
     graphCode: 132001,
     action: 'Wait for Meta to approve it, or fix and resubmit a rejected template; meanwhile use an approved one.',
     aliases: [{ source: 'aisoule', kind: 'platform', label: 'Template not approved' }],

@@ -1,0 +1,16 @@
+/** `npm run bench`: runs every benchmark (or those named on the command line) and prints their figures. */
+import type { Benchmark } from './bench.js';
+import { catalogBenchmark } from './catalog.bench.js';
+
+const BENCHMARKS: readonly Benchmark[] = [catalogBenchmark];
+
+const wanted = process.argv.slice(2);
+const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => wanted.includes(b.name));
+const results: Record<string, unknown> = {};
+for (const benchmark of selected) {
+  console.log(`\n## ${benchmark.name}`);
+  const figures = await benchmark.run();
+  for (const f of figures) console.log(`${f.name}: ${Number(f.value.toFixed(3))} ${f.unit}${f.note ? `  (${f.note})` : ''}`);
+  results[benchmark.name] = figures;
+}
+if (process.env.BENCH_JSON) console.log(JSON.stringify(results));

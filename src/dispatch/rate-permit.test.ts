@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits } from './rate-permit.js';
+
+function sendFor(permits: RatePermits, perSecond: number, ms: number, recipients: number, numberId = 'num_1'): number[] {
+  const sent: number[] = [];
+  let i = 0;
+  for (let now = 0; now < ms; now += 1) {
+    for (;;) {
+      if (!permits.take(numberId, perSecond, `r${i % recipients}`, now).granted) break;
+      sent.push(now);
+      i++;
+    }
+  }
+  return sent;
+}
+
+describe('RatePermits', () => {
+  it('keeps a 1,000 msg/s number under 1,000 in every second and above 950 on average', () => {
+    const sent = sendFor(new RatePermits(), 1000, 10_000, 100_000);
+    for (let start = 0; start + 1000 <= 10_000; start += 100) {
+      expect(sent.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(1000);
+    }
+    expect(sent.length / 10).toBeGreaterThanOrEqual(950);
+  });
+
+  it('holds a recipient to its pair pace while other recipients go on', () => {
+    const permits = new RatePermits({ ...DEFAULT_RATE_PERMIT_CONFIG, pairBurst: 1 });
+    expect(permits.take('num_1', 80, 'alice', 0).granted).toBe(true);
+    expect(permits.take('num_1', 80, 'alice', 100)).toEqual({ granted: false, retryAt: 6000 });
+    expect(permits.take('num_1', 80, 'bob', 100).granted).toBe(true);
+    expect(permits.take('num_1', 80, 'alice', 6000).granted).toBe(true);
+  });
+
+  it('does not spend the number pace on a job its pair refuses', () => {
+    const permits = new RatePermits({ ...DEFAULT_RATE_PERMIT_CONFIG, pairBurst: 1 });
+    permits.take('num_1', 1, 'alice', 0);
+    expect(permits.take('num_1', 1, 'alice', 2000).granted).toBe(false);
+    expect(permits.take('num_1', 1, 'bob', 2000).granted).toBe(true);
+  });
+
+  it('halves the pace after a throttling answer, then recovers', () => {
+    const permits = new RatePermits();
+    permits.slowDown('num_1', 0);
+    const slowed = sendFor(permits, 100, 10_000, 10_000);
+    expect(slowed.length).toBeGreaterThan(450);
+    expect(slowed.length).toBeLessThan(500);
+    expect(permits.isSlowed('num_1', 40_000)).toBe(false);
+  });
+
+  it('forgets pairs that have recovered', () => {
+    const permits = new RatePermits({ ...DEFAULT_RATE_PERMIT_CONFIG, pairBurst: 1 });
+    permits.take('num_1', 80, 'alice', 0);
+    permits.prune(10_000);
+    expect(permits.take('num_1', 80, 'alice', 10_000).granted).toBe(true);
+  });
+});

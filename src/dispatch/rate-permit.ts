@@ -1,0 +1,77 @@
+/**
+ * Rate permits for sending: one pace per number (its configured msg/s, slowed for a while after Meta throttles it)
+ * and one per number–recipient pair (Meta's pair rate). A job that gets no permit waits; it never fails for it.
+ */
+import { paceOf, takePermit, type Pace } from '../domain/gcra.js';
+
+export interface RatePermitConfig {
+  /**
+   * Share of the configured rate actually used. Below 1 so that the rate is never exceeded in any one-second
+   * window, even counting the burst and timer jitter between us and the upstream.
+   */
+  readonly headroom: number;
+  /** Permits a number may take back to back, as a share of its per-second rate. */
+  readonly burstShare: number;
+  readonly pairIntervalMs: number;
+  readonly pairBurst: number;
+  /** After a throttling answer: the pace is multiplied by `slowFactor` for `slowForMs`. */
+  readonly slowFactor: number;
+  readonly slowForMs: number;
+}
+
+export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
+  headroom: 0.97,
+  burstShare: 0.01,
+  pairIntervalMs: 6_000,
+  pairBurst: 45,
+  slowFactor: 0.5,
+  slowForMs: 30_000,
+};
+
+export type Permit = { readonly granted: true } | { readonly granted: false; readonly retryAt: number };
+
+interface NumberPace {
+  tat: number;
+  slowUntil: number;
+}
+
+export class RatePermits {
+  private readonly numbers = new Map<string, NumberPace>();
+  private readonly pairs = new Map<string, number>();
+
+  constructor(private readonly config: RatePermitConfig = DEFAULT_RATE_PERMIT_CONFIG) {}
+
+  private numberPace(perSecond: number, state: NumberPace, now: number): Pace {
+    const slowed = now < state.slowUntil ? this.config.slowFactor : 1;
+    const rate = perSecond * this.config.headroom * slowed;
+    return paceOf(rate, rate * this.config.burstShare);
+  }
+
+  /** Takes both permits or neither, so a job refused by its pair does not use up the number's pace. */
+  take(numberId: string, perSecond: number, recipient: string, now: number): Permit {
+    const state = this.numbers.get(numberId) ?? { tat: 0, slowUntil: 0 };
+    const pairKey = `${numberId}\u0000${recipient}`;
+    const pair = takePermit({ intervalMs: this.config.pairIntervalMs, burst: this.config.pairBurst }, this.pairs.get(pairKey) ?? 0, now);
+    if (!pair.granted) return pair;
+    const number = takePermit(this.numberPace(perSecond, state, now), state.tat, now);
+    if (!number.granted) return number;
+    this.numbers.set(numberId, { ...state, tat: number.tat });
+    this.pairs.set(pairKey, pair.tat);
+    return { granted: true };
+  }
+
+  /** Meta said slow down: lower the number's pace for a while. */
+  slowDown(numberId: string, now: number): void {
+    const state = this.numbers.get(numberId) ?? { tat: now, slowUntil: 0 };
+    this.numbers.set(numberId, { ...state, slowUntil: now + this.config.slowForMs });
+  }
+
+  isSlowed(numberId: string, now: number): boolean {
+    return now < (this.numbers.get(numberId)?.slowUntil ?? 0);
+  }
+
+  /** Pair entries whose pace has fully recovered carry no information; drop them so memory stays flat. */
+  prune(now: number): void {
+    for (const [key, tat] of this.pairs) if (tat <= now) this.pairs.delete(key);
+  }
+}
