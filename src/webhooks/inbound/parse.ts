@@ -1,0 +1,168 @@
+/**
+ * Reads a Cloud API webhook batch (`entry[].changes[].value`) into typed events: message statuses, customer
+ * messages, template review changes and account-level errors. Pure; what it cannot read it skips, never throws.
+ */
+import { normalizeStatusError } from '../../catalog/normalize.js';
+import type { SwitchboardError } from '../../catalog/switchboard-error.js';
+
+export const UPSTREAM_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+export type UpstreamStatus = (typeof UPSTREAM_STATUSES)[number];
+
+export const TEMPLATE_REVIEW_STATES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
+export type TemplateReviewState = (typeof TEMPLATE_REVIEW_STATES)[number];
+
+export interface StatusEvent {
+  readonly kind: 'status';
+  readonly phoneNumberId: string;
+  readonly wamid: string;
+  readonly status: UpstreamStatus;
+  /** Milliseconds since the epoch (Meta sends seconds). */
+  readonly at: number;
+  readonly recipientId: string;
+  readonly errors: readonly SwitchboardError[];
+  readonly pricingCategory?: string;
+}
+
+export interface CustomerMessageEvent {
+  readonly kind: 'message';
+  readonly phoneNumberId: string;
+  readonly wamid: string;
+  readonly from: string;
+  readonly at: number;
+  readonly type: string;
+  /** Text of a text message, or the title/payload of a button or interactive reply: what keyword rules read. */
+  readonly text?: string;
+  readonly profileName?: string;
+  readonly raw: unknown;
+}
+
+export interface TemplateStatusEvent {
+  readonly kind: 'template_status';
+  readonly wabaId: string;
+  readonly templateId?: string;
+  readonly name: string;
+  readonly language: string;
+  readonly state: TemplateReviewState;
+  readonly reason?: string;
+}
+
+export interface AccountErrorEvent {
+  readonly kind: 'account_error';
+  readonly wabaId: string;
+  readonly phoneNumberId?: string;
+  readonly error: SwitchboardError;
+}
+
+export type MetaWebhookEvent = StatusEvent | CustomerMessageEvent | TemplateStatusEvent | AccountErrorEvent;
+
+type Json = Record<string, unknown>;
+
+function record(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function list(value: unknown): Json[] {
+  return Array.isArray(value) ? value.map(record).filter((v): v is Json => v !== undefined) : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function epochMs(seconds: unknown): number {
+  const n = Number(seconds);
+  return Number.isFinite(n) ? n * 1000 : 0;
+}
+
+function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
+  return (values as readonly unknown[]).includes(value);
+}
+
+function readStatus(phoneNumberId: string, status: Json): StatusEvent | undefined {
+  const wamid = text(status.id);
+  if (wamid === undefined || !isOneOf(UPSTREAM_STATUSES, status.status)) return undefined;
+  const category = text(record(status.pricing)?.category);
+  return {
+    kind: 'status',
+    phoneNumberId,
+    wamid,
+    status: status.status,
+    at: epochMs(status.timestamp),
+    recipientId: text(status.recipient_id) ?? '',
+    errors: list(status.errors).map((e) => normalizeStatusError(e, 'meta')),
+    ...(category === undefined ? {} : { pricingCategory: category }),
+  };
+}
+
+/** The words a customer chose: body of a text, or the label/payload of the button they pressed. */
+function replyText(message: Json): string | undefined {
+  const interactive = record(message.interactive);
+  return (
+    text(record(message.text)?.body) ??
+    text(record(message.button)?.text) ??
+    text(record(message.button)?.payload) ??
+    text(record(interactive?.button_reply)?.title) ??
+    text(record(interactive?.list_reply)?.title)
+  );
+}
+
+function readMessage(phoneNumberId: string, message: Json, contacts: Json[]): CustomerMessageEvent | undefined {
+  const wamid = text(message.id);
+  const from = text(message.from);
+  if (wamid === undefined || from === undefined) return undefined;
+  const body = replyText(message);
+  const profileName = text(record(contacts.find((c) => text(c.wa_id) === from)?.profile)?.name);
+  return {
+    kind: 'message',
+    phoneNumberId,
+    wamid,
+    from,
+    at: epochMs(message.timestamp),
+    type: text(message.type) ?? 'unknown',
+    ...(body === undefined ? {} : { text: body }),
+    ...(profileName === undefined ? {} : { profileName }),
+    raw: message,
+  };
+}
+
+function readMessagesChange(wabaId: string, value: Json): MetaWebhookEvent[] {
+  const phoneNumberId = text(record(value.metadata)?.phone_number_id) ?? '';
+  const contacts = list(value.contacts);
+  const events: Array<MetaWebhookEvent | undefined> = [
+    ...list(value.statuses).map((s) => readStatus(phoneNumberId, s)),
+    ...list(value.messages).map((m) => readMessage(phoneNumberId, m, contacts)),
+    ...list(value.errors).map((e): AccountErrorEvent => ({ kind: 'account_error', wabaId, ...(phoneNumberId ? { phoneNumberId } : {}), error: normalizeStatusError(e, 'meta') })),
+  ];
+  return events.filter((e): e is MetaWebhookEvent => e !== undefined);
+}
+
+function readTemplateChange(wabaId: string, value: Json): TemplateStatusEvent[] {
+  const name = text(value.message_template_name);
+  const state = value.event;
+  if (name === undefined || !isOneOf(TEMPLATE_REVIEW_STATES, state)) return [];
+  const templateId = text(value.message_template_id);
+  const reason = text(value.reason);
+  return [
+    {
+      kind: 'template_status',
+      wabaId,
+      name,
+      language: text(value.message_template_language) ?? '',
+      state,
+      ...(templateId === undefined ? {} : { templateId }),
+      ...(reason === undefined || reason === 'NONE' ? {} : { reason }),
+    },
+  ];
+}
+
+export function parseMetaWebhook(payload: unknown): MetaWebhookEvent[] {
+  return list(record(payload)?.entry).flatMap((entry) => {
+    const wabaId = text(entry.id) ?? '';
+    return list(entry.changes).flatMap((change) => {
+      const value = record(change.value) ?? {};
+      if (change.field === 'messages') return readMessagesChange(wabaId, value);
+      if (change.field === 'message_template_status_update') return readTemplateChange(wabaId, value);
+      return [];
+    });
+  });
+}
