@@ -437,7 +437,7 @@ const GATEWAY_INPUTS = {
   },
   upstream_error: {
     title: 'Upstream server error',
-    meaning: 'The upstream API answered with a server error (a 5xx, a 555, or an HTML error page) without a code we know.',
+    meaning: 'The upstream API answered with a server error (a 500, a 555, an HTML error page other than a proxy\u2019s 502\u2013504) without a code we know.',
     httpStatus: 502,
     retry: 'transient',
     action: 'Nothing to change: the gateway retries with backoff. If it lasts more than a few minutes, check the upstream\u2019s status.',
@@ -453,7 +453,7 @@ const GATEWAY_INPUTS = {
   },
   upstream_unavailable: {
     title: 'Upstream not available',
-    meaning: 'The upstream WhatsApp API is not running or not reachable for this number.',
+    meaning: 'The upstream WhatsApp API is not running or is restarting behind its proxy (a 502, 503 or 504, often as an HTML page).',
     httpStatus: 502,
     retry: { class: 'transient', delaySeconds: 30 },
     action: 'The gateway retries; if it persists, check that the number\u2019s WhatsApp Business API is running.',

@@ -1,6 +1,6 @@
 /** Errors thrown instead of an answer (undici and Node sockets, DNS, aborts) sorted into timeouts and failed connections. */
 import type { GatewayCode } from '../entries/gateway.js';
-import { asObject, asText } from './reading.js';
+import { asObject, asText, type JsonObject } from './reading.js';
 
 export interface NetworkReading {
   readonly code: GatewayCode;
@@ -25,7 +25,7 @@ const MAX_DEPTH = 6;
  * The error and everything it wraps: fetch throws TypeError("fetch failed") with the socket error as `cause`,
  * and Node's address-family racing throws an AggregateError whose `errors` hold one failure per address.
  */
-function errorChain(error: unknown, depth = 0): Record<string, unknown>[] {
+function errorChain(error: unknown, depth = 0): JsonObject[] {
   const link = asObject(error);
   if (link === undefined || depth > MAX_DEPTH) return [];
   const inner = Array.isArray(link.errors) ? link.errors : [];
@@ -33,17 +33,19 @@ function errorChain(error: unknown, depth = 0): Record<string, unknown>[] {
 }
 
 // DOMException carries a numeric legacy `code`; only string codes name a failure.
-const codeOf = (link: Record<string, unknown>): string | undefined => asText(link.code);
-const isTimeout = (link: Record<string, unknown>): boolean =>
+const codeOf = (link: JsonObject): string | undefined => asText(link.code);
+const isTimeout = (link: JsonObject): boolean =>
   TIMEOUT_CODES.has(codeOf(link) ?? '') || TIMEOUT_NAMES.has(asText(link.name) ?? '');
 
 export function readNetworkError(error: unknown): NetworkReading {
   const chain = errorChain(error);
   const telling = chain.find(isTimeout) ?? chain.find((link) => codeOf(link) !== undefined) ?? chain.at(-1);
+  // An AggregateError has a code but no message; the first failure it holds says what happened.
+  const said = chain.slice(telling === undefined ? 0 : chain.indexOf(telling)).map((link) => asText(link.message));
   return {
     // Refused, reset, DNS and TLS failures, and anything unrecognised: no answer came, and no deadline was hit.
     code: telling !== undefined && isTimeout(telling) ? 'upstream_timeout' : 'upstream_connection_failed',
-    detail: asText(telling?.message) ?? (typeof error === 'string' ? error : undefined),
+    detail: said.find((message) => message !== undefined) ?? (typeof error === 'string' ? error : undefined),
     upstreamCode: telling === undefined ? undefined : (codeOf(telling) ?? asText(telling.name)),
   };
 }

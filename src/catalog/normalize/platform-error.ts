@@ -1,6 +1,6 @@
 /** `{success:false, error:"…"}` answers (WaConnect-style gateways), matched to the entry that bears the same name. */
 import type { CatalogEntry } from '../entry.js';
-import { CATALOG } from '../catalog.js';
+import { CATALOG, gatewayEntry } from '../catalog.js';
 import type { JsonObject, Reading } from './reading.js';
 
 function namesOf(entry: CatalogEntry): string[] {
@@ -20,14 +20,25 @@ function buildNameIndex(): ReadonlyMap<string, CatalogEntry> {
   return index;
 }
 
-let nameIndex: ReadonlyMap<string, CatalogEntry> | undefined;
+const NAME_INDEX = buildNameIndex();
 
 export function entryNamed(text: string): CatalogEntry | undefined {
-  nameIndex ??= buildNameIndex();
-  return nameIndex.get(text.trim().toLowerCase());
+  return NAME_INDEX.get(text.trim().toLowerCase());
+}
+
+/**
+ * An upstream gateway's complaint about its caller is, seen from Switchboard, about our number's credential or pace
+ * or about the upstream itself: re-read those so that our client is never told to replace its own key.
+ */
+function asSeenFromUs(entry: CatalogEntry | undefined): CatalogEntry | undefined {
+  if (entry?.namespace !== 'gateway') return entry;
+  if (entry.retry.class === 'reauth') return gatewayEntry('upstream_unauthorized');
+  if (entry.code === 'rate_limited') return gatewayEntry('upstream_throttled');
+  if (entry.code === 'internal_error') return gatewayEntry('upstream_error');
+  return entry;
 }
 
 export function readPlatformError(body: JsonObject): Reading | undefined {
   if (body.success !== false || typeof body.error !== 'string') return undefined;
-  return { entry: entryNamed(body.error), detail: body.error, upstream: { message: body.error, payload: body } };
+  return { entry: asSeenFromUs(entryNamed(body.error)), detail: body.error, upstream: { message: body.error, payload: body } };
 }

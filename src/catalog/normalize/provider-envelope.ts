@@ -11,12 +11,16 @@ interface MessageRule {
   readonly statesWait?: boolean;
 }
 
-/** The seed's developer messages (shared/seeds/002); their own HTTP codes are unreliable (an invalid key says 404). */
+/**
+ * The seed's developer messages (shared/seeds/002); their own HTTP codes are unreliable (an invalid key says 404).
+ * Seen from Switchboard, the provider is the upstream: its "invalid key" is our number's credential and its usage
+ * limit throttles our number, so those map to the upstream entries rather than to the client-facing ones.
+ */
 const MESSAGE_RULES: readonly MessageRule[] = [
   { pattern: /\bis blocked\b/i, code: 'path_blocked' },
-  { pattern: /invalid api_key|token expired/i, code: 'invalid_api_key' },
+  { pattern: /invalid api_key|token expired/i, code: 'upstream_unauthorized' },
   { pattern: /\bapi has been disabled\b/i, code: 'whatsapp_api_disabled' },
-  { pattern: /exceeded the limit of/i, code: 'rate_limited', statesWait: true },
+  { pattern: /exceeded the limit of/i, code: 'upstream_throttled', statesWait: true },
   { pattern: /internal server error/i, code: 'upstream_error' },
   { pattern: /not available/i, code: 'upstream_unavailable' },
 ];
