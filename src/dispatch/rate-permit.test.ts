@@ -26,7 +26,7 @@ describe('RatePermits', () => {
   it('holds a recipient to its pair pace while other recipients go on', () => {
     const permits = new RatePermits({ ...DEFAULT_RATE_PERMIT_CONFIG, pairBurst: 1 });
     expect(permits.take('num_1', 80, 'alice', 0).granted).toBe(true);
-    expect(permits.take('num_1', 80, 'alice', 100)).toEqual({ granted: false, retryAt: 6000 });
+    expect(permits.take('num_1', 80, 'alice', 100)).toEqual({ granted: false, retryAt: 6000, limitedBy: 'pair' });
     expect(permits.take('num_1', 80, 'bob', 100).granted).toBe(true);
     expect(permits.take('num_1', 80, 'alice', 6000).granted).toBe(true);
   });
@@ -34,7 +34,8 @@ describe('RatePermits', () => {
   it('does not spend the number pace on a job its pair refuses', () => {
     const permits = new RatePermits({ ...DEFAULT_RATE_PERMIT_CONFIG, pairBurst: 1 });
     permits.take('num_1', 1, 'alice', 0);
-    expect(permits.take('num_1', 1, 'alice', 2000).granted).toBe(false);
+    expect(permits.take('num_1', 1, 'alice', 2000)).toMatchObject({ granted: false, limitedBy: 'pair' });
+    expect(permits.take('num_1', 1, 'carol', 2500)).toMatchObject({ granted: false, limitedBy: 'number' });
     expect(permits.take('num_1', 1, 'bob', 2000).granted).toBe(true);
   });
 

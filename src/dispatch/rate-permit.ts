@@ -28,7 +28,8 @@ export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
   slowForMs: 30_000,
 };
 
-export type Permit = { readonly granted: true } | { readonly granted: false; readonly retryAt: number };
+/** A refusal says whose pace refused: the recipient pair (other recipients may go) or the whole number. */
+export type Permit = { readonly granted: true } | { readonly granted: false; readonly retryAt: number; readonly limitedBy: 'pair' | 'number' };
 
 interface NumberPace {
   tat: number;
@@ -52,9 +53,9 @@ export class RatePermits {
     const state = this.numbers.get(numberId) ?? { tat: 0, slowUntil: 0 };
     const pairKey = `${numberId}\u0000${recipient}`;
     const pair = takePermit({ intervalMs: this.config.pairIntervalMs, burst: this.config.pairBurst }, this.pairs.get(pairKey) ?? 0, now);
-    if (!pair.granted) return pair;
+    if (!pair.granted) return { granted: false, retryAt: pair.retryAt, limitedBy: 'pair' };
     const number = takePermit(this.numberPace(perSecond, state, now), state.tat, now);
-    if (!number.granted) return number;
+    if (!number.granted) return { granted: false, retryAt: number.retryAt, limitedBy: 'number' };
     this.numbers.set(numberId, { ...state, tat: number.tat });
     this.pairs.set(pairKey, pair.tat);
     return { granted: true };

@@ -21,6 +21,8 @@ export interface StatusEvent {
   readonly recipientId: string;
   readonly errors: readonly SwitchboardError[];
   readonly pricingCategory?: string;
+  /** Our message id, echoed from the send's biz_opaque_callback_data: ties the wamid to the message. */
+  readonly callbackData?: string;
 }
 
 export interface CustomerMessageEvent {
@@ -82,6 +84,7 @@ function readStatus(phoneNumberId: string, status: Json): StatusEvent | undefine
   const wamid = text(status.id);
   if (wamid === undefined || !isOneOf(UPSTREAM_STATUSES, status.status)) return undefined;
   const category = text(record(status.pricing)?.category);
+  const callbackData = text(status.biz_opaque_callback_data);
   return {
     kind: 'status',
     phoneNumberId,
@@ -91,6 +94,7 @@ function readStatus(phoneNumberId: string, status: Json): StatusEvent | undefine
     recipientId: text(status.recipient_id) ?? '',
     errors: list(status.errors).map((e) => normalizeStatusError(e, 'meta')),
     ...(category === undefined ? {} : { pricingCategory: category }),
+    ...(callbackData === undefined ? {} : { callbackData }),
   };
 }
 

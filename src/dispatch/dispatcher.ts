@@ -1,0 +1,269 @@
+/**
+ * The dispatch loop: claims due jobs from the store with a lease, queues them per number, sends each when its
+ * number's and pair's pace allow and the upstream's circuit is closed, and settles every answer through the catalog.
+ * A job waiting for a permit only waits; only an answer from upstream can fail it.
+ */
+import { GroupCommit } from '../store/group-commit.js';
+import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
+import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
+import type { DispatchStore, DispatchTask, SendRoute, SentOutcome } from './dispatch-store.js';
+import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
+import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
+import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
+
+export interface DispatcherConfig {
+  /** Names this worker's leases. */
+  readonly owner: string;
+  readonly apiVersion: string;
+  readonly leaseMs: number;
+  readonly claimBatch: number;
+  /** Claimed jobs kept in memory at most; beyond it the loop stops claiming. */
+  readonly maxBuffered: number;
+  /** Upstream calls in flight at most. */
+  readonly maxInFlight: number;
+  /** How often an idle loop looks for due jobs (accepts also nudge it). */
+  readonly idlePollMs: number;
+  /** How long a job interrupted by a crash waits for a status webhook to prove it was sent before it is sent again. */
+  readonly recoveryGraceMs: number;
+  /** A pair refusal longer than this hands the job back to the store instead of holding it in memory. */
+  readonly pairHoldMs: number;
+  readonly retry: RetrySchedule;
+  readonly permits: RatePermitConfig;
+  readonly breaker: CircuitBreakerConfig;
+}
+
+export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
+  owner: 'dispatcher',
+  apiVersion: 'v21.0',
+  leaseMs: 30_000,
+  claimBatch: 500,
+  maxBuffered: 4_000,
+  maxInFlight: 256,
+  idlePollMs: 50,
+  recoveryGraceMs: 10_000,
+  pairHoldMs: 2_000,
+  retry: DEFAULT_RETRY_SCHEDULE,
+  permits: DEFAULT_RATE_PERMIT_CONFIG,
+  breaker: DEFAULT_CIRCUIT_BREAKER_CONFIG,
+};
+
+export interface Sender {
+  sendMessage(target: UpstreamTarget, body: unknown): Promise<SendOutcome>;
+}
+
+export interface DispatcherDeps {
+  readonly store: DispatchStore;
+  readonly upstream: Sender;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly config: DispatcherConfig;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface DispatcherCounters {
+  calls: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  held: number;
+  recovered: number;
+}
+
+const ROUTE_TTL_MS = 2_000;
+
+export class Dispatcher {
+  readonly counters: DispatcherCounters = { calls: 0, sent: 0, retried: 0, failed: 0, held: 0, recovered: 0 };
+  private readonly queues = new Map<string, DispatchTask[]>();
+  private readonly routes = new Map<string, { route: SendRoute | undefined; loadedAt: number }>();
+  private readonly permits: RatePermits;
+  private readonly breakers: CircuitBreakers;
+  private readonly calling: GroupCommit<DispatchTask, void>;
+  private readonly sent: GroupCommit<SentOutcome, void>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private buffered = 0;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private wakeAt = 0;
+  private nextClaimAt = 0;
+  private nextRenewAt = 0;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    const { store, config } = deps;
+    this.permits = new RatePermits(config.permits);
+    this.breakers = new CircuitBreakers(config.breaker);
+    this.calling = new GroupCommit<DispatchTask, void>({ maxItems: 500, commit: async (tasks) => (await store.markCalling(tasks, deps.now()), tasks.map(() => undefined)) });
+    this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** New work was accepted: look for it now instead of at the next poll. */
+  nudge(): void {
+    this.nextClaimAt = 0;
+    if (this.running) this.schedule(0);
+  }
+
+  /** Stops claiming, lets calls in flight finish and settle, and hands queued jobs back to the store. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.ticking;
+    await Promise.allSettled([...this.inFlight]);
+    await Promise.all([this.calling.drain(), this.sent.drain()]);
+    const now = this.deps.now();
+    const left = [...this.queues.values()].flat();
+    this.queues.clear();
+    this.buffered = 0;
+    await Promise.all(left.map((task) => this.deps.store.releaseTask(task, now)));
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().catch((error: unknown) => this.deps.onError?.(error));
+    }, Math.max(0, delayMs));
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running) return;
+    const now = this.deps.now();
+    await this.claim(now);
+    await this.renewLeases(now);
+    this.wakeAt = now + this.deps.config.idlePollMs;
+    for (const numberId of [...this.queues.keys()]) await this.pump(numberId, this.deps.now());
+    if (!this.running) return;
+    const next = this.buffered > 0 || this.inFlight.size > 0 ? Math.min(this.wakeAt, now + 5) : Math.min(this.wakeAt, this.nextClaimAt);
+    this.schedule(next - this.deps.now());
+  }
+
+  private async claim(now: number): Promise<void> {
+    const { config, store } = this.deps;
+    const room = config.maxBuffered - this.buffered;
+    if (room <= 0 || now < this.nextClaimAt) return;
+    const tasks = await store.claimTasks(config.owner, now, config.leaseMs, Math.min(room, config.claimBatch));
+    if (tasks.length < Math.min(room, config.claimBatch)) this.nextClaimAt = now + config.idlePollMs;
+    for (const task of tasks) this.enqueue(task);
+    if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
+  }
+
+  private enqueue(task: DispatchTask): void {
+    const queue = this.queues.get(task.numberId) ?? [];
+    queue.push(task);
+    this.queues.set(task.numberId, queue);
+    this.buffered += 1;
+  }
+
+  /** Jobs still queued in memory must not be reclaimed by another worker while they wait for a permit. */
+  private async renewLeases(now: number): Promise<void> {
+    if (this.nextRenewAt === 0 || now < this.nextRenewAt) return;
+    const { config, store } = this.deps;
+    this.nextRenewAt = now + config.leaseMs / 3;
+    const ids = [...this.queues.values()].flat().map((t) => t.jobId);
+    if (ids.length > 0) await store.renewLeases(config.owner, ids, now + config.leaseMs);
+  }
+
+  private async routeFor(numberId: string, now: number): Promise<SendRoute | undefined> {
+    const cached = this.routes.get(numberId);
+    if (cached && now - cached.loadedAt < ROUTE_TTL_MS) return cached.route;
+    const route = await this.deps.store.getSendRoute(numberId);
+    this.routes.set(numberId, { route, loadedAt: now });
+    return route;
+  }
+
+  private take(queue: DispatchTask[], index: number): DispatchTask {
+    const [task] = queue.splice(index, 1);
+    this.buffered -= 1;
+    return task as DispatchTask;
+  }
+
+  private async pump(numberId: string, now: number): Promise<void> {
+    const queue = this.queues.get(numberId);
+    if (!queue) return;
+    const route = await this.routeFor(numberId, now);
+    if (!route || route.paused || (route.heldUntil ?? 0) > now) {
+      // Held while these were claimed: give them back; the store will not hand them out until the hold ends.
+      this.queues.delete(numberId);
+      this.buffered -= queue.length;
+      await Promise.all(queue.map((task) => this.deps.store.releaseTask(task, Math.max(now, route?.heldUntil ?? now))));
+      return;
+    }
+    let index = 0;
+    while (index < queue.length && this.inFlight.size < this.deps.config.maxInFlight) {
+      const task = queue[index] as DispatchTask;
+      if (task.wamid !== null) {
+        this.take(queue, index);
+        this.track(this.sent.submit({ task, wamid: task.wamid, at: now }).then(() => void (this.counters.sent += 1)));
+        continue;
+      }
+      if (task.interrupted) {
+        this.take(queue, index);
+        this.counters.recovered += 1;
+        this.track(this.deps.store.releaseTask(task, now + this.deps.config.recoveryGraceMs));
+        continue;
+      }
+      const permit = this.permits.take(numberId, route.maxMps, task.to, now);
+      if (!permit.granted && permit.limitedBy === 'number') {
+        this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
+        break;
+      }
+      if (!permit.granted) {
+        if (permit.retryAt - now > this.deps.config.pairHoldMs) this.track(this.deps.store.releaseTask(this.take(queue, index), permit.retryAt));
+        else {
+          this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
+          index += 1;
+        }
+        continue;
+      }
+      const host = new URL(route.upstreamBaseUrl).host;
+      const call = this.breakers.allowCall(host, now);
+      if (!call.allowed) {
+        this.wakeAt = Math.min(this.wakeAt, call.retryAt);
+        break;
+      }
+      this.track(this.send(this.take(queue, index), route, host));
+    }
+    if (queue.length === 0) this.queues.delete(numberId);
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.deps.onError?.(error)).finally(() => {
+      this.inFlight.delete(tracked);
+      if (this.running) this.schedule(0);
+    });
+    this.inFlight.add(tracked);
+  }
+
+  private async send(task: DispatchTask, route: SendRoute, host: string): Promise<void> {
+    const { store, upstream, config } = this.deps;
+    await this.calling.submit(task);
+    this.counters.calls += 1;
+    const target: UpstreamTarget = { baseUrl: route.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
+    // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.
+    const outcome = await upstream.sendMessage(target, { ...task.payload, biz_opaque_callback_data: task.messageId });
+    const now = this.deps.now();
+    if (outcome.ok) {
+      this.breakers.recordSuccess(host);
+      await this.sent.submit({ task, wamid: outcome.wamid, at: now });
+      this.counters.sent += 1;
+      return;
+    }
+    const { error } = outcome;
+    if (isOutage(error)) this.breakers.recordFailure(host, now);
+    else this.breakers.recordSuccess(host);
+    const context = { task, error, now, schedule: config.retry, random: this.deps.random };
+    const decision = decideAfterFailure(context);
+    if (decision.kind === 'retry' && decision.slowDown) this.permits.slowDown(task.numberId, now);
+    if (decision.kind === 'park-number' || decision.kind === 'pause-number') {
+      this.routes.delete(task.numberId);
+      this.counters.held += 1;
+    }
+    if (decision.kind === 'retry') this.counters.retried += 1;
+    if (decision.kind === 'fail') this.counters.failed += 1;
+    await applyFailureDecision(store, context, decision);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Turns one upstream answer into what happens next, and only the catalog decides: the error's retry class goes
+ * through the pure retry policy, and the decision is written to the store.
+ */
+import type { SwitchboardError } from '../catalog/switchboard-error.js';
+import { decideRetry, type RetryDecision, type RetrySchedule } from '../domain/retry-policy.js';
+import type { DispatchStore, DispatchTask } from './dispatch-store.js';
+
+/** Answers that say the upstream itself is down, as opposed to refusing this one message. */
+const OUTAGE_CODES = new Set<number | string>(['upstream_error', 'upstream_unavailable', 'upstream_timeout', 'upstream_connection_failed', 1, 2, 131000, 131016, 133004]);
+
+export function isOutage(error: SwitchboardError): boolean {
+  return OUTAGE_CODES.has(error.entry.code) || (error.upstream?.httpStatus ?? 0) >= 500;
+}
+
+export interface FailureContext {
+  readonly task: DispatchTask;
+  readonly error: SwitchboardError;
+  readonly now: number;
+  readonly schedule: RetrySchedule;
+  readonly random: () => number;
+}
+
+export function decideAfterFailure({ task, error, now, schedule, random }: FailureContext): RetryDecision {
+  const retryAfterSeconds = error.retryAfterSeconds;
+  return decideRetry(
+    {
+      retry: error.entry.retry,
+      // markCalling counted this call already.
+      attempts: task.attempts + 1,
+      firstAttemptAt: task.firstAttemptAt ?? now,
+      now,
+      ...(retryAfterSeconds === undefined || error.entry.retry.backoff ? {} : { retryAfterSeconds }),
+    },
+    schedule,
+    random,
+  );
+}
+
+/** Writes the decision; returns what the rate limiter and the queues must learn from it. */
+export async function applyFailureDecision(store: DispatchStore, context: FailureContext, decision: RetryDecision): Promise<void> {
+  const { task, error, now } = context;
+  switch (decision.kind) {
+    case 'retry':
+      return store.settleRetry(task, decision.at, error, now);
+    case 'fail':
+      return store.settleFailed(task, error, now);
+    case 'park-number':
+      await store.holdNumber(task.numberId, decision.until, error, now);
+      return store.releaseTask(task, decision.until);
+    case 'pause-number':
+      await store.holdNumber(task.numberId, null, error, now);
+      return store.releaseTask(task, now);
+  }
+}
