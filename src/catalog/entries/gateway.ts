@@ -567,6 +567,14 @@ const GATEWAY_INPUTS = {
       },
     ],
   },
+  media_not_found: {
+    title: 'Media not found',
+    meaning: 'A message names an uploaded media id that no upload of your account has.',
+    httpStatus: 404,
+    retry: 'fix-request',
+    graphCode: 100,
+    action: 'Upload the file (POST /v1/media or /{phone-number-id}/media) and send the id it returns, or send a link instead.',
+  },
 } satisfies Record<string, GatewayInput>;
 
 export type GatewayCode = keyof typeof GATEWAY_INPUTS;

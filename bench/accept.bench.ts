@@ -1,0 +1,161 @@
+/**
+ * The accept path under load: accepted sends/s on POST /v1/messages (durable, group commit) against a bare node:http
+ * server answering the same JSON, measured in the same run, and p99 latency at a fixed 1,000 requests/s.
+ * The servers run in a child process so that autocannon (this process) and the server each have a core.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Benchmark } from './bench.js';
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+const ROLE_ENV = 'SWITCHBOARD_ACCEPT_BENCH_SERVERS';
+/** Distinct recipients, so that nothing per recipient (a memo, an index) flatters the figures. */
+const RECIPIENTS = 10_000;
+const BODIES = Array.from({ length: RECIPIENTS }, (_, i) =>
+  JSON.stringify({ to: `49151${String(10_000_000 + i * 7919).slice(0, 8)}`, type: 'template', template: { name: 'hello_world', language: 'en_US' } }),
+);
+const ANSWER = JSON.stringify({ id: 'msg_06h0z05x1r0003jy27hqz2qc4c', status: 'accepted' });
+/** Throughput is measured in alternating rounds (bare, gateway, bare, …): this machine's noise then hits both alike. */
+const ROUNDS = 3;
+const ROUND_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
+const FIXED_RATE_SECONDS = 10;
+
+interface ServerInfo {
+  bare: string;
+  gateway: string;
+  key: string;
+}
+
+/** Child side: a bare node:http server and the real gateway (fresh SQLite store in a temp dir), on loopback. */
+async function runServers(): Promise<void> {
+  const { openStore } = await import('../src/store/open-store.js');
+  const { buildApp } = await import('../src/http/app.js');
+  const { issueKey } = await import('../src/store/api-keys.js');
+  const bare = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(202, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ANSWER) });
+      res.end(ANSWER);
+    });
+  });
+  await new Promise<void>((ok) => bare.listen(0, '127.0.0.1', ok));
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
+  const now = Date.now();
+  const account = await store.createAccount({ name: 'bench' }, now);
+  const number = await store.createNumber({ phoneNumberId: '100000000000001', displayPhoneNumber: '+1 555 0100', wabaId: '1', accountId: account.id }, now);
+  await store.updateAccount(account.id, { defaultNumberId: number.id }, now);
+  const { secret } = await issueKey(store, { kind: 'account', accountId: account.id, name: 'bench' }, now);
+  const app = await buildApp({ store, logger: false });
+  const gateway = await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = bare.address();
+  const info: ServerInfo = { bare: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, gateway, key: secret };
+  console.log(JSON.stringify(info));
+  const stop = async () => {
+    await app.close();
+    await store.close();
+    bare.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.stdin.on('end', () => void stop());
+  process.stdin.resume();
+}
+
+function startServers(): Promise<{ info: ServerInfo; stop: () => Promise<void> }> {
+  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+  const self = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [runTs, self], { env: { ...process.env, [ROLE_ENV]: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line)
+        ok({
+          info: JSON.parse(line) as ServerInfo,
+          stop: () => new Promise<void>((done) => (child.once('exit', () => done()), child.stdin!.end())),
+        });
+    });
+    child.once('exit', (code) => fail(new Error(`bench servers exited with ${code}: ${out}`)));
+  });
+}
+
+function load(url: string, key: string, extra: Record<string, unknown>): Promise<CannonResult> {
+  let next = 0;
+  return autocannon({
+    url: `${url}/v1/messages`,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/messages',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        setupRequest: (request: Record<string, unknown>) => ({ ...request, body: BODIES[next++ % RECIPIENTS] }),
+      },
+    ],
+    ...extra,
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function checkClean(name: string, r: CannonResult): void {
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
+}
+
+export const acceptBenchmark: Benchmark = {
+  name: 'accept',
+  async run() {
+    const { info, stop } = await startServers();
+    try {
+      const warm = { connections: 50, duration: 2 };
+      await load(info.bare, info.key, warm);
+      await load(info.gateway, info.key, warm);
+      const rounds: { bare: CannonResult; gateway: CannonResult }[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const bare = await load(info.bare, info.key, { connections: 50, duration: ROUND_SECONDS });
+        const gateway = await load(info.gateway, info.key, { connections: 50, duration: ROUND_SECONDS });
+        checkClean('bare', bare);
+        checkClean('gateway', gateway);
+        rounds.push({ bare, gateway });
+      }
+      const fixed = await load(info.gateway, info.key, { connections: 20, overallRate: 1000, duration: FIXED_RATE_SECONDS });
+      checkClean('fixed rate', fixed);
+      const ratios = rounds.map((r) => r.gateway.requests.average / r.bare.requests.average);
+      const bare = median(rounds.map((r) => r.bare.requests.average));
+      const gateway = median(rounds.map((r) => r.gateway.requests.average));
+      const p99 = median(rounds.map((r) => r.gateway.latency.p99));
+      return [
+        { name: 'bare node:http', value: bare, unit: 'req/s', note: `median of ${ROUNDS} rounds of ${ROUND_SECONDS} s, 50 connections` },
+        { name: 'POST /v1/messages accepted', value: gateway, unit: 'req/s', note: `durable (WAL, synchronous=FULL), group commit; p99 ${p99} ms at 50 connections` },
+        { name: 'accepted / bare', value: median(ratios), unit: 'ratio', note: `median of rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.4` },
+        { name: 'p99 latency at 1,000 req/s', value: fixed.latency.p99, unit: 'ms', note: `${FIXED_RATE_SECONDS} s, ${fixed.requests.total} requests; target < 20 ms` },
+      ];
+    } finally {
+      await stop();
+    }
+  },
+};
+
+if (process.env[ROLE_ENV] === '1') await runServers();

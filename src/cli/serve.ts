@@ -1,0 +1,47 @@
+/** `switchboard serve` (what `npm start` runs): starts the gateway and prints how to use it. */
+import type { Command } from 'commander';
+import { CONFIG_VARIABLES, loadConfig } from '../config.js';
+import { startGateway, type RunningGateway } from '../main.js';
+
+function banner(gateway: RunningGateway): string {
+  const lines = [`Switchboard listening on ${gateway.url}  (API docs: ${gateway.url}/docs, OpenAPI: ${gateway.url}/openapi.json)`, `Upstream: ${gateway.upstreamNote}`];
+  const { adminKey, demo } = gateway.firstStart;
+  if (adminKey) lines.push('', `Admin key (shown once, store it now): ${adminKey}`);
+  if (demo) {
+    const body = JSON.stringify({ to: '15551234567', type: 'template', template: { name: 'hello_world', language: 'en_US' } });
+    lines.push(
+      `Demo account ${demo.accountId}, number ${demo.phoneNumberId} (default). Account key (shown once): ${demo.key}`,
+      '',
+      'Send a message:',
+      `  curl -sS ${gateway.url}/v1/messages -H 'X-API-Key: ${demo.key}' -H 'Content-Type: application/json' -d '${body}'`,
+      'Then read it back (use the id from the answer):',
+      `  curl -sS ${gateway.url}/v1/messages/<id> -H 'X-API-Key: ${demo.key}'`,
+    );
+  }
+  if (!adminKey && !demo)
+    lines.push('Keys are shown only when created. New ones: `switchboard keys create --admin` or `switchboard keys create --account <id>`.');
+  return lines.join('\n');
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the gateway: HTTP API, built-in simulator when no upstream is configured, SQLite store under ./data')
+    .addHelpText('after', `\nConfiguration (environment):\n${CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(26)} ${v.meaning}`).join('\n')}`)
+    .action(async () => {
+      const gateway = await startGateway(loadConfig());
+      console.log(banner(gateway));
+      let closing = false;
+      const stop = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        console.log(`\n${signal}: closing (accepted messages are already on disk)`);
+        gateway.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}

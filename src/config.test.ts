@@ -1,0 +1,27 @@
+/** Configuration: defaults, environment over file, and errors that name the variable. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has embedded defaults', () => {
+    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', databaseUrl: undefined, upstreamUrl: undefined, demo: true });
+  });
+
+  it('reads the environment over a YAML file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-config-'));
+    const file = join(dir, 'switchboard.yaml');
+    writeFileSync(file, 'port: 9000\nbatchMaxRecipients: 50\ndataDir: /srv/sb\n');
+    const config = loadConfig({ SWITCHBOARD_CONFIG: file, PORT: '0', SWITCHBOARD_DEMO: 'false', SWITCHBOARD_TRUST_PROXY: '1' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(config).toMatchObject({ port: 0, batchMaxRecipients: 50, dataDir: '/srv/sb', demo: false, trustProxy: 1 });
+  });
+
+  it('names the variable it cannot use', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ SWITCHBOARD_ADMIN_KEY: 'short' })).toThrow(/SWITCHBOARD_ADMIN_KEY/);
+    expect(() => loadConfig({ SWITCHBOARD_DEMO: 'maybe' })).toThrow(/SWITCHBOARD_DEMO/);
+  });
+});

@@ -1,0 +1,119 @@
+/** One typed configuration object, read from the environment (and an optional YAML file), with embedded defaults. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  /** When set, this is an admin key from the first start on (for automation); otherwise one is generated and printed. */
+  readonly adminKey: string | undefined;
+  /** Encrypts numbers' access tokens at rest; unset = a key generated into the data dir. */
+  readonly secretKey: string | undefined;
+  /** Graph base URL of the upstream (e.g. https://graph.facebook.com); unset = the embedded simulator. */
+  readonly upstreamUrl: string | undefined;
+  readonly graphVersion: string;
+  /** Recipients one batch may name. */
+  readonly batchMaxRecipients: number;
+  /** Largest JSON body in bytes. */
+  readonly bodyLimitBytes: number;
+  /** Largest media upload in bytes (Meta's largest, documents, is 100 MB). */
+  readonly mediaLimitBytes: number;
+  /** Most requests gathered into one durable commit. */
+  readonly groupCommitMaxItems: number;
+  readonly logLevel: string;
+  /** Trust X-Forwarded-For from a proxy in front (for IP allow-lists): true, false, or a hop count / address list. */
+  readonly trustProxy: boolean | number | string;
+  /** Create the demo account and number on a fresh database. */
+  readonly demo: boolean;
+}
+
+export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
+  { name: 'PORT', meaning: 'Port to listen on (default 8080; 0 picks a free one).' },
+  { name: 'HOST', meaning: 'Address to bind (default 127.0.0.1; 0.0.0.0 for all interfaces).' },
+  { name: 'SWITCHBOARD_DATA_DIR', meaning: 'Where the SQLite file and the generated encryption key live (default ./data).' },
+  { name: 'DATABASE_URL', meaning: 'sqlite:<path> (default <data dir>/switchboard.db). PostgreSQL comes with the scale-out release.' },
+  { name: 'SWITCHBOARD_ADMIN_KEY', meaning: 'An admin key to create at start-up, for automation; unset = one is generated and printed on first start.' },
+  { name: 'SWITCHBOARD_SECRET_KEY', meaning: 'Secret (≥ 16 characters) that encrypts access tokens at rest; unset = generated into the data dir.' },
+  { name: 'SWITCHBOARD_UPSTREAM_URL', meaning: 'Graph API base URL, e.g. https://graph.facebook.com; unset = the built-in simulator.' },
+  { name: 'SWITCHBOARD_GRAPH_VERSION', meaning: 'Graph API version used upstream (default v21.0).' },
+  { name: 'SWITCHBOARD_BATCH_MAX', meaning: 'Most recipients in one POST /v1/messages/batch (default 1000).' },
+  { name: 'SWITCHBOARD_BODY_LIMIT', meaning: 'Largest JSON body in bytes (default 1048576).' },
+  { name: 'SWITCHBOARD_LOG_LEVEL', meaning: 'pino level: fatal, error, warn, info (default), debug.' },
+  { name: 'SWITCHBOARD_TRUST_PROXY', meaning: 'Trust X-Forwarded-For: true, a hop count, or proxy addresses (default false).' },
+  { name: 'SWITCHBOARD_DEMO', meaning: 'Create a demo account and number on a fresh database (default true; false to skip).' },
+  { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
+];
+
+const DEFAULTS: Config = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  databaseUrl: undefined,
+  adminKey: undefined,
+  secretKey: undefined,
+  upstreamUrl: undefined,
+  graphVersion: 'v21.0',
+  batchMaxRecipients: 1000,
+  bodyLimitBytes: 1024 * 1024,
+  mediaLimitBytes: 100 * 1024 * 1024,
+  groupCommitMaxItems: 512,
+  logLevel: 'info',
+  trustProxy: false,
+  demo: true,
+};
+
+function integer(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${value}")`);
+  return n;
+}
+
+function flag(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new Error(`${name} must be true or false (got "${value}")`);
+}
+
+function trustProxy(value: string | undefined): Config['trustProxy'] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const asFlag = /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : undefined;
+  if (asFlag !== undefined) return asFlag;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Environment over file over defaults. Throws with the variable's name when a value cannot be used. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile: Partial<Config> = env['SWITCHBOARD_CONFIG']
+    ? ((parseYaml(readFileSync(resolve(env['SWITCHBOARD_CONFIG']), 'utf8')) as Partial<Config> | null) ?? {})
+    : {};
+  const unknown = Object.keys(fromFile).filter((k) => !(k in DEFAULTS));
+  if (unknown.length > 0) throw new Error(`unknown setting(s) in ${env['SWITCHBOARD_CONFIG']}: ${unknown.join(', ')}`);
+  const fromEnv: Partial<Config> = definedOnly({
+    port: integer('PORT', env['PORT'], 0),
+    host: env['HOST'] || undefined,
+    dataDir: env['SWITCHBOARD_DATA_DIR'] || undefined,
+    databaseUrl: env['DATABASE_URL'] || undefined,
+    adminKey: env['SWITCHBOARD_ADMIN_KEY'] || undefined,
+    secretKey: env['SWITCHBOARD_SECRET_KEY'] || undefined,
+    upstreamUrl: env['SWITCHBOARD_UPSTREAM_URL'] || undefined,
+    graphVersion: env['SWITCHBOARD_GRAPH_VERSION'] || undefined,
+    batchMaxRecipients: integer('SWITCHBOARD_BATCH_MAX', env['SWITCHBOARD_BATCH_MAX'], 1),
+    bodyLimitBytes: integer('SWITCHBOARD_BODY_LIMIT', env['SWITCHBOARD_BODY_LIMIT'], 1024),
+    logLevel: env['SWITCHBOARD_LOG_LEVEL'] || undefined,
+    trustProxy: trustProxy(env['SWITCHBOARD_TRUST_PROXY']),
+    demo: flag('SWITCHBOARD_DEMO', env['SWITCHBOARD_DEMO']),
+  });
+  const config = { ...DEFAULTS, ...fromFile, ...fromEnv };
+  if (config.adminKey !== undefined && config.adminKey.length < 24)
+    throw new Error('SWITCHBOARD_ADMIN_KEY must have at least 24 characters');
+  return config;
+}

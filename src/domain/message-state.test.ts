@@ -1,0 +1,38 @@
+/** The transition table: every allowed step, the refusals that keep statuses monotonic. */
+import { describe, expect, it } from 'vitest';
+import { MESSAGE_EVENTS, MESSAGE_STATES, STATE_RANK, transition, type MessageEvent, type MessageState } from './message-state.js';
+
+const cases: [MessageState, MessageEvent, MessageState | 'refuse'][] = [
+  ['accepted', 'claim', 'dispatching'],
+  ['dispatching', 'claim', 'dispatching'],
+  ['dispatching', 'upstream_accepted', 'sent'],
+  ['dispatching', 'retry', 'accepted'],
+  ['dispatching', 'hold', 'held'],
+  ['held', 'release', 'accepted'],
+  ['sent', 'status_delivered', 'delivered'],
+  ['delivered', 'status_read', 'read'],
+  ['sent', 'status_failed', 'failed'],
+  ['read', 'status_delivered', 'refuse'],
+  ['delivered', 'status_sent', 'refuse'],
+  ['delivered', 'status_failed', 'refuse'],
+  ['failed', 'status_read', 'refuse'],
+  ['sent', 'claim', 'refuse'],
+  ['accepted', 'upstream_accepted', 'refuse'],
+];
+
+describe('transition', () => {
+  it.each(cases)('%s + %s → %s', (from, event, expected) => {
+    const decision = transition(from, event);
+    if (expected === 'refuse') expect(decision.kind).toBe('refuse');
+    else expect(decision).toEqual({ kind: 'move', from, to: expected });
+  });
+
+  it('never lowers the rank of a delivered-or-later message on a status event', () => {
+    for (const state of MESSAGE_STATES) {
+      for (const event of MESSAGE_EVENTS.filter((e) => e.startsWith('status_'))) {
+        const d = transition(state, event);
+        if (d.kind === 'move') expect(STATE_RANK[d.to]).toBeGreaterThanOrEqual(STATE_RANK[state]);
+      }
+    }
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The message lifecycle: the only place that names a message state or decides a status change.
+ *
+ * ```
+ *  POST /v1/messages ──▶ accepted ──claim──▶ dispatching ──upstream ok──▶ sent ──▶ delivered ──▶ read
+ *        │ (validation/preflight      │  ▲           │                      │          │
+ *        │  refusals never store)     │  └─retry─────┤ transient/throttled   └──────────┴─▶ failed (status webhook)
+ *        ▼                            │              ├─ wait/reauth ──▶ held ──release──▶ accepted
+ *     (no row)                        │              └─ fix-request/permanent ──▶ failed
+ *                                     └─ lease expires: the job is claimed again (state stays dispatching)
+ * ```
+ * Webhook statuses are monotonic: a late `delivered` never moves a `read` message back; `failed` may follow `sent`
+ * (Meta reports undeliverable messages after accepting them) but never follows `delivered` or `read`.
+ */
+
+export const MESSAGE_STATES = ['accepted', 'dispatching', 'held', 'sent', 'delivered', 'read', 'failed'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+export const MESSAGE_EVENTS = [
+  'claim',
+  'retry',
+  'hold',
+  'release',
+  'upstream_accepted',
+  'upstream_rejected',
+  'status_sent',
+  'status_delivered',
+  'status_read',
+  'status_failed',
+] as const;
+export type MessageEvent = (typeof MESSAGE_EVENTS)[number];
+
+/** The state a message is stored in when it is accepted. */
+export const INITIAL_STATE: MessageState = 'accepted';
+
+/** For each event, the states it may start from and the state it leads to. */
+export const TRANSITIONS: Readonly<Record<MessageEvent, { readonly from: readonly MessageState[]; readonly to: MessageState }>> = {
+  claim: { from: ['accepted', 'dispatching'], to: 'dispatching' },
+  retry: { from: ['dispatching'], to: 'accepted' },
+  hold: { from: ['accepted', 'dispatching'], to: 'held' },
+  release: { from: ['held'], to: 'accepted' },
+  upstream_accepted: { from: ['dispatching'], to: 'sent' },
+  upstream_rejected: { from: ['accepted', 'dispatching', 'held'], to: 'failed' },
+  // A status webhook can overtake the HTTP answer that carries the wamid, hence `dispatching` as a source.
+  status_sent: { from: ['dispatching'], to: 'sent' },
+  status_delivered: { from: ['dispatching', 'sent'], to: 'delivered' },
+  status_read: { from: ['dispatching', 'sent', 'delivered'], to: 'read' },
+  status_failed: { from: ['dispatching', 'sent'], to: 'failed' },
+};
+
+/** Progress order; a status update only ever moves a message up this ladder. */
+export const STATE_RANK: Readonly<Record<MessageState, number>> = {
+  accepted: 0,
+  held: 0,
+  dispatching: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+  failed: 5,
+};
+
+export type TransitionDecision =
+  | { readonly kind: 'move'; readonly from: MessageState; readonly to: MessageState }
+  | { readonly kind: 'refuse'; readonly reason: string };
+
+export function transition(state: MessageState, event: MessageEvent): TransitionDecision {
+  const rule = TRANSITIONS[event];
+  if (!rule.from.includes(state)) return { kind: 'refuse', reason: `${event} cannot follow ${state}` };
+  return { kind: 'move', from: state, to: rule.to };
+}
+
+/** The states an event may start from: store adapters use it as the guard of a conditional update. */
+export function sourcesOf(event: MessageEvent): readonly MessageState[] {
+  return TRANSITIONS[event].from;
+}
+
+export function isMessageState(value: string): value is MessageState {
+  return (MESSAGE_STATES as readonly string[]).includes(value);
+}

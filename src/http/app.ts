@@ -1,0 +1,123 @@
+/** buildApp: the whole HTTP API as a Fastify instance that is not listening; main.ts (or a test) decides where it listens. */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import multipart from '@fastify/multipart';
+import type { Store } from '../store/store.js';
+import { systemClock, type Clock } from './clock.js';
+import { authDecorations, authenticate } from './plugins/auth.js';
+import { idempotencyPlugin } from './plugins/idempotency.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
+import { problemPlugin } from './plugins/problem.js';
+import { accountRateLimit } from './plugins/rate-limit.js';
+import { generateRequestId, requestIdPlugin } from './plugins/request-id.js';
+import { adminAccountRoutes } from './routes/accounts.js';
+import { batchRoutes } from './routes/batch.js';
+import { cloudMediaRoutes, cloudRoutes } from './routes/cloud.js';
+import { errorRoutes } from './routes/errors.js';
+import { healthRoutes } from './routes/health.js';
+import { adminKeyRoutes } from './routes/keys.js';
+import { mediaRoutes } from './routes/media.js';
+import { messageRoutes } from './routes/messages.js';
+import { adminNumberRoutes, tenantNumberRoutes } from './routes/numbers.js';
+import { optOutRoutes } from './routes/opt-outs.js';
+import { GRAPH_ERROR_SCHEMA } from './schemas/graph.js';
+import { PROBLEM_SCHEMA } from './schemas/problem.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly clock?: Clock;
+  /** Called after each commit that stored messages (the dispatcher's nudge). */
+  readonly onAccepted?: () => void;
+  readonly limits?: {
+    readonly batchMaxRecipients?: number;
+    readonly bodyLimitBytes?: number;
+    readonly mediaLimitBytes?: number;
+  };
+  readonly trustProxy?: boolean | number | string;
+  /** pino options (level …), or false for no logging (tests, benchmarks). */
+  readonly logger?: false | { readonly level: string };
+  readonly version?: string;
+}
+
+/** A hop count becomes the function Fastify's types ask for; addresses and booleans pass as they are. */
+function trustProxyOption(value: AppDeps['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof value === 'number') return function trustHops(_address, hop) { return hop < value; };
+  return value ?? false;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock;
+  const store = deps.store;
+  const sendDeps = { store, clock, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) };
+  const limits = { batchMaxRecipients: 1000, bodyLimitBytes: 1024 * 1024, mediaLimitBytes: 100 * 1024 * 1024, ...deps.limits };
+  const app = Fastify({
+    logger: deps.logger === undefined || deps.logger === false ? false : { level: deps.logger.level },
+    // One log line per request halves throughput on this hardware (research/stack.md); errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: generateRequestId,
+    bodyLimit: limits.bodyLimitBytes,
+    trustProxy: trustProxyOption(deps.trustProxy),
+    // Unknown fields are refused, not silently dropped: a typo such as `credits` must not look like success.
+    ajv: { customOptions: { allErrors: false, removeAdditional: false } },
+  });
+
+  authDecorations(app);
+  requestIdPlugin(app);
+  problemPlugin(app);
+  jsonBodyPlugin(app);
+  app.addSchema(PROBLEM_SCHEMA);
+  app.addSchema(GRAPH_ERROR_SCHEMA);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard',
+        version: deps.version ?? '0.1.0',
+        description: 'Self-hosted WhatsApp Business messaging gateway. Every error is an entry of the catalog at /v1/errors.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async function openapiDocument() {
+    return app.swagger();
+  });
+
+  healthRoutes(app, { store });
+  errorRoutes(app);
+
+  await app.register(async function tenantScope(scope) {
+    scope.addHook('onRequest', authenticate({ store, clock, kind: 'account' }));
+    scope.addHook('onRequest', accountRateLimit());
+    idempotencyPlugin(scope, { store, clock });
+    messageRoutes(scope, sendDeps);
+    batchRoutes(scope, { ...sendDeps, maxRecipients: limits.batchMaxRecipients });
+    tenantNumberRoutes(scope, { store });
+    optOutRoutes(scope, sendDeps);
+    cloudRoutes(scope, sendDeps);
+    // Multipart adds three hooks to every request of its scope, so only the upload routes live in it.
+    await scope.register(async function uploadScope(uploads) {
+      await uploads.register(multipart, { limits: { fileSize: limits.mediaLimitBytes, files: 1 } });
+      mediaRoutes(uploads, sendDeps);
+      cloudMediaRoutes(uploads, sendDeps);
+    });
+  });
+
+  await app.register(async function adminScope(scope) {
+    scope.addHook('onRequest', authenticate({ store, clock, kind: 'admin' }));
+    adminAccountRoutes(scope, { store, clock });
+    adminKeyRoutes(scope, { store, clock });
+    adminNumberRoutes(scope, { store, clock });
+  });
+
+  return app;
+}

@@ -1,0 +1,80 @@
+/**
+ * The error handler: every error leaves as problem+json from the catalog (or Graph's error shape on the
+ * Cloud-API-compatible routes). Unknown errors become `internal_error` and are logged, never shown.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { gatewayError, isSwitchboardError, type SwitchboardError } from '../../catalog/switchboard-error.js';
+import { PROBLEM_CONTENT_TYPE, toGraphError, toProblem } from '../../catalog/problem.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `graph` renders errors as Graph error bodies, for the Cloud-API-compatible surface. */
+    errorShape?: 'problem' | 'graph';
+  }
+}
+
+/** `/text/body` → `text.body`, `/messages/3/to` → `messages[3].to`. */
+export function fieldFromPointer(pointer: string, extra?: string): string {
+  const parts = [...pointer.split('/').filter((p) => p !== ''), ...(extra ? [extra] : [])];
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
+}
+
+function fromValidation(error: FastifyError): SwitchboardError {
+  const first = error.validation?.[0];
+  const context = error.validationContext ?? 'body';
+  if (!first) return gatewayError('invalid_request', { detail: error.message });
+  if (first.keyword === 'required') {
+    const missing = String((first.params as { missingProperty?: string }).missingProperty ?? '');
+    const field = fieldFromPointer(first.instancePath, missing);
+    return gatewayError('missing_required_field', { detail: `\`${field}\` is required in the ${context}.`, field });
+  }
+  const field = fieldFromPointer(first.instancePath);
+  const where = field === '' ? `The ${context}` : `\`${field}\``;
+  return gatewayError('invalid_request', { detail: `${where} ${first.message ?? 'is invalid'}.`, ...(field ? { field } : {}) });
+}
+
+/** Maps what Fastify and its plugins throw to catalog errors; anything unrecognised is internal. */
+export function toSwitchboardError(error: unknown): { error: SwitchboardError; internal: boolean } {
+  if (isSwitchboardError(error)) return { error, internal: false };
+  const e = error as FastifyError;
+  if (e?.validation) return { error: fromValidation(e), internal: false };
+  switch (e?.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return { error: gatewayError('unsupported_content_type', { detail: e.message }), internal: false };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+      return { error: gatewayError('payload_too_large', { detail: e.message }), internal: false };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { error: gatewayError('malformed_json', { detail: 'The body is empty; send a JSON object.' }), internal: false };
+  }
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 404) return { error: gatewayError('not_found', { detail: e.message }), internal: false };
+  if (status === 413) return { error: gatewayError('payload_too_large', { detail: e.message }), internal: false };
+  if (status === 415) return { error: gatewayError('unsupported_content_type', { detail: e.message }), internal: false };
+  if (status >= 400 && status < 500) return { error: gatewayError('invalid_request', { detail: e.message }), internal: false };
+  return { error: gatewayError('internal_error', { detail: `Something went wrong on our side; quote request id when reporting it.` }), internal: true };
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: SwitchboardError): FastifyReply {
+  const status = error.entry.httpStatus;
+  const retryAfter = error.retryAfterSeconds;
+  if (retryAfter !== undefined && (status === 429 || status === 503)) reply.header('retry-after', String(Math.ceil(retryAfter)));
+  if (request.routeOptions.config?.errorShape === 'graph')
+    return reply.code(status).type('application/json; charset=utf-8').send(toGraphError(error, request.id));
+  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(toProblem(error, request.id));
+}
+
+export function problemPlugin(app: FastifyInstance): void {
+  app.setErrorHandler(function renderError(raw, request, reply) {
+    const { error, internal } = toSwitchboardError(raw);
+    if (internal) request.log.error({ err: raw }, 'unhandled error');
+    else if (error.entry.httpStatus >= 500) request.log.warn({ code: error.entry.code }, error.message);
+    return sendError(request, reply, error);
+  });
+  app.setNotFoundHandler(function renderNotFound(request, reply) {
+    return sendError(request, reply, gatewayError('not_found', { detail: `No route ${request.method} ${request.url.split('?')[0]}.` }));
+  });
+}

@@ -1,0 +1,58 @@
+/** The error catalog over HTTP: GET /v1/errors and GET /v1/errors/:namespace/:code, which every problem `type` links to. */
+import type { FastifyInstance } from 'fastify';
+import { CATALOG, findEntry } from '../../catalog/catalog.js';
+import { isRetryable, NAMESPACES, type CatalogEntry, type Namespace } from '../../catalog/entry.js';
+import { problemType } from '../../catalog/problem.js';
+import { gatewayError } from '../../catalog/switchboard-error.js';
+import { errorResponses } from '../schemas/problem.js';
+
+const ENTRY_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    namespace: { type: 'string' }, code: { type: ['string', 'integer'] }, title: { type: 'string' }, meaning: { type: 'string' },
+    httpStatus: { type: 'integer' }, retryable: { type: 'boolean' }, retry: { type: 'object', additionalProperties: true },
+    action: { type: 'string' }, type: { type: 'string' }, graphCode: { type: 'integer' },
+    aliases: { type: 'array', items: { type: 'object', additionalProperties: true } }, retired: { type: 'boolean' },
+  },
+} as const;
+
+function entryView(e: CatalogEntry) {
+  return { ...e, type: problemType(e.namespace, e.code), retryable: isRetryable(e.retry) };
+}
+
+export function errorRoutes(app: FastifyInstance): void {
+  app.get<{ Querystring: { namespace?: Namespace } }>(
+    '/v1/errors',
+    {
+      schema: {
+        tags: ['errors'],
+        summary: 'The whole error catalog',
+        querystring: { type: 'object', properties: { namespace: { type: 'string', enum: [...NAMESPACES] } } },
+        response: { 200: { type: 'object', properties: { data: { type: 'array', items: ENTRY_SCHEMA } } } },
+      },
+    },
+    async function listErrors(request) {
+      const ns = request.query.namespace;
+      return { data: CATALOG.filter((e) => ns === undefined || e.namespace === ns).map(entryView) };
+    },
+  );
+  app.get<{ Params: { namespace: string; code: string } }>(
+    '/v1/errors/:namespace/:code',
+    {
+      schema: {
+        tags: ['errors'],
+        summary: 'One catalog entry: meaning, retry class, action, and how other providers name it',
+        params: { type: 'object', required: ['namespace', 'code'], properties: { namespace: { type: 'string' }, code: { type: 'string' } } },
+        response: { 200: ENTRY_SCHEMA, ...errorResponses(['not_found']) },
+      },
+    },
+    async function readError(request) {
+      const { namespace, code } = request.params;
+      const ns = NAMESPACES.find((n) => n === namespace);
+      const entry = ns && (findEntry(ns, code) ?? (/^\d+$/.test(code) ? findEntry(ns, Number(code)) : undefined));
+      if (!entry) throw gatewayError('not_found', { detail: `The catalog has no entry ${namespace}/${code}.` });
+      return entryView(entry);
+    },
+  );
+}

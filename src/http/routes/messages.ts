@@ -1,0 +1,125 @@
+/** The native sending API: POST /v1/messages (202 once durable), GET one message, GET a filtered, paged list. */
+import type { FastifyInstance } from 'fastify';
+import { toProblem } from '../../catalog/problem.js';
+import { gatewayError } from '../../catalog/switchboard-error.js';
+import { isMessageState, MESSAGE_STATES } from '../../domain/message-state.js';
+import { normalizeRecipient } from '../../domain/validation/phone.js';
+import { fromCompatWamid } from '../compat-ids.js';
+import { accountOf } from '../plugins/auth.js';
+import { ACCEPTED_SCHEMA, MESSAGE_VIEW_SCHEMA, SEND_MESSAGE_BODY } from '../schemas/message.js';
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
+import { acceptPrepared, insufficientCreditError, prepareSend, type SendDeps } from '../sending.js';
+import { messageView } from '../views.js';
+
+export const SEND_ERRORS = [
+  ...AUTH_ERRORS, ...BODY_ERRORS,
+  'invalid_phone_number', 'text_too_long', 'media_mime_mismatch', 'invalid_media_link', 'invalid_coordinates', 'media_not_found',
+  'phone_number_not_authorized', 'could_not_route', 'phone_number_not_registered', 'insufficient_credit', 'recipient_opted_out',
+  'outside_service_window', 'template_not_approved', 'idempotency_in_progress', 'idempotency_key_reused',
+] as const;
+export const TEMPLATE_ERRORS = [['meta', 132001], ['meta', 132000], ['meta', 132005], ['meta', 132012], ['meta', 132015], ['meta', 132016], ['meta', 132018]] as const;
+
+const IDEMPOTENCY_HEADER_SCHEMA = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', description: 'Repeat a send safely for 24 h (IETF Idempotency-Key).' } },
+} as const;
+
+interface ListQuery { status?: string; to?: string; number_id?: string; since?: string; until?: string; cursor?: string; limit?: number }
+
+function time(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw gatewayError('invalid_request', { detail: `\`${field}\` must be an ISO 8601 time.`, field });
+  return ms;
+}
+
+export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
+  app.post<{ Body: Record<string, unknown> }>(
+    '/v1/messages',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: ['messages'],
+        summary: 'Send a message',
+        description: 'Validates, runs preflight and stores the message with its outbox job; answers 202 once the commit is on disk.',
+        headers: IDEMPOTENCY_HEADER_SCHEMA,
+        body: SEND_MESSAGE_BODY,
+        response: { 202: ACCEPTED_SCHEMA, ...errorResponses([...SEND_ERRORS, ...TEMPLATE_ERRORS]) },
+      },
+    },
+    async function sendMessage(request, reply) {
+      const account = accountOf(request);
+      const prepared = await prepareSend(deps, account, request.body);
+      const claim = request.idempotency;
+      const [result] = await acceptPrepared(deps, account, [prepared], claim ? {
+        ...claim,
+        respond: ([r]) =>
+          r?.kind === 'accepted'
+            ? { statusCode: 202, body: { id: r.id, status: 'accepted' } }
+            : { statusCode: 402, body: toProblem(insufficientCreditError(), request.id) },
+      } : undefined);
+      if (result?.kind !== 'accepted') throw insufficientCreditError();
+      return reply.code(202).send({ id: result.id, status: 'accepted' });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/messages/:id',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Read one message: status, timestamps, wamid and error',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: { 200: MESSAGE_VIEW_SCHEMA, ...errorResponses([...AUTH_ERRORS, 'message_not_found']) },
+      },
+    },
+    async function readMessage(request) {
+      const message = await deps.store.getMessage(accountOf(request).id, fromCompatWamid(request.params.id));
+      // Another account's id answers exactly like an unknown one: existence is never confirmed.
+      if (!message) throw gatewayError('message_not_found', { detail: `No message ${request.params.id} in your account.` });
+      return messageView(message);
+    },
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/v1/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'List messages, newest first',
+        querystring: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', enum: [...MESSAGE_STATES] },
+            to: { type: 'string' },
+            number_id: { type: 'string' },
+            since: { type: 'string', description: 'ISO 8601, inclusive' },
+            until: { type: 'string', description: 'ISO 8601, exclusive' },
+            cursor: { type: 'string', description: '`next_cursor` of the previous page' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { data: { type: 'array', items: MESSAGE_VIEW_SCHEMA }, next_cursor: { type: ['string', 'null'] } } },
+          ...errorResponses([...AUTH_ERRORS, 'invalid_request', 'invalid_phone_number']),
+        },
+      },
+    },
+    async function listMessages(request) {
+      const q = request.query;
+      const account = accountOf(request);
+      const since = time(q.since, 'since');
+      const until = time(q.until, 'until');
+      const page = await deps.store.listMessages(account.id, {
+        ...(q.status && isMessageState(q.status) ? { status: q.status } : {}),
+        ...(q.to ? { to: normalizeRecipient(q.to, 'to') } : {}),
+        ...(q.number_id ? { numberId: q.number_id } : {}),
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        limit: q.limit ?? 50,
+      });
+      return { data: page.messages.map(messageView), next_cursor: page.nextCursor };
+    },
+  );
+}

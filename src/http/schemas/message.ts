@@ -1,0 +1,86 @@
+/** JSON schemas of the send request and of a stored message, as the native API shows them. */
+import { MESSAGE_TYPES } from '../../domain/message.js';
+import { MESSAGE_STATES } from '../../domain/message-state.js';
+
+const mediaObject = {
+  type: 'object',
+  description: 'Either `link` (http(s), encoded once) or `id` of an upload; the file type must fit the message type.',
+  properties: { id: { type: 'string' }, link: { type: 'string' }, caption: { type: 'string' }, filename: { type: 'string' } },
+} as const;
+
+/** The message fields shared by the native API and Meta's body; ranges and lengths are checked by domain rules. */
+export const MESSAGE_CONTENT_PROPERTIES = {
+  to: { type: 'string', description: 'Recipient in international form, digits only, country code first (e.g. 4915112345678).' },
+  type: { type: 'string', enum: [...MESSAGE_TYPES], description: 'Defaults to `text` when a `text` object is given.' },
+  text: {
+    type: 'object',
+    properties: { body: { type: 'string', description: '1 to 4,096 characters.' }, preview_url: { type: 'boolean' } },
+  },
+  template: {
+    type: 'object',
+    description: 'An approved template: name, language (code or { code }) and components with parameters.',
+    properties: {
+      name: { type: 'string' },
+      language: { description: '`en_US` or `{ "code": "en_US" }`' },
+      components: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    },
+  },
+  image: mediaObject,
+  audio: mediaObject,
+  video: mediaObject,
+  document: mediaObject,
+  sticker: mediaObject,
+  location: {
+    type: 'object',
+    properties: {
+      latitude: { type: 'number', description: '−90..90' },
+      longitude: { type: 'number', description: '−180..180' },
+      name: { type: 'string' },
+      address: { type: 'string' },
+    },
+  },
+  contacts: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  interactive: { type: 'object', description: 'Buttons (1–3 replies), lists (≤ 10 rows), cta_url …', additionalProperties: true },
+  reaction: { type: 'object', properties: { message_id: { type: 'string' }, emoji: { type: 'string' } } },
+  context: { type: 'object', properties: { message_id: { type: 'string' } } },
+  biz_opaque_callback_data: { type: 'string' },
+} as const;
+
+export const SEND_MESSAGE_BODY = {
+  type: 'object',
+  required: ['to'],
+  additionalProperties: true,
+  properties: {
+    ...MESSAGE_CONTENT_PROPERTIES,
+    from: { type: 'string', description: 'Sending number (`num_…` or Meta phone_number_id); default: the account default number.' },
+  },
+} as const;
+
+export const ACCEPTED_SCHEMA = {
+  type: 'object',
+  required: ['id', 'status'],
+  properties: { id: { type: 'string', description: '`msg_…`' }, status: { type: 'string', enum: ['accepted'] } },
+} as const;
+
+export const MESSAGE_VIEW_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string', enum: [...MESSAGE_STATES] },
+    to: { type: 'string' },
+    number_id: { type: 'string' },
+    type: { type: 'string', enum: [...MESSAGE_TYPES] },
+    wamid: { type: ['string', 'null'], description: 'Meta\u2019s message id once the message was sent.' },
+    timestamps: { type: 'object', description: 'When the message entered each state (ISO 8601).', additionalProperties: { type: 'string' } },
+    error: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      properties: {
+        namespace: { type: 'string' }, code: { type: ['string', 'integer'] }, title: { type: 'string' }, type: { type: 'string' },
+        detail: { type: 'string' }, retryable: { type: 'boolean' }, action: { type: 'string' },
+      },
+    },
+    content: { type: 'object', additionalProperties: true, description: 'The Cloud API body Switchboard sends.' },
+    created_at: { type: 'string' },
+  },
+} as const;

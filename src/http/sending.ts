@@ -1,0 +1,108 @@
+/**
+ * The accept path shared by /v1/messages, the batch route and the Cloud-API-compatible surface:
+ * validate → choose the sender → gather preflight facts → run the rules → store durably (group commit).
+ */
+import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
+import type { Account } from '../domain/account.js';
+import type { OutboundMessage } from '../domain/message.js';
+import { chooseSender, type PhoneNumber } from '../domain/phone-number.js';
+import { runPreflight } from '../domain/preflight/preflight.js';
+import { isObject, join } from '../domain/validation/fields.js';
+import { checkMediaMime, isMediaType } from '../domain/validation/media.js';
+import { validateOutbound } from '../domain/validation/outbound.js';
+import type { AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+export interface SendDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Called after a commit that stored messages: lets an in-process dispatcher look for work at once. */
+  readonly onAccepted?: () => void;
+}
+
+export interface PreparedSend {
+  readonly message: OutboundMessage;
+  readonly number: PhoneNumber;
+}
+
+/** Re-homes an error's field under a prefix, e.g. `to` → `messages[3].to` inside a batch. */
+export function underField(error: unknown, prefix: string): unknown {
+  if (!(error instanceof SwitchboardError) || prefix === '') return error;
+  const field = error.field === undefined ? prefix : error.field.startsWith(prefix) ? error.field : join(prefix, error.field);
+  return new SwitchboardError(error.entry, {
+    field,
+    ...(error.detail === undefined ? {} : { detail: error.detail }),
+    ...(error.extensions === undefined ? {} : { extensions: error.extensions }),
+  });
+}
+
+async function senderFor(deps: SendDeps, account: Account, requested: string | undefined): Promise<PhoneNumber> {
+  const found =
+    requested !== undefined ? await deps.store.findNumber(requested)
+    : account.defaultNumberId !== null ? await deps.store.getNumber(account.defaultNumberId)
+    : undefined;
+  const decision = chooseSender(account, requested, found);
+  if (decision.kind === 'refuse') throw decision.error;
+  return decision.number;
+}
+
+async function checkUploadedMedia(deps: SendDeps, account: Account, message: OutboundMessage): Promise<void> {
+  if (message.media?.kind !== 'id' || !isMediaType(message.type)) return;
+  const field = `${message.type}.id`;
+  const media = await deps.store.getMedia(account.id, message.media.id);
+  if (!media) throw gatewayError('media_not_found', { detail: `No upload ${message.media.id} belongs to your account.`, field });
+  checkMediaMime(message.type, media.mimeType, field);
+}
+
+/**
+ * Everything short of storing. `from` is the sending number the surface fixed (the Cloud API path); otherwise the
+ * body's `from` or the account default. `cost` is the credit the whole request needs (a batch's item count).
+ */
+export async function prepareSend(deps: SendDeps, account: Account, body: unknown, options: { from?: string; cost?: number } = {}): Promise<PreparedSend> {
+  const message = validateOutbound(body);
+  const bodyFrom = isObject(body) && typeof body['from'] === 'string' ? body['from'] : undefined;
+  const number = await senderFor(deps, account, options.from ?? bodyFrom);
+  await checkUploadedMedia(deps, account, message);
+  const { store } = deps;
+  const facts = await store.getSendFacts({
+    accountId: account.id,
+    numberId: number.id,
+    wabaId: number.wabaId,
+    to: message.to,
+    needsWindow: message.type !== 'template',
+    ...(message.template ? { template: { name: message.template.name, language: message.template.language } } : {}),
+  });
+  const decision = runPreflight(
+    { account, number, message, ...facts, cost: options.cost ?? 1 },
+    deps.clock.now(),
+  );
+  if (decision.kind === 'refuse') throw decision.error;
+  return { message, number };
+}
+
+export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {
+  return {
+    accountId: account.id,
+    numberId: prepared.number.id,
+    to: prepared.message.to,
+    type: prepared.message.type,
+    payload: prepared.message.payload,
+    creditCost: account.credit === null ? 0 : 1,
+  };
+}
+
+/** Stores the prepared sends in one durable commit; resolves after it is on disk. */
+export async function acceptPrepared(
+  deps: SendDeps,
+  account: Account,
+  prepared: readonly PreparedSend[],
+  idempotency?: IdempotencyCompletion,
+): Promise<AcceptResult[]> {
+  const results = await deps.store.acceptMessages(prepared.map((p) => toAcceptItem(account, p)), deps.clock.now(), idempotency);
+  if (deps.onAccepted && results.some((r) => r.kind === 'accepted')) deps.onAccepted();
+  return results;
+}
+
+export function insufficientCreditError(): SwitchboardError {
+  return gatewayError('insufficient_credit', { detail: 'The account ran out of prepaid credit while this request was being stored.' });
+}

@@ -1,0 +1,69 @@
+/** How stored records look on the wire: ISO times, snake_case, catalog links for errors, never secrets. */
+import { findEntry } from '../catalog/catalog.js';
+import { isRetryable, type Namespace } from '../catalog/entry.js';
+import { problemType } from '../catalog/problem.js';
+import { effectiveState, type Account } from '../domain/account.js';
+import type { MessageRecord } from '../domain/message.js';
+import type { PhoneNumber } from '../domain/phone-number.js';
+import type { ApiKeyRecord } from '../store/store.js';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function messageView(m: MessageRecord) {
+  const entry = m.error ? findEntry(m.error.namespace as Namespace, m.error.code) : undefined;
+  return {
+    id: m.id,
+    status: m.status,
+    to: m.to,
+    number_id: m.numberId,
+    type: m.type,
+    wamid: m.wamid,
+    timestamps: Object.fromEntries(Object.entries(m.statusTimes).map(([state, at]) => [state, iso(at as number)])),
+    error: m.error
+      ? {
+          namespace: m.error.namespace,
+          code: m.error.code,
+          type: problemType(m.error.namespace as Namespace, m.error.code),
+          ...(entry ? { title: entry.title, retryable: isRetryable(entry.retry), action: entry.action } : {}),
+          ...(m.error.detail ? { detail: m.error.detail } : {}),
+        }
+      : null,
+    content: m.payload,
+    created_at: iso(m.createdAt),
+  };
+}
+
+export function accountView(a: Account, now: number) {
+  return {
+    id: a.id,
+    name: a.name,
+    state: effectiveState(a, now),
+    disabled: a.state === 'disabled',
+    expires_at: iso(a.expiresAt),
+    ip_allow_list: a.ipAllowList,
+    rate_limit_per_second: a.rateLimitPerSecond,
+    credit: a.credit,
+    default_number_id: a.defaultNumberId,
+    created_at: iso(a.createdAt),
+    updated_at: iso(a.updatedAt),
+  };
+}
+
+export function keyView(k: ApiKeyRecord) {
+  return { id: k.id, kind: k.kind, account_id: k.accountId, name: k.name, prefix: k.prefix, created_at: iso(k.createdAt), revoked_at: iso(k.revokedAt) };
+}
+
+export function numberView(n: PhoneNumber) {
+  return {
+    id: n.id,
+    phone_number_id: n.phoneNumberId,
+    display_phone_number: n.displayPhoneNumber,
+    waba_id: n.wabaId,
+    account_id: n.accountId,
+    registration: n.registration,
+    max_mps: n.maxMps,
+    has_access_token: n.hasAccessToken,
+    created_at: iso(n.createdAt),
+    updated_at: iso(n.updatedAt),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Composition root: reads nothing itself but the Config it is given; builds the store, the upstream (the embedded
+ * simulator when none is configured), the first-start keys and demo, then buildApp, then listens.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { buildApp } from './http/app.js';
+import { systemClock, type Clock } from './http/clock.js';
+import { hashSecret, issueKey } from './store/api-keys.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+/** The part of the simulator's handle the gateway uses (src/simulator/index.ts), kept structural on purpose. */
+interface EmbeddedUpstream {
+  readonly url: string;
+  readonly admin: {
+    createBusiness(input: { wabaId?: string; accessToken?: string; name?: string }): { wabaId: string; accessToken: string };
+    createPhoneNumber(input: { wabaId: string; phoneNumberId?: string; displayPhoneNumber?: string; throughputMps?: number; registered?: boolean }): {
+      phoneNumberId: string;
+      displayPhoneNumber: string;
+    };
+    createTemplate?(input: { wabaId: string; name: string; language?: string; body?: string }): unknown;
+  };
+  close(): Promise<void>;
+}
+
+/** What a start created that a person must see once: secrets are not stored, so they cannot be printed again. */
+export interface FirstStart {
+  readonly adminKey?: string;
+  readonly demo?: { readonly accountId: string; readonly key: string; readonly numberId: string; readonly phoneNumberId: string };
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly upstreamUrl: string | undefined;
+  readonly upstreamNote: string;
+  readonly firstStart: FirstStart;
+  close(): Promise<void>;
+}
+
+async function startEmbeddedUpstream(): Promise<EmbeddedUpstream | { error: string }> {
+  try {
+    const simulator = (await import('./simulator/index.js')) as unknown as {
+      startSimulator(options: { host: string; port: number }): Promise<EmbeddedUpstream>;
+    };
+    return await simulator.startSimulator({ host: '127.0.0.1', port: 0 });
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * The simulator keeps its state in memory: on every start, each stored number (and its business and token) is
+ * declared again, so numbers created on an earlier run keep working against the fresh simulator.
+ */
+async function mirrorNumbers(store: Store, upstream: EmbeddedUpstream): Promise<void> {
+  const seenBusinesses = new Set<string>();
+  for (const number of await store.listNumbers({})) {
+    const token = await store.getAccessToken(number.id);
+    try {
+      if (!seenBusinesses.has(number.wabaId)) {
+        seenBusinesses.add(number.wabaId);
+        upstream.admin.createBusiness({ wabaId: number.wabaId, ...(token ? { accessToken: token } : {}) });
+        upstream.admin.createTemplate?.({ wabaId: number.wabaId, name: 'hello_world', language: 'en_US', body: 'Hello World' });
+      }
+      upstream.admin.createPhoneNumber({
+        wabaId: number.wabaId, phoneNumberId: number.phoneNumberId, displayPhoneNumber: number.displayPhoneNumber,
+        throughputMps: number.maxMps, registered: number.registration === 'registered',
+      });
+    } catch {
+      // Already declared (two numbers of one business), or a number the simulator refuses: it simply has no mirror.
+    }
+  }
+}
+
+async function ensureAdminKey(store: Store, config: Config, clock: Clock): Promise<string | undefined> {
+  if (config.adminKey !== undefined) {
+    if (!(await store.findKeyByHash(hashSecret(config.adminKey))))
+      await issueKey(store, { kind: 'admin', accountId: null, name: 'SWITCHBOARD_ADMIN_KEY', secret: config.adminKey }, clock.now());
+    return undefined;
+  }
+  if ((await store.countActiveKeys('admin')) > 0) return undefined;
+  return (await issueKey(store, { kind: 'admin', accountId: null, name: 'first start' }, clock.now())).secret;
+}
+
+/** A fresh database gets a demo account with a number (on the simulator when there is one) and a key. */
+async function createDemo(store: Store, upstream: EmbeddedUpstream | undefined, clock: Clock): Promise<FirstStart['demo']> {
+  if ((await store.listAccounts()).length > 0) return undefined;
+  const now = clock.now();
+  const business = upstream?.admin.createBusiness({ name: 'Switchboard demo' });
+  const remote = business
+    ? upstream!.admin.createPhoneNumber({ wabaId: business.wabaId, displayPhoneNumber: '+1 555 010 0001', registered: true })
+    : undefined;
+  if (business) upstream!.admin.createTemplate?.({ wabaId: business.wabaId, name: 'hello_world', language: 'en_US', body: 'Hello World' });
+  const account = await store.createAccount({ name: 'demo' }, now);
+  const number = await store.createNumber(
+    {
+      phoneNumberId: remote?.phoneNumberId ?? '100000000000001',
+      displayPhoneNumber: remote?.displayPhoneNumber ?? '+1 555 010 0001',
+      wabaId: business?.wabaId ?? '200000000000001',
+      accountId: account.id,
+      registration: 'registered',
+      maxMps: 80,
+      accessToken: business?.accessToken ?? null,
+    },
+    now,
+  );
+  await store.updateAccount(account.id, { defaultNumberId: number.id }, now);
+  const { secret } = await issueKey(store, { kind: 'account', accountId: account.id, name: 'demo' }, now);
+  return { accountId: account.id, key: secret, numberId: number.id, phoneNumberId: number.phoneNumberId };
+}
+
+export async function startGateway(config: Config, options: { clock?: Clock; logger?: boolean } = {}): Promise<RunningGateway> {
+  const clock = options.clock ?? systemClock;
+  const store = openStore(config, { maxGroupItems: config.groupCommitMaxItems });
+  let upstream: EmbeddedUpstream | undefined;
+  let upstreamNote: string;
+  try {
+    if (config.upstreamUrl === undefined) {
+      const started = await startEmbeddedUpstream();
+      if ('error' in started) upstreamNote = `none (the built-in simulator did not start: ${started.error})`;
+      else {
+        upstream = started;
+        upstreamNote = `built-in simulator at ${started.url}`;
+        await mirrorNumbers(store, started);
+      }
+    } else upstreamNote = config.upstreamUrl;
+    const adminKey = await ensureAdminKey(store, config, clock);
+    const demo = config.demo ? await createDemo(store, upstream, clock) : undefined;
+    const app = await buildApp({
+      store,
+      clock,
+      limits: { batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes },
+      trustProxy: config.trustProxy,
+      logger: options.logger === false ? false : { level: config.logLevel },
+    });
+    const address = await app.listen({ host: config.host, port: config.port });
+    return {
+      url: address.replace('[::1]', 'localhost'),
+      app,
+      store,
+      upstreamUrl: config.upstreamUrl ?? upstream?.url,
+      upstreamNote,
+      firstStart: { ...(adminKey ? { adminKey } : {}), ...(demo ? { demo } : {}) },
+      async close() {
+        await app.close();
+        await upstream?.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await upstream?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+/** The conformance suite every Store implementation runs: the behaviour the gateway relies on, backend-neutral. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashSecret, issueKey } from './api-keys.js';
+import type { AcceptItem, Store } from './store.js';
+
+export function describeStoreConformance(name: string, open: () => Promise<{ store: Store; dispose: () => Promise<void> }>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    const now = Date.parse('2026-06-01T12:00:00Z');
+    beforeEach(async () => ({ store, dispose } = await open()));
+    afterEach(() => dispose());
+
+    async function tenant(credit: number | null = null) {
+      const account = await store.createAccount({ name: 't', credit }, now);
+      const number = await store.createNumber({ phoneNumberId: `${Math.random()}`.slice(2, 14), displayPhoneNumber: '+1', wabaId: 'w', accountId: account.id, accessToken: 'tok' }, now);
+      return { account, number };
+    }
+    const item = (accountId: string, numberId: string, creditCost = 0): AcceptItem => ({
+      accountId, numberId, to: '4915112345678', type: 'text', payload: { text: { body: 'x' } }, creditCost,
+    });
+
+    it('accepts messages with their outbox jobs, and claims due jobs with a lease', async () => {
+      const { account, number } = await tenant();
+      const results = await store.acceptMessages([item(account.id, number.id), item(account.id, number.id)], now);
+      expect(results.map((r) => r.kind)).toEqual(['accepted', 'accepted']);
+      const ids = results.map((r) => (r.kind === 'accepted' ? r.id : ''));
+      expect(await store.claimDueJobs('w1', now - 1, 30_000, 10)).toEqual([]);
+      const claimed = await store.claimDueJobs('w1', now, 30_000, 10);
+      expect(claimed.map((j) => j.messageId).sort()).toEqual([...ids].sort());
+      expect(claimed.every((j) => j.attempts === 1 && j.leaseExpiresAt === now + 30_000)).toBe(true);
+      // Leased jobs are not handed out again until the lease lapses.
+      expect(await store.claimDueJobs('w2', now + 1000, 30_000, 10)).toEqual([]);
+      expect((await store.claimDueJobs('w2', now + 30_000, 30_000, 10)).map((j) => j.attempts)).toEqual([2, 2]);
+      expect((await store.getMessage(account.id, ids[0]!))?.status).toBe('dispatching');
+    });
+
+    it('scopes messages to their account', async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const [r] = await store.acceptMessages([item(a.account.id, a.number.id)], now);
+      const id = r?.kind === 'accepted' ? r.id : '';
+      expect(await store.getMessage(a.account.id, id)).toMatchObject({ id, status: 'accepted', statusTimes: { accepted: now } });
+      expect(await store.getMessage(b.account.id, id)).toBeUndefined();
+      expect((await store.listMessages(b.account.id, { limit: 10 })).messages).toEqual([]);
+    });
+
+    it('debits prepaid credit in the accept transaction and refuses what is not covered', async () => {
+      const { account, number } = await tenant(2);
+      const results = await store.acceptMessages([1, 2, 3].map(() => item(account.id, number.id, 1)), now);
+      expect(results.map((r) => r.kind)).toEqual(['accepted', 'accepted', 'insufficient_credit']);
+      expect((await store.getAccount(account.id))?.credit).toBe(0);
+    });
+
+    it('gathers concurrent accepts into group commits without losing any', async () => {
+      const { account, number } = await tenant();
+      const all = await Promise.all(Array.from({ length: 300 }, () => store.acceptMessages([item(account.id, number.id)], now)));
+      expect(new Set(all.map(([r]) => (r?.kind === 'accepted' ? r.id : ''))).size).toBe(300);
+      let seen = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await store.listMessages(account.id, { limit: 128, ...(cursor ? { cursor } : {}) });
+        seen += page.messages.length;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toBe(300);
+    });
+
+    it('claims an idempotency key once, and stores the outcome with the messages', async () => {
+      const { account, number } = await tenant();
+      expect(await store.claimIdempotencyKey(account.id, 'k', 'h', now)).toBeUndefined();
+      expect(await store.claimIdempotencyKey(account.id, 'k', 'h', now)).toMatchObject({ state: 'in_progress' });
+      await store.acceptMessages([item(account.id, number.id)], now, {
+        accountId: account.id, key: 'k', requestHash: 'h', respond: (r) => ({ statusCode: 202, body: { id: r[0]?.kind === 'accepted' ? r[0].id : null } }),
+      });
+      const done = await store.claimIdempotencyKey(account.id, 'k', 'h', now + 1);
+      expect(done).toMatchObject({ state: 'done', statusCode: 202, body: { id: expect.stringMatching(/^msg_/) } });
+      await store.releaseIdempotencyKey(account.id, 'other');
+      expect(await store.claimIdempotencyKey(account.id, 'k', 'h', now + 24 * 3600_000)).toBeUndefined();
+    });
+
+    it('finds keys by hash only, and revokes them', async () => {
+      const { account } = await tenant();
+      const { record, secret } = await issueKey(store, { kind: 'account', accountId: account.id, name: 'n' }, now);
+      expect(await store.findKeyByHash(hashSecret(secret))).toMatchObject({ id: record.id, revokedAt: null });
+      await store.revokeKey(record.id, now + 1);
+      expect((await store.findKeyByHash(hashSecret(secret)))?.revokedAt).toBe(now + 1);
+      expect(JSON.stringify(await store.listKeys({ accountId: account.id }))).not.toContain(secret);
+    });
+
+    it('keeps access tokens encrypted and numbers findable by either id', async () => {
+      const { number } = await tenant();
+      expect(await store.getAccessToken(number.id)).toBe('tok');
+      expect((await store.findNumber(number.phoneNumberId))?.id).toBe(number.id);
+      expect(await store.deleteNumber(number.id)).toBe(true);
+      expect(await store.findNumber(number.id)).toBeUndefined();
+    });
+
+    it('records the facts preflight reads', async () => {
+      const { account, number } = await tenant();
+      const q = { accountId: account.id, numberId: number.id, wabaId: 'w', to: '49151', template: { name: 't', language: 'en' }, needsWindow: true };
+      expect(await store.getSendFacts(q)).toEqual({ optedOutAt: null, lastInboundAt: null, templatesKnown: false, template: undefined });
+      await store.recordOptOut(account.id, '49151', now);
+      await store.recordInbound(number.id, '49151', now - 5);
+      await store.recordInbound(number.id, '49151', now - 10);
+      await store.upsertTemplate({ wabaId: 'w', name: 't', language: 'en', status: 'approved', category: 'UTILITY', components: [], updatedAt: now });
+      expect(await store.getSendFacts(q)).toMatchObject({ optedOutAt: now, lastInboundAt: now - 5, templatesKnown: true, template: { name: 't', status: 'approved' } });
+      expect(await store.removeOptOut(account.id, '49151')).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * The store interface: everything the gateway keeps, behind methods that name their operation, so that nothing above
+ * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
+ */
+import type { Account, AccountState } from '../domain/account.js';
+import type { KeyKind } from '../domain/api-key.js';
+import type { IdempotencyRecord } from '../domain/idempotency.js';
+import type { MessageRecord, MessageType } from '../domain/message.js';
+import type { MessageState } from '../domain/message-state.js';
+import type { PhoneNumber, RegistrationState } from '../domain/phone-number.js';
+import type { TemplateRecord } from '../domain/template.js';
+
+export interface StoreCapabilities {
+  /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
+  readonly singleWriter: boolean;
+  /** Several gateway processes may share the store, so in-flight state must live in the store, not in memory. */
+  readonly sharedAcrossProcesses: boolean;
+}
+
+export type { KeyKind } from '../domain/api-key.js';
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly kind: KeyKind;
+  readonly accountId: string | null;
+  readonly name: string;
+  /** The first characters of the secret, shown in listings so people can tell keys apart. */
+  readonly prefix: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface NewAccount {
+  readonly name: string;
+  readonly state?: AccountState;
+  readonly expiresAt?: number | null;
+  readonly ipAllowList?: readonly string[];
+  readonly rateLimitPerSecond?: number | null;
+  readonly credit?: number | null;
+  readonly defaultNumberId?: string | null;
+}
+export type AccountPatch = Partial<NewAccount>;
+
+export interface NewPhoneNumber {
+  readonly phoneNumberId: string;
+  readonly displayPhoneNumber: string;
+  readonly wabaId: string;
+  readonly accountId?: string | null;
+  readonly registration?: RegistrationState;
+  readonly maxMps?: number;
+  readonly accessToken?: string | null;
+}
+export type PhoneNumberPatch = Partial<NewPhoneNumber>;
+
+export interface MediaRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly numberId: string | null;
+  readonly mimeType: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly filename: string | null;
+  readonly createdAt: number;
+}
+
+export type NewMedia = Omit<MediaRecord, 'id' | 'createdAt'> & { readonly content: Uint8Array };
+
+/** One message to accept, with what must be written in the same transaction. */
+export interface AcceptItem {
+  readonly accountId: string;
+  readonly numberId: string;
+  readonly to: string;
+  readonly type: MessageType;
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** Credit to take from the account in the same transaction; 0 when the account is not on prepaid credit. */
+  readonly creditCost: number;
+}
+
+export type AcceptResult =
+  | { readonly kind: 'accepted'; readonly id: string; readonly createdAt: number }
+  /** The conditional credit debit found too little credit (another request spent it first). */
+  | { readonly kind: 'insufficient_credit' };
+
+/** An idempotent request's outcome, written in the same transaction as its messages. */
+export interface IdempotencyCompletion {
+  readonly accountId: string;
+  readonly key: string;
+  readonly requestHash: string;
+  /** Builds the response from the accept results, so a replay returns exactly what the first request saw. */
+  readonly respond: (results: readonly AcceptResult[]) => StoredResponse;
+}
+
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly body: unknown;
+}
+
+export interface MessageFilter {
+  readonly status?: MessageState;
+  readonly to?: string;
+  readonly numberId?: string;
+  readonly since?: number;
+  readonly until?: number;
+  /** Opaque cursor from the previous page. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+export interface OutboxJob {
+  readonly id: string;
+  readonly messageId: string;
+  readonly numberId: string;
+  readonly attempts: number;
+  readonly dueAt: number;
+  readonly leaseExpiresAt: number;
+}
+
+/** What preflight needs to know about one send beyond the account and number. */
+export interface SendFactsQuery {
+  readonly accountId: string;
+  readonly numberId: string;
+  readonly wabaId: string;
+  readonly to: string;
+  readonly template?: { readonly name: string; readonly language: string };
+  /** False for templates, which need no open window: the window is then not looked up (lastInboundAt: null). */
+  readonly needsWindow: boolean;
+}
+
+export interface SendFacts {
+  readonly optedOutAt: number | null;
+  readonly lastInboundAt: number | null;
+  /** The template of the send as template sync recorded it, when the WABA was ever synced. */
+  readonly template: TemplateRecord | undefined;
+  /** Whether any template of the WABA is recorded, i.e. whether template sync has run for it. */
+  readonly templatesKnown: boolean;
+}
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+
+  createAccount(input: NewAccount, now: number): Promise<Account>;
+  getAccount(id: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  updateAccount(id: string, patch: AccountPatch, now: number): Promise<Account | undefined>;
+
+  /** Stores a key by the SHA-256 of its secret; the secret itself is never stored. */
+  createKey(input: { kind: KeyKind; accountId: string | null; name: string; secretHash: string; prefix: string }, now: number): Promise<ApiKeyRecord>;
+  /** Finds an unrevoked or revoked key by the hash of the presented secret. */
+  findKeyByHash(secretHash: string): Promise<(ApiKeyRecord & { readonly secretHash: string }) | undefined>;
+  listKeys(filter: { accountId?: string; kind?: KeyKind }): Promise<ApiKeyRecord[]>;
+  revokeKey(id: string, now: number): Promise<ApiKeyRecord | undefined>;
+  countActiveKeys(kind: KeyKind): Promise<number>;
+
+  createNumber(input: NewPhoneNumber, now: number): Promise<PhoneNumber>;
+  getNumber(id: string): Promise<PhoneNumber | undefined>;
+  /** By our `num_` id or by Meta's phone_number_id. */
+  findNumber(ref: string): Promise<PhoneNumber | undefined>;
+  listNumbers(filter: { accountId?: string }): Promise<PhoneNumber[]>;
+  updateNumber(id: string, patch: PhoneNumberPatch, now: number): Promise<PhoneNumber | undefined>;
+  deleteNumber(id: string): Promise<boolean>;
+  /** The decrypted access token, for the dispatcher and the simulator set-up only. */
+  getAccessToken(numberId: string): Promise<string | undefined>;
+
+  /**
+   * Accepts messages durably: each message row, its outbox job (due now) and the credit debit in one transaction, plus
+   * the idempotency completion when given. Resolves only after the commit is on disk.
+   * Outcomes: `accepted` per item, or `insufficient_credit` for items the conditional debit refused (nothing stored).
+   */
+  acceptMessages(items: readonly AcceptItem[], now: number, idempotency?: IdempotencyCompletion): Promise<AcceptResult[]>;
+  getMessage(accountId: string, id: string): Promise<MessageRecord | undefined>;
+  listMessages(accountId: string, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }>;
+
+  /**
+   * Claims up to `limit` outbox jobs that are due and not leased (or whose lease expired), leasing them to `owner`
+   * until `now + leaseMs`. A killed worker's jobs come back once their lease lapses.
+   */
+  claimDueJobs(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxJob[]>;
+
+  /**
+   * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's
+   * in-progress claim) and then claims nothing; answers undefined when the key was free (or expired) and is now claimed.
+   */
+  claimIdempotencyKey(accountId: string, key: string, requestHash: string, now: number): Promise<IdempotencyRecord | undefined>;
+  /** Releases a claim whose request ended without a stored outcome (a refusal), so the key can be used again. */
+  releaseIdempotencyKey(accountId: string, key: string): Promise<void>;
+  /** Stores the outcome of a request that wrote no messages (for example a batch with every item refused). */
+  completeIdempotencyKey(completion: Omit<IdempotencyCompletion, 'respond'>, response: StoredResponse, now: number): Promise<void>;
+
+  /** Gathers the preflight facts of one send in one read (opt-out, service window, template). */
+  getSendFacts(query: SendFactsQuery): Promise<SendFacts>;
+
+  recordOptOut(accountId: string, waId: string, now: number): Promise<void>;
+  removeOptOut(accountId: string, waId: string): Promise<boolean>;
+  listOptOuts(accountId: string): Promise<{ waId: string; optedOutAt: number }[]>;
+  getOptOut(accountId: string, waId: string): Promise<number | null>;
+
+  /** Opens (or extends) the contact's 24-hour window on a number: fed by inbound webhooks. */
+  recordInbound(numberId: string, waId: string, at: number): Promise<void>;
+  getLastInbound(numberId: string, waId: string): Promise<number | null>;
+
+  upsertTemplate(template: TemplateRecord): Promise<void>;
+  findTemplate(wabaId: string, name: string, language: string): Promise<TemplateRecord | undefined>;
+  hasTemplates(wabaId: string): Promise<boolean>;
+
+  createMedia(input: NewMedia, now: number): Promise<MediaRecord>;
+  getMedia(accountId: string, id: string): Promise<MediaRecord | undefined>;
+
+  /** True when the store answers queries: backs `/readyz`. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
