@@ -25,11 +25,10 @@ export interface DispatchTask {
   readonly interrupted: boolean;
 }
 
-/** Where and how fast a number sends, and whether it may send at all. */
-export interface SendRoute {
+/** How fast a number sends, with which token, and whether it may send at all. */
+export interface NumberRoute {
   readonly numberId: string;
   readonly phoneNumberId: string;
-  readonly upstreamBaseUrl: string;
   readonly accessToken: string;
   readonly maxMps: number;
   /** The number's queue waits until then (maintenance, registration wait). */
@@ -52,7 +51,7 @@ export interface DispatchStore {
   claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<DispatchTask[]>;
   /** Extends the lease of jobs still waiting in this worker's memory. */
   renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<void>;
-  getSendRoute(numberId: string): Promise<SendRoute | undefined>;
+  getSendRoute(numberId: string): Promise<NumberRoute | undefined>;
   /** Durably notes that upstream calls start now (attempts + 1), before they are made. */
   markCalling(tasks: readonly DispatchTask[], now: number): Promise<void>;
   /** Message → sent with its wamid, job removed: one transaction for the whole batch. */
@@ -62,7 +61,7 @@ export interface DispatchStore {
   /** Message → failed with its catalog error, job removed. */
   settleFailed(task: DispatchTask, error: SwitchboardError, now: number): Promise<void>;
   /** Gives a job back unsent (no attempt counted), due at `dueAt`. */
-  releaseTask(task: DispatchTask, dueAt: number): Promise<void>;
+  releaseTask(task: DispatchTask, dueAt: number, now: number): Promise<void>;
   /**
    * Holds a number's queue: until a time (`wait` errors), or until its token is replaced (`until: null`, reauth),
    * which also marks its account disconnected and records the event.

@@ -6,7 +6,7 @@
 import { GroupCommit } from '../store/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
-import type { DispatchStore, DispatchTask, SendRoute, SentOutcome } from './dispatch-store.js';
+import type { DispatchStore, DispatchTask, NumberRoute, SentOutcome } from './dispatch-store.js';
 import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
@@ -14,6 +14,8 @@ import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
 export interface DispatcherConfig {
   /** Names this worker's leases. */
   readonly owner: string;
+  /** Graph base URL: the embedded simulator by default, https://graph.facebook.com in production. */
+  readonly upstreamBaseUrl: string;
   readonly apiVersion: string;
   readonly leaseMs: number;
   readonly claimBatch: number;
@@ -34,6 +36,7 @@ export interface DispatcherConfig {
 
 export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
   owner: 'dispatcher',
+  upstreamBaseUrl: 'https://graph.facebook.com',
   apiVersion: 'v21.0',
   leaseMs: 30_000,
   claimBatch: 500,
@@ -74,7 +77,7 @@ const ROUTE_TTL_MS = 2_000;
 export class Dispatcher {
   readonly counters: DispatcherCounters = { calls: 0, sent: 0, retried: 0, failed: 0, held: 0, recovered: 0 };
   private readonly queues = new Map<string, DispatchTask[]>();
-  private readonly routes = new Map<string, { route: SendRoute | undefined; loadedAt: number }>();
+  private readonly routes = new Map<string, { route: NumberRoute | undefined; loadedAt: number }>();
   private readonly permits: RatePermits;
   private readonly breakers: CircuitBreakers;
   private readonly calling: GroupCommit<DispatchTask, void>;
@@ -119,7 +122,7 @@ export class Dispatcher {
     const left = [...this.queues.values()].flat();
     this.queues.clear();
     this.buffered = 0;
-    await Promise.all(left.map((task) => this.deps.store.releaseTask(task, now)));
+    await Promise.all(left.map((task) => this.deps.store.releaseTask(task, now, now)));
   }
 
   private schedule(delayMs: number): void {
@@ -167,7 +170,7 @@ export class Dispatcher {
     if (ids.length > 0) await store.renewLeases(config.owner, ids, now + config.leaseMs);
   }
 
-  private async routeFor(numberId: string, now: number): Promise<SendRoute | undefined> {
+  private async routeFor(numberId: string, now: number): Promise<NumberRoute | undefined> {
     const cached = this.routes.get(numberId);
     if (cached && now - cached.loadedAt < ROUTE_TTL_MS) return cached.route;
     const route = await this.deps.store.getSendRoute(numberId);
@@ -189,7 +192,7 @@ export class Dispatcher {
       // Held while these were claimed: give them back; the store will not hand them out until the hold ends.
       this.queues.delete(numberId);
       this.buffered -= queue.length;
-      await Promise.all(queue.map((task) => this.deps.store.releaseTask(task, Math.max(now, route?.heldUntil ?? now))));
+      await Promise.all(queue.map((task) => this.deps.store.releaseTask(task, Math.max(now, route?.heldUntil ?? now), now)));
       return;
     }
     let index = 0;
@@ -203,7 +206,7 @@ export class Dispatcher {
       if (task.interrupted) {
         this.take(queue, index);
         this.counters.recovered += 1;
-        this.track(this.deps.store.releaseTask(task, now + this.deps.config.recoveryGraceMs));
+        this.track(this.deps.store.releaseTask(task, now + this.deps.config.recoveryGraceMs, now));
         continue;
       }
       const permit = this.permits.take(numberId, route.maxMps, task.to, now);
@@ -212,14 +215,14 @@ export class Dispatcher {
         break;
       }
       if (!permit.granted) {
-        if (permit.retryAt - now > this.deps.config.pairHoldMs) this.track(this.deps.store.releaseTask(this.take(queue, index), permit.retryAt));
+        if (permit.retryAt - now > this.deps.config.pairHoldMs) this.track(this.deps.store.releaseTask(this.take(queue, index), permit.retryAt, now));
         else {
           this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
           index += 1;
         }
         continue;
       }
-      const host = new URL(route.upstreamBaseUrl).host;
+      const host = new URL(this.deps.config.upstreamBaseUrl).host;
       const call = this.breakers.allowCall(host, now);
       if (!call.allowed) {
         this.wakeAt = Math.min(this.wakeAt, call.retryAt);
@@ -238,11 +241,11 @@ export class Dispatcher {
     this.inFlight.add(tracked);
   }
 
-  private async send(task: DispatchTask, route: SendRoute, host: string): Promise<void> {
+  private async send(task: DispatchTask, route: NumberRoute, host: string): Promise<void> {
     const { store, upstream, config } = this.deps;
     await this.calling.submit(task);
     this.counters.calls += 1;
-    const target: UpstreamTarget = { baseUrl: route.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
+    const target: UpstreamTarget = { baseUrl: config.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
     // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.
     const outcome = await upstream.sendMessage(target, { ...task.payload, biz_opaque_callback_data: task.messageId });
     const now = this.deps.now();

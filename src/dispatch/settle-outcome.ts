@@ -47,9 +47,9 @@ export async function applyFailureDecision(store: DispatchStore, context: Failur
       return store.settleFailed(task, error, now);
     case 'park-number':
       await store.holdNumber(task.numberId, decision.until, error, now);
-      return store.releaseTask(task, decision.until);
+      return store.releaseTask(task, decision.until, now);
     case 'pause-number':
       await store.holdNumber(task.numberId, null, error, now);
-      return store.releaseTask(task, now);
+      return store.releaseTask(task, now, now);
   }
 }

@@ -25,13 +25,18 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       const results = await store.acceptMessages([item(account.id, number.id), item(account.id, number.id)], now);
       expect(results.map((r) => r.kind)).toEqual(['accepted', 'accepted']);
       const ids = results.map((r) => (r.kind === 'accepted' ? r.id : ''));
-      expect(await store.claimDueJobs('w1', now - 1, 30_000, 10)).toEqual([]);
-      const claimed = await store.claimDueJobs('w1', now, 30_000, 10);
+      expect(await store.dispatch.claimTasks('w1', now - 1, 30_000, 10)).toEqual([]);
+      const claimed = await store.dispatch.claimTasks('w1', now, 30_000, 10);
       expect(claimed.map((j) => j.messageId).sort()).toEqual([...ids].sort());
-      expect(claimed.every((j) => j.attempts === 1 && j.leaseExpiresAt === now + 30_000)).toBe(true);
+      expect(claimed.every((j) => j.attempts === 0 && !j.interrupted && j.to === '4915112345678')).toBe(true);
       // Leased jobs are not handed out again until the lease lapses.
-      expect(await store.claimDueJobs('w2', now + 1000, 30_000, 10)).toEqual([]);
-      expect((await store.claimDueJobs('w2', now + 30_000, 30_000, 10)).map((j) => j.attempts)).toEqual([2, 2]);
+      expect(await store.dispatch.claimTasks('w2', now + 1000, 30_000, 10)).toEqual([]);
+      await store.dispatch.markCalling(claimed.slice(0, 1), now + 10);
+      const reclaimed = await store.dispatch.claimTasks('w2', now + 30_000, 30_000, 10);
+      // The job whose call had started when its worker vanished comes back marked as interrupted.
+      expect(reclaimed.map((j) => [j.messageId, j.attempts, j.interrupted]).sort()).toEqual(
+        [[claimed[0]!.messageId, 1, true], [claimed[1]!.messageId, 0, false]].sort(),
+      );
       expect((await store.getMessage(account.id, ids[0]!))?.status).toBe('dispatching');
     });
 

@@ -2,6 +2,7 @@
  * The store interface: everything the gateway keeps, behind methods that name their operation, so that nothing above
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
+import type { DispatchStore } from '../dispatch/dispatch-store.js';
 import type { Account, AccountState } from '../domain/account.js';
 import type { KeyKind } from '../domain/api-key.js';
 import type { IdempotencyRecord } from '../domain/idempotency.js';
@@ -106,15 +107,6 @@ export interface MessageFilter {
   readonly limit: number;
 }
 
-export interface OutboxJob {
-  readonly id: string;
-  readonly messageId: string;
-  readonly numberId: string;
-  readonly attempts: number;
-  readonly dueAt: number;
-  readonly leaseExpiresAt: number;
-}
-
 /** What preflight needs to know about one send beyond the account and number. */
 export interface SendFactsQuery {
   readonly accountId: string;
@@ -170,11 +162,8 @@ export interface Store {
   getMessage(accountId: string, id: string): Promise<MessageRecord | undefined>;
   listMessages(accountId: string, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }>;
 
-  /**
-   * Claims up to `limit` outbox jobs that are due and not leased (or whose lease expired), leasing them to `owner`
-   * until `now + leaseMs`. A killed worker's jobs come back once their lease lapses.
-   */
-  claimDueJobs(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxJob[]>;
+  /** Dispatch's operations (claims, call marks, outcomes, number holds), in the same database. */
+  readonly dispatch: DispatchStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

@@ -1,5 +1,6 @@
 /** The ordered list of schema migrations; every backend applies the same list, recording each id once. */
 import { initial } from './001-initial.js';
+import { dispatch } from './002-dispatch.js';
 
 export interface Migration {
   readonly id: number;
@@ -8,4 +9,4 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch];

@@ -5,7 +5,7 @@ import { INITIAL_STATE, sourcesOf, TRANSITIONS } from '../../domain/message-stat
 import { GroupCommit } from '../group-commit.js';
 import { newId } from '../ids.js';
 import { SqliteWriter, type GroupRequest, type MessageRowInput } from './sqlite-writer.js';
-import type { AcceptItem, AcceptResult, IdempotencyCompletion, MessageFilter, OutboxJob } from '../store.js';
+import type { AcceptItem, AcceptResult, IdempotencyCompletion, MessageFilter } from '../store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { toMessage, type MessageRow } from './sqlite-rows.js';
 
@@ -30,8 +30,6 @@ export class SqliteMessages {
   private readonly onCommitted: (request: AcceptRequest) => void;
   private readonly builder: Kysely<ListSchema>;
   private readonly getStmt;
-  private readonly claimStmt;
-  private readonly markDispatching;
 
   constructor(db: SqliteDatabase, options: { file: string; maxGroupItems: number; onCommitted: (request: AcceptRequest) => void }) {
     this.db = db;
@@ -47,18 +45,6 @@ export class SqliteMessages {
       },
     });
     this.getStmt = db.prepare('SELECT * FROM messages WHERE id = ? AND account_id = ?');
-    this.claimStmt = db.prepare(
-      `UPDATE outbox SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM outbox WHERE due_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?) ORDER BY due_at LIMIT ?)
-       RETURNING id, message_id, number_id, attempts, due_at, lease_expires_at`,
-    );
-    // The claim transition as a conditional update: only from the states the table allows.
-    const from = sourcesOf('claim').map((s) => `'${s}'`).join(', ');
-    const to = TRANSITIONS.claim.to;
-    this.markDispatching = db.prepare(
-      `UPDATE messages SET status = '${to}', updated_at = ?,
-         status_times = json_set(status_times, '$.${to}', ?) WHERE id = ? AND status IN (${from})`,
-    );
   }
 
   /**
@@ -129,16 +115,6 @@ export class SqliteMessages {
     const rows = this.db.prepare(compiled.sql).all(...compiled.parameters) as MessageRow[];
     const page = rows.slice(0, filter.limit);
     return { messages: page.map(toMessage), nextCursor: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null };
-  }
-
-  claim(owner: string, now: number, leaseMs: number, limit: number): OutboxJob[] {
-    return this.db.transaction(() => {
-      const rows = this.claimStmt.all(owner, now + leaseMs, now, now, limit) as {
-        id: string; message_id: string; number_id: string; attempts: number; due_at: number; lease_expires_at: number;
-      }[];
-      for (const r of rows) this.markDispatching.run(now, now, r.message_id);
-      return rows.map((r) => ({ id: r.id, messageId: r.message_id, numberId: r.number_id, attempts: r.attempts, dueAt: r.due_at, leaseExpiresAt: r.lease_expires_at }));
-    })();
   }
 
   /** False once the writer thread died: nothing can be accepted any more, so readiness must fail. */

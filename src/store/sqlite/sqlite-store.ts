@@ -11,6 +11,7 @@ import type {
 } from '../store.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
 import { SqliteContactFacts } from './sqlite-contact-facts.js';
+import { SqliteDispatch } from './sqlite-dispatch.js';
 import { SqliteMessages } from './sqlite-messages.js';
 import {
   toAccount, toKey, toMedia, toNumber, type AccountRow, type KeyRow, type MediaRow, type NumberRow,
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   private readonly db: SqliteDatabase;
   private readonly secrets: SecretBox;
   private readonly messages: SqliteMessages;
+  readonly dispatch: SqliteDispatch;
   private readonly contacts: SqliteContactFacts;
   /** Idempotency claims still in flight. One process owns a SQLite file, so memory is the right place for them. */
   private readonly inFlight = new Map<string, IdempotencyRecord>();
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
       },
     });
     this.contacts = new SqliteContactFacts(this.db, Date.now());
+    this.dispatch = new SqliteDispatch(this.db, this.secrets);
     const db = this.db;
     this.stmts = {
       account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
@@ -233,10 +236,6 @@ export class SqliteStore implements Store {
 
   async listMessages(...args: Parameters<Store['listMessages']>) {
     return this.messages.list(...args);
-  }
-
-  async claimDueJobs(owner: string, now: number, leaseMs: number, limit: number) {
-    return this.messages.claim(owner, now, leaseMs, limit);
   }
 
   async claimIdempotencyKey(accountId: string, idempotencyKey: string, requestHash: string, now: number): Promise<IdempotencyRecord | undefined> {

@@ -1,0 +1,166 @@
+/** SQLite's side of dispatch: leased claims, call marks, outcomes and number holds, each one short transaction. */
+import type { SwitchboardError } from '../../catalog/switchboard-error.js';
+import type { DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../../dispatch/dispatch-store.js';
+import type { NewEvent } from '../../domain/events.js';
+import type { SecretBox } from '../secret-box.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteEvents } from './sqlite-events.js';
+import { prepareTransition } from './sqlite-transition.js';
+
+interface ClaimedRow {
+  id: string;
+  message_id: string;
+  number_id: string;
+  attempts: number;
+  first_attempt_at: number | null;
+  calling_since: number | null;
+  account_id: string;
+  recipient: string;
+  payload: string;
+  wamid: string | null;
+}
+
+export function errorJson(error: SwitchboardError): string {
+  return JSON.stringify({ namespace: error.entry.namespace, code: error.entry.code, detail: error.detail ?? error.entry.title, ...(error.upstream ? { upstream: error.upstream } : {}) });
+}
+
+function taskOf(row: ClaimedRow): DispatchTask {
+  return {
+    jobId: row.id,
+    messageId: row.message_id,
+    accountId: row.account_id,
+    numberId: row.number_id,
+    to: row.recipient,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    attempts: row.attempts,
+    firstAttemptAt: row.first_attempt_at,
+    wamid: row.wamid,
+    interrupted: row.calling_since !== null,
+  };
+}
+
+export class SqliteDispatch implements DispatchStore {
+  private readonly events: SqliteEvents;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly secrets: SecretBox,
+  ) {
+    this.events = new SqliteEvents(db);
+    this.stmts = {
+      lease: db.prepare(
+        `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until
+         WHERE id IN (
+           SELECT o.id FROM outbox o JOIN phone_numbers n ON n.id = o.number_id
+           WHERE o.due_at <= @now AND (o.lease_expires_at IS NULL OR o.lease_expires_at <= @now)
+             AND n.paused = 0 AND (n.held_until IS NULL OR n.held_until <= @now)
+           ORDER BY o.due_at LIMIT @limit)
+         RETURNING id`,
+      ),
+      claimed: db.prepare(
+        `SELECT o.id, o.message_id, o.number_id, o.attempts, o.first_attempt_at, o.calling_since,
+                m.account_id, m.recipient, m.payload, m.wamid
+         FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.id IN (SELECT value FROM json_each(?)) ORDER BY o.due_at`,
+      ),
+      claim: prepareTransition(db, 'claim'),
+      renew: db.prepare(`UPDATE outbox SET lease_expires_at = ? WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?))`),
+      route: db.prepare(`SELECT id, phone_number_id, max_mps, access_token_sealed, held_until, paused FROM phone_numbers WHERE id = ?`),
+      markCalling: db.prepare(`UPDATE outbox SET calling_since = ?, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?`),
+      sent: prepareTransition(db, 'upstream_accepted', { setsWamid: true }),
+      keepWamid: db.prepare(`UPDATE messages SET wamid = COALESCE(wamid, ?) WHERE id = ?`),
+      deleteJob: db.prepare(`DELETE FROM outbox WHERE id = ?`),
+      reschedule: db.prepare(`UPDATE outbox SET due_at = ?, lease_owner = NULL, lease_expires_at = NULL, calling_since = NULL WHERE id = ?`),
+      retry: prepareTransition(db, 'retry', { setsError: true }),
+      release: prepareTransition(db, 'retry'),
+      failed: prepareTransition(db, 'upstream_rejected', { setsError: true }),
+      hold: db.prepare(`UPDATE phone_numbers SET held_until = ?, paused = ?, hold_error = ?, updated_at = ? WHERE id = ?`),
+      accountOf: db.prepare(`SELECT account_id FROM phone_numbers WHERE id = ?`).pluck(),
+      disconnect: db.prepare(`UPDATE accounts SET disconnected_at = COALESCE(disconnected_at, ?), updated_at = ? WHERE id = ?`),
+    };
+  }
+
+  async claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<DispatchTask[]> {
+    const rows = this.db.transaction(() => {
+      const ids = (this.stmts.lease.all({ owner, until: now + leaseMs, now, limit }) as { id: string }[]).map((r) => r.id);
+      if (ids.length === 0) return [];
+      const claimed = this.stmts.claimed.all(JSON.stringify(ids)) as ClaimedRow[];
+      for (const row of claimed) this.stmts.claim.run({ id: row.message_id, now });
+      return claimed;
+    })();
+    return rows.map(taskOf);
+  }
+
+  async renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<void> {
+    this.stmts.renew.run(until, owner, JSON.stringify(jobIds));
+  }
+
+  async getSendRoute(numberId: string): Promise<NumberRoute | undefined> {
+    const row = this.stmts.route.get(numberId) as
+      | { id: string; phone_number_id: string; max_mps: number; access_token_sealed: string | null; held_until: number | null; paused: number }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      numberId: row.id,
+      phoneNumberId: row.phone_number_id,
+      maxMps: row.max_mps,
+      accessToken: row.access_token_sealed ? this.secrets.open(row.access_token_sealed) : '',
+      heldUntil: row.held_until,
+      paused: row.paused === 1,
+    };
+  }
+
+  async markCalling(tasks: readonly DispatchTask[], now: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const task of tasks) this.stmts.markCalling.run(now, now, task.jobId);
+    })();
+  }
+
+  async settleSent(outcomes: readonly SentOutcome[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const { task, wamid, at } of outcomes) {
+        const moved = this.stmts.sent.run({ id: task.messageId, now: at, wamid }).changes > 0;
+        // A status webhook may have overtaken the answer and moved the message further: keep its wamid all the same.
+        if (!moved) this.stmts.keepWamid.run(wamid, task.messageId);
+        this.stmts.deleteJob.run(task.jobId);
+        if (moved) this.events.append(messageEvent(task, 'message.sent', { wamid }), at);
+      }
+    })();
+  }
+
+  async settleRetry(task: DispatchTask, dueAt: number, error: SwitchboardError, now: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.reschedule.run(dueAt, task.jobId);
+      this.stmts.retry.run({ id: task.messageId, now, error: errorJson(error) });
+    })();
+  }
+
+  async settleFailed(task: DispatchTask, error: SwitchboardError, now: number): Promise<void> {
+    this.db.transaction(() => {
+      const moved = this.stmts.failed.run({ id: task.messageId, now, error: errorJson(error) }).changes > 0;
+      this.stmts.deleteJob.run(task.jobId);
+      if (moved) this.events.append(messageEvent(task, 'message.failed', { error: JSON.parse(errorJson(error)) as unknown }), now);
+    })();
+  }
+
+  async releaseTask(task: DispatchTask, dueAt: number, now: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.reschedule.run(dueAt, task.jobId);
+      this.stmts.release.run({ id: task.messageId, now });
+    })();
+  }
+
+  async holdNumber(numberId: string, until: number | null, error: SwitchboardError, now: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.hold.run(until, until === null ? 1 : 0, errorJson(error), now, numberId);
+      const accountId = this.stmts.accountOf.get(numberId) as string | null | undefined;
+      if (until !== null || !accountId) return;
+      this.stmts.disconnect.run(now, now, accountId);
+      this.events.append({ accountId, type: 'account.disconnected', subjectId: numberId, data: { numberId, error: JSON.parse(errorJson(error)) as unknown } }, now);
+    })();
+  }
+}
+
+function messageEvent(task: DispatchTask, type: NewEvent['type'], data: Record<string, unknown>): NewEvent {
+  return { accountId: task.accountId, type, subjectId: task.messageId, data: { messageId: task.messageId, to: task.to, ...data } };
+}
