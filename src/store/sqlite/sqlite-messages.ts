@@ -1,7 +1,7 @@
-/** SQLite's message half of the store: durable accept through group commit, reads with cursor paging, outbox claims. */
+/** SQLite's message half of the store: durable accept through group commit, reads with cursor paging. */
 import { Kysely, SqliteDialect } from 'kysely';
 import type { MessageRecord } from '../../domain/message.js';
-import { INITIAL_STATE, sourcesOf, TRANSITIONS } from '../../domain/message-state.js';
+import { INITIAL_STATE } from '../../domain/message-state.js';
 import { GroupCommit } from '../group-commit.js';
 import { newId } from '../ids.js';
 import { SqliteWriter, type GroupRequest, type MessageRowInput } from './sqlite-writer.js';
