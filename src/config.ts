@@ -28,6 +28,12 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Create the demo account and number on a fresh database. */
   readonly demo: boolean;
+  /** Meta app secret that signs Meta's webhooks; unset with the embedded simulator = a random one per start. */
+  readonly metaAppSecret: string | undefined;
+  /** Token Meta must present in the webhook subscription handshake; unset with the simulator = random per start. */
+  readonly metaVerifyToken: string | undefined;
+  /** Run the dispatcher in this process (false: accept only, e.g. when another process dispatches). */
+  readonly dispatch: boolean;
 }
 
 export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
@@ -44,6 +50,9 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_LOG_LEVEL', meaning: 'pino level: fatal, error, warn, info (default), debug.' },
   { name: 'SWITCHBOARD_TRUST_PROXY', meaning: 'Trust X-Forwarded-For: true, a hop count, or proxy addresses (default false).' },
   { name: 'SWITCHBOARD_DEMO', meaning: 'Create a demo account and number on a fresh database (default true; false to skip).' },
+  { name: 'SWITCHBOARD_META_APP_SECRET', meaning: 'The Meta app secret: Meta\u2019s webhooks to /webhooks/meta are verified with it (required with a real upstream).' },
+  { name: 'SWITCHBOARD_META_VERIFY_TOKEN', meaning: 'The verify token to enter in the Meta app\u2019s webhook settings (required with a real upstream).' },
+  { name: 'SWITCHBOARD_DISPATCH', meaning: 'Send accepted messages upstream from this process (default true).' },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
 
@@ -63,6 +72,9 @@ const DEFAULTS: Config = {
   logLevel: 'info',
   trustProxy: false,
   demo: true,
+  metaAppSecret: undefined,
+  metaVerifyToken: undefined,
+  dispatch: true,
 };
 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
@@ -111,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env['SWITCHBOARD_LOG_LEVEL'] || undefined,
     trustProxy: trustProxy(env['SWITCHBOARD_TRUST_PROXY']),
     demo: flag('SWITCHBOARD_DEMO', env['SWITCHBOARD_DEMO']),
+    metaAppSecret: env['SWITCHBOARD_META_APP_SECRET'] || undefined,
+    metaVerifyToken: env['SWITCHBOARD_META_VERIFY_TOKEN'] || undefined,
+    dispatch: flag('SWITCHBOARD_DISPATCH', env['SWITCHBOARD_DISPATCH']),
   });
   const config = { ...DEFAULTS, ...fromFile, ...fromEnv };
   if (config.adminKey !== undefined && config.adminKey.length < 24)

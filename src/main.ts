@@ -2,8 +2,14 @@
  * Composition root: reads nothing itself but the Config it is given; builds the store, the upstream (the embedded
  * simulator when none is configured), the first-start keys and demo, then buildApp, then listens.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { DEFAULT_DISPATCHER_CONFIG, Dispatcher, type DispatcherConfig } from './dispatch/dispatcher.js';
+import { UpstreamClient } from './dispatch/upstream-client.js';
+import { DEFAULT_KEYWORDS } from './domain/opt-out-keywords.js';
+import type { TemplateStatusWriter } from './webhooks/inbound/apply.js';
+import { MetaWebhookApplier } from './webhooks/inbound/apply.js';
 import { buildApp } from './http/app.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { hashSecret, issueKey } from './store/api-keys.js';
@@ -20,6 +26,7 @@ interface EmbeddedUpstream {
       displayPhoneNumber: string;
     };
     createTemplate?(input: { wabaId: string; name: string; language?: string; body?: string }): unknown;
+    setWebhook(input: { url: string; appSecret: string; verifyToken?: string }): void;
   };
   close(): Promise<void>;
 }
@@ -37,15 +44,27 @@ export interface RunningGateway {
   readonly upstreamUrl: string | undefined;
   readonly upstreamNote: string;
   readonly firstStart: FirstStart;
+  /** Absent when dispatch is off or there is no upstream to send to. */
+  readonly dispatcher: Dispatcher | undefined;
+  readonly metaWebhooks: MetaWebhookApplier;
   close(): Promise<void>;
 }
 
-async function startEmbeddedUpstream(): Promise<EmbeddedUpstream | { error: string }> {
+export interface GatewayOptions {
+  readonly clock?: Clock;
+  readonly logger?: boolean;
+  /** Dispatcher settings over the defaults (tests shorten leases, backoffs and outages). */
+  readonly dispatcher?: Partial<DispatcherConfig>;
+  /** Options for the embedded simulator (status delays, seed …). */
+  readonly simulator?: Record<string, unknown>;
+}
+
+async function startEmbeddedUpstream(options: Record<string, unknown>): Promise<EmbeddedUpstream | { error: string }> {
   try {
     const simulator = (await import('./simulator/index.js')) as unknown as {
-      startSimulator(options: { host: string; port: number }): Promise<EmbeddedUpstream>;
+      startSimulator(options: Record<string, unknown>): Promise<EmbeddedUpstream>;
     };
-    return await simulator.startSimulator({ host: '127.0.0.1', port: 0 });
+    return await simulator.startSimulator({ host: '127.0.0.1', port: 0, ...options });
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
@@ -112,14 +131,39 @@ async function createDemo(store: Store, upstream: EmbeddedUpstream | undefined, 
   return { accountId: account.id, key: secret, numberId: number.id, phoneNumberId: number.phoneNumberId };
 }
 
-export async function startGateway(config: Config, options: { clock?: Clock; logger?: boolean } = {}): Promise<RunningGateway> {
+/** Template review changes from Meta's webhooks update the stored template, when Switchboard knows it. */
+function templateStatusWriter(store: Store): TemplateStatusWriter {
+  return {
+    async setTemplateStatus(change, now) {
+      const template = await store.findTemplate(change.wabaId, change.name, change.language);
+      if (template) await store.upsertTemplate({ ...template, status: change.status, updatedAt: now });
+    },
+  };
+}
+
+function randomSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const store = openStore(config, { maxGroupItems: config.groupCommitMaxItems });
   let upstream: EmbeddedUpstream | undefined;
   let upstreamNote: string;
+  let dispatcher: Dispatcher | undefined;
+  let upstreamClient: UpstreamClient | undefined;
+  const metaWebhooks = new MetaWebhookApplier({
+    inbound: store.inbound,
+    contacts: store,
+    templates: templateStatusWriter(store),
+    keywords: DEFAULT_KEYWORDS,
+    now: () => clock.now(),
+    pollMs: 1000,
+    onError: (error) => console.error('applying a Meta webhook failed:', error),
+  });
   try {
     if (config.upstreamUrl === undefined) {
-      const started = await startEmbeddedUpstream();
+      const started = await startEmbeddedUpstream(options.simulator ?? {});
       if ('error' in started) upstreamNote = `none (the built-in simulator did not start: ${started.error})`;
       else {
         upstream = started;
@@ -129,29 +173,59 @@ export async function startGateway(config: Config, options: { clock?: Clock; log
     } else upstreamNote = config.upstreamUrl;
     const adminKey = await ensureAdminKey(store, config, clock);
     const demo = config.demo ? await createDemo(store, upstream, clock) : undefined;
+    // With the embedded simulator both secrets are ours to choose; a real Meta app needs the operator's.
+    const appSecret = config.metaAppSecret ?? (upstream ? randomSecret() : undefined);
+    const verifyToken = config.metaVerifyToken ?? (upstream ? randomSecret() : undefined);
+    const upstreamBaseUrl = config.upstreamUrl ?? upstream?.url;
+    if (config.dispatch && upstreamBaseUrl !== undefined) {
+      upstreamClient = new UpstreamClient();
+      dispatcher = new Dispatcher({
+        store: store.dispatch,
+        upstream: upstreamClient,
+        now: () => clock.now(),
+        random: Math.random,
+        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, ...options.dispatcher },
+        onError: (error) => console.error('dispatch failed:', error),
+      });
+    }
+    const running = dispatcher;
     const app = await buildApp({
       store,
       clock,
       limits: { batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes },
       trustProxy: config.trustProxy,
       logger: options.logger === false ? false : { level: config.logLevel },
+      ...(running ? { onAccepted: () => running.nudge() } : {}),
+      metaWebhooks: { appSecret, verifyToken, onStored: () => metaWebhooks.nudge() },
     });
     const address = await app.listen({ host: config.host, port: config.port });
+    const url = address.replace('[::1]', 'localhost');
+    if (upstream && appSecret !== undefined) upstream.admin.setWebhook({ url: `${url}/webhooks/meta`, appSecret, ...(verifyToken ? { verifyToken } : {}) });
+    metaWebhooks.start();
+    dispatcher?.start();
     return {
-      url: address.replace('[::1]', 'localhost'),
+      url,
       app,
       store,
-      upstreamUrl: config.upstreamUrl ?? upstream?.url,
+      upstreamUrl: upstreamBaseUrl,
       upstreamNote,
       firstStart: { ...(adminKey ? { adminKey } : {}), ...(demo ? { demo } : {}) },
+      dispatcher,
+      metaWebhooks,
       async close() {
+        await dispatcher?.stop();
         await app.close();
+        await metaWebhooks.stop();
         await upstream?.close();
+        await upstreamClient?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await dispatcher?.stop().catch(() => undefined);
+    await metaWebhooks.stop().catch(() => undefined);
     await upstream?.close().catch(() => undefined);
+    await upstreamClient?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

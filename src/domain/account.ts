@@ -40,3 +40,27 @@ export function checkAccountAccess(account: Account, facts: { readonly now: numb
     return refuse(gatewayError('ip_not_allowed', { detail: `Requests from ${facts.ip} are not in this account's allow-list.` }));
   return ALLOW;
 }
+
+/** Meta's messaging-limit tiers: unique recipients of business-initiated messages per rolling 24 h; null = unlimited. */
+export const MESSAGING_TIERS = [250, 2000, 10000, 100000] as const;
+
+/** What an operator sets on an account beyond its state: prepaid expiry, quotas, spam control, blocked paths. */
+export interface AccountControls {
+  /** Epoch ms from which prepaid credit can no longer pay for messages; null = never. */
+  readonly prepaidExpiresAt: number | null;
+  readonly whatsappApiDisabled: boolean;
+  /** Most recipients the same text may go to per UTC day; null = no threshold. */
+  readonly spamThreshold: number | null;
+  /** One of MESSAGING_TIERS; null = unlimited. */
+  readonly messagingTier: number | null;
+  readonly requestsPerMinute: number | null;
+  /** "1 request every N seconds", in ms; null = none. */
+  readonly requestIntervalMs: number | null;
+  /** Path patterns (`/v1/media*`, `POST /v1/templates`) the account may not call. */
+  readonly blockedPaths: readonly string[];
+}
+
+export const NO_CONTROLS: AccountControls = {
+  prepaidExpiresAt: null, whatsappApiDisabled: false, spamThreshold: null, messagingTier: null, requestsPerMinute: null,
+  requestIntervalMs: null, blockedPaths: [],
+};

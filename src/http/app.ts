@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { adminKeyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
 import { messageRoutes } from './routes/messages.js';
+import { metaWebhookRoutes, type MetaWebhookRouteDeps } from './routes/meta-webhooks.js';
 import { adminNumberRoutes, tenantNumberRoutes } from './routes/numbers.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { GRAPH_ERROR_SCHEMA } from './schemas/graph.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Called after each commit that stored messages (the dispatcher's nudge). */
   readonly onAccepted?: () => void;
+  /** Meta's webhook receiver: its secrets, and who to tell when a delivery was stored. */
+  readonly metaWebhooks?: Omit<MetaWebhookRouteDeps, 'inbound' | 'clock'>;
   readonly limits?: {
     readonly batchMaxRecipients?: number;
     readonly bodyLimitBytes?: number;
@@ -94,6 +97,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   healthRoutes(app, { store });
   errorRoutes(app);
+  await metaWebhookRoutes(app, {
+    inbound: store.inbound,
+    clock,
+    appSecret: deps.metaWebhooks?.appSecret,
+    verifyToken: deps.metaWebhooks?.verifyToken,
+    onStored: deps.metaWebhooks?.onStored ?? (() => undefined),
+  });
 
   await app.register(async function tenantScope(scope) {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'account' }));

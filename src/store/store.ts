@@ -3,6 +3,7 @@
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
 import type { DispatchStore } from '../dispatch/dispatch-store.js';
+import type { InboundStore } from '../webhooks/inbound/inbound-store.js';
 import type { Account, AccountState } from '../domain/account.js';
 import type { KeyKind } from '../domain/api-key.js';
 import type { IdempotencyRecord } from '../domain/idempotency.js';
@@ -10,6 +11,7 @@ import type { MessageRecord, MessageType } from '../domain/message.js';
 import type { MessageState } from '../domain/message-state.js';
 import type { PhoneNumber, RegistrationState } from '../domain/phone-number.js';
 import type { TemplateRecord } from '../domain/template.js';
+import type { WebhookStore } from '../webhooks/outbound/webhook-store.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -164,6 +166,11 @@ export interface Store {
 
   /** Dispatch's operations (claims, call marks, outcomes, number holds), in the same database. */
   readonly dispatch: DispatchStore;
+
+  /** Customer webhooks' operations (endpoints, fan-out, deliveries, attempts, backlog), in the same database. */
+  readonly webhooks: WebhookStore;
+  /** Meta's webhook deliveries and their effects. */
+  readonly inbound: InboundStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

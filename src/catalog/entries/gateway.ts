@@ -427,6 +427,20 @@ const GATEWAY_INPUTS = {
     retry: { class: 'transient', delaySeconds: 5 },
     action: 'Retry after `Retry-After` seconds.',
   },
+  meta_signature_invalid: {
+    title: 'Webhook signature invalid',
+    meaning: 'A POST to /webhooks/meta did not carry a valid X-Hub-Signature-256 for the configured app secret, so it was not accepted.',
+    httpStatus: 401,
+    retry: 'permanent',
+    action: 'Check that the app secret configured in Switchboard (SWITCHBOARD_META_APP_SECRET) is the one of the Meta app that sends the webhooks.',
+  },
+  meta_verification_failed: {
+    title: 'Webhook verification failed',
+    meaning: 'The subscription handshake on /webhooks/meta named another verify token, or was not a subscribe request.',
+    httpStatus: 403,
+    retry: 'fix-request',
+    action: 'Enter the verify token configured in Switchboard (SWITCHBOARD_META_VERIFY_TOKEN) in the Meta app\u2019s webhook settings.',
+  },
   webhook_backlog_full: {
     title: 'Webhook backlog full',
     meaning: 'Too many of this account\u2019s events are waiting for its webhook endpoints, so new sends are refused until they drain.',

@@ -1,6 +1,8 @@
 /** The ordered list of schema migrations; every backend applies the same list, recording each id once. */
 import { initial } from './001-initial.js';
 import { dispatch } from './002-dispatch.js';
+import { webhooks } from './003-webhooks.js';
+import { controls } from './004-controls.js';
 
 export interface Migration {
   readonly id: number;
@@ -9,4 +11,4 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls];

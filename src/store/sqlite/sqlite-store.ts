@@ -12,7 +12,9 @@ import type {
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
 import { SqliteContactFacts } from './sqlite-contact-facts.js';
 import { SqliteDispatch } from './sqlite-dispatch.js';
+import { SqliteInbound } from './sqlite-inbound.js';
 import { SqliteMessages } from './sqlite-messages.js';
+import { SqliteWebhooks } from './sqlite-webhooks.js';
 import {
   toAccount, toKey, toMedia, toNumber, type AccountRow, type KeyRow, type MediaRow, type NumberRow,
 } from './sqlite-rows.js';
@@ -46,6 +48,8 @@ export class SqliteStore implements Store {
   private readonly secrets: SecretBox;
   private readonly messages: SqliteMessages;
   readonly dispatch: SqliteDispatch;
+  readonly webhooks: SqliteWebhooks;
+  readonly inbound: SqliteInbound;
   private readonly contacts: SqliteContactFacts;
   /** Idempotency claims still in flight. One process owns a SQLite file, so memory is the right place for them. */
   private readonly inFlight = new Map<string, IdempotencyRecord>();
@@ -72,6 +76,8 @@ export class SqliteStore implements Store {
     });
     this.contacts = new SqliteContactFacts(this.db, Date.now());
     this.dispatch = new SqliteDispatch(this.db, this.secrets);
+    this.webhooks = new SqliteWebhooks(this.db, this.secrets);
+    this.inbound = new SqliteInbound(this.db);
     const db = this.db;
     this.stmts = {
       account: db.prepare('SELECT * FROM accounts WHERE id = ?'),

@@ -16,6 +16,11 @@ const insertMessage = db.prepare(
 const insertJob = db.prepare(
   'INSERT INTO outbox (id, message_id, number_id, due_at, attempts, lease_owner, lease_expires_at, created_at) VALUES (?, ?, ?, ?, 0, NULL, NULL, ?)',
 );
+// message.accepted joins the event outbox in the same transaction; its id is the message id's under `evt_` (one
+// accepted event per message, time-ordered like the message), since this thread cannot reach the TypeScript id helper.
+const insertAcceptedEvent = db.prepare(
+  `INSERT INTO events (id, account_id, type, subject_id, payload, created_at) VALUES (?, ?, 'message.accepted', ?, ?, ?)`,
+);
 const debit = db.prepare('UPDATE accounts SET credit = credit - ? WHERE id = ? AND credit IS NOT NULL');
 const saveIdempotency = db.prepare(
   'INSERT OR REPLACE INTO idempotency_keys (account_id, idempotency_key, request_hash, status_code, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -27,6 +32,7 @@ const commitGroup = db.transaction((requests) => {
       if (m.creditCost > 0) debit.run(m.creditCost, m.accountId);
       insertMessage.run(m.id, m.accountId, m.numberId, m.to, m.type, m.status, m.payload, m.statusTimes, r.now, r.now);
       insertJob.run(m.jobId, m.id, m.numberId, r.now, r.now);
+      insertAcceptedEvent.run(`evt_${m.id.slice(4)}`, m.accountId, m.id, JSON.stringify({ messageId: m.id, to: m.to, type: m.type, numberId: m.numberId }), r.now);
     }
     const i = r.idempotency;
     if (i) saveIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, i.body, r.now);

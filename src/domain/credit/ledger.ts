@@ -1,0 +1,31 @@
+/** Ledger rules: the kinds of credit movement, what a top-up may do, and how drift between balance and ledger is measured. */
+import { gatewayError } from '../../catalog/switchboard-error.js';
+import { ALLOW, refuse, type RuleDecision } from '../decision.js';
+
+export const LEDGER_KINDS = ['topup', 'adjust', 'reserve', 'settle', 'refund'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export interface LedgerEntry {
+  readonly id: string;
+  readonly accountId: string;
+  readonly messageId: string | null;
+  readonly kind: LedgerKind;
+  /** Signed change to the balance: reserve is negative, refund and top-up positive, settle 0. */
+  readonly amount: number;
+  readonly note: string | null;
+  readonly createdAt: number;
+}
+
+/** A negative top-up (a correction) may not take the balance below zero. */
+export function checkTopUp(balance: number | null, amount: number): RuleDecision {
+  if (!Number.isSafeInteger(amount) || amount === 0)
+    return refuse(gatewayError('invalid_request', { detail: '`amount` must be a non-zero integer.', field: 'amount' }));
+  if ((balance ?? 0) + amount < 0)
+    return refuse(gatewayError('invalid_request', { detail: `The balance is ${balance ?? 0}; a correction of ${amount} would make it negative.`, field: 'amount' }));
+  return ALLOW;
+}
+
+/** Balance minus the sum of the ledger: 0 when every movement was recorded. */
+export function ledgerDrift(balance: number, entries: readonly Pick<LedgerEntry, 'amount'>[]): number {
+  return balance - entries.reduce((sum, e) => sum + e.amount, 0);
+}

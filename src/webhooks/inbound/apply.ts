@@ -1,0 +1,138 @@
+/**
+ * Applies Meta's stored webhook deliveries, after the 200 went out: status changes, customer messages (the 24-hour
+ * window, STOP/START keywords) and template review changes. Idempotent, because Meta re-sends: applying a delivery
+ * twice changes nothing the first time did not.
+ */
+import type { TemplateStatus } from '../../domain/template.js';
+import { keywordIntent, type KeywordConfig } from '../../domain/opt-out-keywords.js';
+import type { InboundStore } from './inbound-store.js';
+import { parseMetaWebhook, type CustomerMessageEvent, type MetaWebhookEvent, type TemplateStatusEvent } from './parse.js';
+
+/** The contact facts preflight reads; the store keeps them (and any in-memory mirror of them) consistent. */
+export interface ContactFactsWriter {
+  recordInbound(numberId: string, waId: string, at: number): Promise<void>;
+  recordOptOut(accountId: string, waId: string, now: number): Promise<void>;
+  removeOptOut(accountId: string, waId: string): Promise<boolean>;
+}
+
+export interface TemplateStatusWriter {
+  setTemplateStatus(change: { wabaId: string; name: string; language: string; status: TemplateStatus; reason?: string }, now: number): Promise<void>;
+}
+
+export interface MetaWebhookApplierDeps {
+  readonly inbound: InboundStore;
+  readonly contacts: ContactFactsWriter;
+  readonly templates: TemplateStatusWriter;
+  readonly keywords: KeywordConfig;
+  readonly now: () => number;
+  readonly pollMs: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+const BATCH = 200;
+
+export class MetaWebhookApplier {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private passing = false;
+  private busy: Promise<void> = Promise.resolve();
+  private again = false;
+
+  constructor(private readonly deps: MetaWebhookApplierDeps) {}
+
+  start(): void {
+    this.running = true;
+    this.nudge();
+  }
+
+  /** A delivery was stored: apply it soon (deliveries left from before a restart are found by the same pass). */
+  nudge(): void {
+    if (!this.running) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pass(), 0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.busy;
+  }
+
+  /** Resolves when every delivery stored so far has been applied (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while ((await this.deps.inbound.pendingMetaWebhooks(1)).length > 0) await new Promise((r) => setTimeout(r, 10));
+    await this.busy;
+  }
+
+  private pass(): void {
+    this.passing = true;
+    this.busy = this.applyPending()
+      .catch((error: unknown) => this.deps.onError?.(error))
+      .finally(() => {
+        this.passing = false;
+        if (!this.running) return;
+        const delay = this.again ? 0 : this.deps.pollMs;
+        this.again = false;
+        this.timer = setTimeout(() => this.pass(), delay);
+      });
+  }
+
+  private async applyPending(): Promise<void> {
+    for (;;) {
+      const pending = await this.deps.inbound.pendingMetaWebhooks(BATCH);
+      for (const delivery of pending) {
+        for (const event of parseMetaWebhook(parseJson(delivery.body))) await this.applyEvent(event);
+        await this.deps.inbound.markMetaWebhookApplied(delivery.id, this.deps.now());
+      }
+      if (pending.length < BATCH || !this.running) return;
+    }
+  }
+
+  private async applyEvent(event: MetaWebhookEvent): Promise<void> {
+    const now = this.deps.now();
+    switch (event.kind) {
+      case 'status':
+        await this.deps.inbound.applyStatus(event, event.errors[0], now);
+        return;
+      case 'message':
+        return this.applyCustomerMessage(event, now);
+      case 'template_status':
+        return this.applyTemplateStatus(event, now);
+      case 'account_error':
+        this.deps.onError?.(event.error);
+        return;
+    }
+  }
+
+  /** Window and keywords are applied every time (both idempotent), so a crash between the steps loses neither. */
+  private async applyCustomerMessage(message: CustomerMessageEvent, now: number): Promise<void> {
+    const owner = await this.deps.inbound.findNumberOwner(message.phoneNumberId);
+    if (!owner) return;
+    await this.deps.inbound.saveCustomerMessage(owner, message, now);
+    await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at || now);
+    if (!owner.accountId) return;
+    const intent = keywordIntent(message.text, this.deps.keywords);
+    if (intent === 'opt-out') await this.deps.contacts.recordOptOut(owner.accountId, message.from, now);
+    if (intent === 'opt-in') await this.deps.contacts.removeOptOut(owner.accountId, message.from);
+  }
+
+  private applyTemplateStatus(change: TemplateStatusEvent, now: number): Promise<void> {
+    return this.deps.templates.setTemplateStatus(
+      { wabaId: change.wabaId, name: change.name, language: change.language, status: change.state.toLowerCase() as TemplateStatus, ...(change.reason ? { reason: change.reason } : {}) },
+      now,
+    );
+  }
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    // The signature matched, so this is what Meta sent; there is nothing in it to apply.
+    return undefined;
+  }
+}

@@ -1,0 +1,31 @@
+/** What applying Meta's webhooks needs from the store: the raw deliveries, and their effects as atomic operations. */
+import type { SwitchboardError } from '../../catalog/switchboard-error.js';
+import type { CustomerMessageEvent, StatusEvent } from './parse.js';
+
+export interface PendingMetaWebhook {
+  readonly id: string;
+  readonly body: string;
+}
+
+/** Where a number's customer messages belong. */
+export interface NumberOwner {
+  readonly numberId: string;
+  readonly accountId: string | null;
+}
+
+export type StatusOutcome = 'moved' | 'unchanged' | 'unknown_message';
+
+export interface InboundStore {
+  /** Keeps Meta's POST exactly as it came, before it is acknowledged. */
+  saveMetaWebhook(body: string, now: number): Promise<string>;
+  pendingMetaWebhooks(limit: number): Promise<PendingMetaWebhook[]>;
+  markMetaWebhookApplied(id: string, now: number): Promise<void>;
+  /**
+   * Moves the message the status names (by wamid, or by our id echoed in biz_opaque_callback_data, which then ties the
+   * wamid to it) through the state machine; a late or repeated status changes nothing. Appends the matching event.
+   */
+  applyStatus(status: StatusEvent, error: SwitchboardError | undefined, now: number): Promise<StatusOutcome>;
+  findNumberOwner(phoneNumberId: string): Promise<NumberOwner | undefined>;
+  /** Stores a customer message once (Meta re-sends): true the first time, with its message.received event. */
+  saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<boolean>;
+}
