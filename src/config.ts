@@ -28,12 +28,24 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Create the demo account and number on a fresh database. */
   readonly demo: boolean;
+  /** Customer webhook endpoints may be on private and loopback addresses (tests; a gateway inside the customer's network). */
+  readonly webhookAllowPrivate: boolean;
+  /** Undelivered webhook events per account past which its new sends are refused (webhook_backlog_full). */
+  readonly webhookBacklogCap: number;
+  /** Waits in seconds before each webhook retry; attempts in all = length + 1. */
+  readonly webhookRetrySchedule: readonly number[];
+  /** A webhook endpoint failing with no success for this many seconds is disabled. */
+  readonly webhookDisableAfterSeconds: number;
+  /** Deadline of one webhook post, in milliseconds. */
+  readonly webhookTimeoutMs: number;
   /** Meta app secret that signs Meta's webhooks; unset with the embedded simulator = a random one per start. */
   readonly metaAppSecret: string | undefined;
   /** Token Meta must present in the webhook subscription handshake; unset with the simulator = random per start. */
   readonly metaVerifyToken: string | undefined;
   /** Run the dispatcher in this process (false: accept only, e.g. when another process dispatches). */
   readonly dispatch: boolean;
+  /** How long a send cut short by a crash waits for Meta's status webhook before it is sent again (docs/dispatch.md). */
+  readonly recoveryGraceMs: number;
 }
 
 export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
@@ -53,6 +65,12 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_META_APP_SECRET', meaning: 'The Meta app secret: Meta\u2019s webhooks to /webhooks/meta are verified with it (required with a real upstream).' },
   { name: 'SWITCHBOARD_META_VERIFY_TOKEN', meaning: 'The verify token to enter in the Meta app\u2019s webhook settings (required with a real upstream).' },
   { name: 'SWITCHBOARD_DISPATCH', meaning: 'Send accepted messages upstream from this process (default true).' },
+  { name: 'SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE', meaning: 'Allow webhook endpoints on private and loopback addresses (default false).' },
+  { name: 'SWITCHBOARD_WEBHOOK_BACKLOG_CAP', meaning: 'Undelivered webhook events per account before its sends are refused with 503 (default 100000).' },
+  { name: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', meaning: 'Seconds before each webhook retry, comma-separated (default 0,5,300,1800,7200,18000,36000,36000).' },
+  { name: 'SWITCHBOARD_WEBHOOK_DISABLE_AFTER', meaning: 'Seconds of failure with no success before an endpoint is disabled (default 432000, 5 days).' },
+  { name: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', meaning: 'Deadline of one webhook post in milliseconds (default 15000).' },
+  { name: 'SWITCHBOARD_RECOVERY_GRACE_MS', meaning: 'After a crash, how long an interrupted send waits for Meta\u2019s status webhook before it is sent again (default 10000).' },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
 
@@ -72,9 +90,15 @@ const DEFAULTS: Config = {
   logLevel: 'info',
   trustProxy: false,
   demo: true,
+  webhookAllowPrivate: false,
+  webhookBacklogCap: 100_000,
+  webhookRetrySchedule: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
+  webhookDisableAfterSeconds: 5 * 24 * 3600,
+  webhookTimeoutMs: 15_000,
   metaAppSecret: undefined,
   metaVerifyToken: undefined,
   dispatch: true,
+  recoveryGraceMs: 10_000,
 };
 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
@@ -89,6 +113,14 @@ function flag(name: string, value: string | undefined): boolean | undefined {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new Error(`${name} must be true or false (got "${value}")`);
+}
+
+/** A comma-separated list of non-negative seconds (fractions allowed), e.g. `0,5,300`. */
+function seconds(name: string, value: string | undefined): number[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const list = value.split(',').map((v) => Number(v.trim()));
+  if (list.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`${name} must be comma-separated seconds ≥ 0 (got "${value}")`);
+  return list;
 }
 
 function trustProxy(value: string | undefined): Config['trustProxy'] | undefined {
@@ -123,9 +155,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env['SWITCHBOARD_LOG_LEVEL'] || undefined,
     trustProxy: trustProxy(env['SWITCHBOARD_TRUST_PROXY']),
     demo: flag('SWITCHBOARD_DEMO', env['SWITCHBOARD_DEMO']),
+    webhookAllowPrivate: flag('SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE', env['SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE']),
+    webhookBacklogCap: integer('SWITCHBOARD_WEBHOOK_BACKLOG_CAP', env['SWITCHBOARD_WEBHOOK_BACKLOG_CAP'], 1),
+    webhookRetrySchedule: seconds('SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', env['SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE']),
+    webhookDisableAfterSeconds: integer('SWITCHBOARD_WEBHOOK_DISABLE_AFTER', env['SWITCHBOARD_WEBHOOK_DISABLE_AFTER'], 1),
+    webhookTimeoutMs: integer('SWITCHBOARD_WEBHOOK_TIMEOUT_MS', env['SWITCHBOARD_WEBHOOK_TIMEOUT_MS'], 100),
     metaAppSecret: env['SWITCHBOARD_META_APP_SECRET'] || undefined,
     metaVerifyToken: env['SWITCHBOARD_META_VERIFY_TOKEN'] || undefined,
     dispatch: flag('SWITCHBOARD_DISPATCH', env['SWITCHBOARD_DISPATCH']),
+    recoveryGraceMs: integer('SWITCHBOARD_RECOVERY_GRACE_MS', env['SWITCHBOARD_RECOVERY_GRACE_MS'], 0),
   });
   const config = { ...DEFAULTS, ...fromFile, ...fromEnv };
   if (config.adminKey !== undefined && config.adminKey.length < 24)

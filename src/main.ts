@@ -14,6 +14,7 @@ import { buildApp } from './http/app.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { hashSecret, issueKey } from './store/api-keys.js';
 import { openStore } from './store/open-store.js';
+import { createWebhookDelivery, type WebhookDelivery } from './webhooks/outbound/webhook-delivery.js';
 import type { Store } from './store/store.js';
 
 /** The part of the simulator's handle the gateway uses (src/simulator/index.ts), kept structural on purpose. */
@@ -47,6 +48,8 @@ export interface RunningGateway {
   /** Absent when dispatch is off or there is no upstream to send to. */
   readonly dispatcher: Dispatcher | undefined;
   readonly metaWebhooks: MetaWebhookApplier;
+  /** Customer webhooks: the delivery worker and its sender. */
+  readonly webhooks: WebhookDelivery;
   close(): Promise<void>;
 }
 
@@ -152,6 +155,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let upstreamNote: string;
   let dispatcher: Dispatcher | undefined;
   let upstreamClient: UpstreamClient | undefined;
+  const webhooks = createWebhookDelivery(store.webhooks, config, { now: () => clock.now(), sharedStore: store.capabilities.sharedAcrossProcesses });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
     contacts: store,
@@ -184,7 +188,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         upstream: upstreamClient,
         now: () => clock.now(),
         random: Math.random,
-        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, ...options.dispatcher },
+        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
         onError: (error) => console.error('dispatch failed:', error),
       });
     }
@@ -197,12 +201,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger: options.logger === false ? false : { level: config.logLevel },
       ...(running ? { onAccepted: () => running.nudge() } : {}),
       metaWebhooks: { appSecret, verifyToken, onStored: () => metaWebhooks.nudge() },
+      webhooks: webhooks.appOptions,
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     if (upstream && appSecret !== undefined) upstream.admin.setWebhook({ url: `${url}/webhooks/meta`, appSecret, ...(verifyToken ? { verifyToken } : {}) });
     metaWebhooks.start();
     dispatcher?.start();
+    await webhooks.start((level, message, fields) => (options.logger === false ? undefined : app.log[level](fields, message)));
     return {
       url,
       app,
@@ -212,7 +218,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       firstStart: { ...(adminKey ? { adminKey } : {}), ...(demo ? { demo } : {}) },
       dispatcher,
       metaWebhooks,
+      webhooks,
       async close() {
+        await webhooks.stop();
         await dispatcher?.stop();
         await app.close();
         await metaWebhooks.stop();
@@ -222,6 +230,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
     };
   } catch (error) {
+    await webhooks.stop().catch(() => undefined);
     await dispatcher?.stop().catch(() => undefined);
     await metaWebhooks.stop().catch(() => undefined);
     await upstream?.close().catch(() => undefined);

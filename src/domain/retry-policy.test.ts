@@ -49,4 +49,8 @@ describe('decideRetry', () => {
     expect(decideRetry(failure({ retry: { class: 'wait', delaySeconds: 60 } }), schedule, () => 0)).toEqual({ kind: 'park-number', until: now + 60_000 });
     expect(decideRetry(failure({ retry: { class: 'wait' } }), schedule, () => 0)).toEqual({ kind: 'park-number', until: now + schedule.defaultHoldMs });
   });
+
+  it('parks no longer than the configured maximum', () => {
+    expect(decideRetry(failure({ retry: { class: 'wait', delaySeconds: 3600 } }), { ...schedule, maxHoldMs: 500 }, () => 0)).toEqual({ kind: 'park-number', until: now + 500 });
+  });
 });

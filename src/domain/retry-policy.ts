@@ -16,6 +16,8 @@ export interface RetrySchedule {
   readonly maxAgeMs: number;
   /** Wait used for `throttled` and `wait` errors that carry no hint of their own. */
   readonly defaultHoldMs: number;
+  /** A parked number is tried again after this long at most, whatever the hint said (the next answer re-parks it). */
+  readonly maxHoldMs: number;
 }
 
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
@@ -25,6 +27,7 @@ export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
   maxAttempts: 10,
   maxAgeMs: 24 * 3_600_000,
   defaultHoldMs: 60_000,
+  maxHoldMs: 24 * 3_600_000,
 };
 
 export interface FailedAttempt {
@@ -72,7 +75,7 @@ export function decideRetry(failure: FailedAttempt, schedule: RetrySchedule, ran
     case 'reauth':
       return { kind: 'pause-number' };
     case 'wait':
-      return { kind: 'park-number', until: now + (hintedWaitMs(failure) ?? schedule.defaultHoldMs) };
+      return { kind: 'park-number', until: now + Math.min(hintedWaitMs(failure) ?? schedule.defaultHoldMs, schedule.maxHoldMs) };
     case 'transient': {
       // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): spreads a crowd of retries evenly.
       const jittered = Math.floor(random() * backoffMs(schedule, failure.attempts));

@@ -5,6 +5,7 @@ import type { NewEvent } from '../../domain/events.js';
 import type { SecretBox } from '../secret-box.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteEvents } from './sqlite-events.js';
+import { prepareLedgerSettlement } from './sqlite-credit.js';
 import { prepareTransition } from './sqlite-transition.js';
 
 interface ClaimedRow {
@@ -41,6 +42,8 @@ function taskOf(row: ClaimedRow): DispatchTask {
 
 export class SqliteDispatch implements DispatchStore {
   private readonly events: SqliteEvents;
+  /** Credit reserved at accept: settled on sent, refunded on failed, in the outcome's transaction (issue 6). */
+  private readonly ledger: ReturnType<typeof prepareLedgerSettlement>;
   private readonly stmts;
 
   constructor(
@@ -48,6 +51,7 @@ export class SqliteDispatch implements DispatchStore {
     private readonly secrets: SecretBox,
   ) {
     this.events = new SqliteEvents(db);
+    this.ledger = prepareLedgerSettlement(db);
     this.stmts = {
       lease: db.prepare(
         `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until
@@ -77,6 +81,9 @@ export class SqliteDispatch implements DispatchStore {
       hold: db.prepare(`UPDATE phone_numbers SET held_until = ?, paused = ?, hold_error = ?, updated_at = ? WHERE id = ?`),
       accountOf: db.prepare(`SELECT account_id FROM phone_numbers WHERE id = ?`).pluck(),
       disconnect: db.prepare(`UPDATE accounts SET disconnected_at = COALESCE(disconnected_at, ?), updated_at = ? WHERE id = ?`),
+      unpause: db.prepare(`UPDATE phone_numbers SET paused = 0, held_until = NULL, hold_error = NULL WHERE id = ? AND paused = 1`),
+      stillPaused: db.prepare(`SELECT count(*) FROM phone_numbers WHERE account_id = ? AND paused = 1`).pluck(),
+      reconnect: db.prepare(`UPDATE accounts SET disconnected_at = NULL, updated_at = ? WHERE id = ? AND disconnected_at IS NOT NULL`),
     };
   }
 
@@ -123,6 +130,7 @@ export class SqliteDispatch implements DispatchStore {
         // A status webhook may have overtaken the answer and moved the message further: keep its wamid all the same.
         if (!moved) this.stmts.keepWamid.run(wamid, task.messageId);
         this.stmts.deleteJob.run(task.jobId);
+        this.ledger.settle(task.messageId, at);
         if (moved) this.events.append(messageEvent(task, 'message.sent', { wamid }), at);
       }
     })();
@@ -139,6 +147,7 @@ export class SqliteDispatch implements DispatchStore {
     this.db.transaction(() => {
       const moved = this.stmts.failed.run({ id: task.messageId, now, error: errorJson(error) }).changes > 0;
       this.stmts.deleteJob.run(task.jobId);
+      if (moved) this.ledger.refund(task.messageId, now);
       if (moved) this.events.append(messageEvent(task, 'message.failed', { error: JSON.parse(errorJson(error)) as unknown }), now);
     })();
   }
@@ -148,6 +157,15 @@ export class SqliteDispatch implements DispatchStore {
       this.stmts.reschedule.run(dueAt, task.jobId);
       this.stmts.release.run({ id: task.messageId, now });
     })();
+  }
+
+  /** Synchronous on purpose: it joins the transaction of the token update that causes it. */
+  resumeNumber(numberId: string, now: number): void {
+    if (this.stmts.unpause.run(numberId).changes === 0) return;
+    const accountId = this.stmts.accountOf.get(numberId) as string | null | undefined;
+    if (!accountId || (this.stmts.stillPaused.get(accountId) as number) > 0) return;
+    if (this.stmts.reconnect.run(now, accountId).changes > 0)
+      this.events.append({ accountId, type: 'account.reconnected', subjectId: numberId, data: { numberId } }, now);
   }
 
   async holdNumber(numberId: string, until: number | null, error: SwitchboardError, now: number): Promise<void> {

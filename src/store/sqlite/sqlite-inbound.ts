@@ -81,7 +81,9 @@ export class SqliteInbound implements InboundStore {
         now,
       );
       return 'moved';
-    })();
+      // IMMEDIATE: this transaction reads before it writes, and a deferred one could not take the write lock after
+      // the writer thread committed in between (SQLITE_BUSY without waiting).
+    }).immediate();
   }
 
   async findNumberOwner(phoneNumberId: string): Promise<NumberOwner | undefined> {

@@ -11,9 +11,13 @@ import type {
 } from '../store.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
 import { SqliteContactFacts } from './sqlite-contact-facts.js';
+import { SqliteContacts } from './sqlite-contacts.js';
+import { SqliteControls } from './sqlite-controls.js';
+import { SqliteCredit } from './sqlite-credit.js';
 import { SqliteDispatch } from './sqlite-dispatch.js';
 import { SqliteInbound } from './sqlite-inbound.js';
 import { SqliteMessages } from './sqlite-messages.js';
+import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteWebhooks } from './sqlite-webhooks.js';
 import {
   toAccount, toKey, toMedia, toNumber, type AccountRow, type KeyRow, type MediaRow, type NumberRow,
@@ -50,6 +54,10 @@ export class SqliteStore implements Store {
   readonly dispatch: SqliteDispatch;
   readonly webhooks: SqliteWebhooks;
   readonly inbound: SqliteInbound;
+  readonly controls: SqliteControls;
+  readonly credit: SqliteCredit;
+  readonly templates: SqliteTemplates;
+  readonly contactChecks: SqliteContacts;
   private readonly contacts: SqliteContactFacts;
   /** Idempotency claims still in flight. One process owns a SQLite file, so memory is the right place for them. */
   private readonly inFlight = new Map<string, IdempotencyRecord>();
@@ -78,6 +86,11 @@ export class SqliteStore implements Store {
     this.dispatch = new SqliteDispatch(this.db, this.secrets);
     this.webhooks = new SqliteWebhooks(this.db, this.secrets);
     this.inbound = new SqliteInbound(this.db);
+    this.controls = new SqliteControls(this.db);
+    // A top-up changes an account row that the cache may hold.
+    this.credit = new SqliteCredit(this.db, () => this.cache.clear());
+    this.templates = new SqliteTemplates(this.db);
+    this.contactChecks = new SqliteContacts(this.db);
     const db = this.db;
     this.stmts = {
       account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
@@ -215,6 +228,8 @@ export class SqliteStore implements Store {
       // A number taken from an account stops being that account's default.
       if (patch.accountId !== undefined)
         this.db.prepare('UPDATE accounts SET default_number_id = NULL WHERE default_number_id = ? AND id IS NOT ?').run(id, patch.accountId);
+      // A new token is what a number paused by Meta's refusal (reauth) waits for.
+      if (patch.accessToken !== undefined) this.dispatch.resumeNumber(id, now);
     })();
     return this.getNumber(id);
   }
