@@ -13,14 +13,14 @@ export interface DispatchTask {
   readonly to: string;
   /** The Cloud API request body, exactly as it will be posted. */
   readonly payload: Readonly<Record<string, unknown>>;
-  /** Upstream calls started for this message so far (a call cut short by a crash counts). */
+  /** Upstream calls that failed for this message so far. */
   readonly attempts: number;
   readonly firstAttemptAt: number | null;
   /** Set when a status webhook already tied a wamid to this message: it was sent, whatever we remember. */
   readonly wamid: string | null;
   /**
-   * A previous claim started an upstream call and never recorded how it ended: the process died mid-call, so Meta
-   * may have the message already.
+   * A previous claim never recorded how it ended: its process died, maybe in the middle of the upstream call, so
+   * Meta may have the message already.
    */
   readonly interrupted: boolean;
 }
@@ -45,18 +45,17 @@ export interface SentOutcome {
 
 export interface DispatchStore {
   /**
-   * Leases up to `limit` due jobs to `owner` until `now + leaseMs`, skipping numbers that are held or paused. A job
-   * whose lease lapsed (its worker died) comes back here by itself.
+   * Leases up to `limit` due jobs to `owner` until `now + leaseMs`, skipping numbers that are held or paused, and
+   * marks them in progress until an outcome or a release is written. A job whose lease lapsed (its worker died) comes
+   * back here by itself, marked interrupted.
    */
   claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<DispatchTask[]>;
   /** Extends the lease of jobs still waiting in this worker's memory. */
   renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<void>;
   getSendRoute(numberId: string): Promise<NumberRoute | undefined>;
-  /** Durably notes that upstream calls start now (attempts + 1), before they are made. */
-  markCalling(tasks: readonly DispatchTask[], now: number): Promise<void>;
   /** Message → sent with its wamid, job removed: one transaction for the whole batch. */
   settleSent(outcomes: readonly SentOutcome[]): Promise<void>;
-  /** Job due again at `dueAt`; the error is kept on the message as its last error. */
+  /** Job due again at `dueAt` (attempts + 1); the error is kept on the message as its last error. */
   settleRetry(task: DispatchTask, dueAt: number, error: SwitchboardError, now: number): Promise<void>;
   /** Message → failed with its catalog error, job removed. */
   settleFailed(task: DispatchTask, error: SwitchboardError, now: number): Promise<void>;

@@ -80,7 +80,6 @@ export class Dispatcher {
   private readonly routes = new Map<string, { route: NumberRoute | undefined; loadedAt: number }>();
   private readonly permits: RatePermits;
   private readonly breakers: CircuitBreakers;
-  private readonly calling: GroupCommit<DispatchTask, void>;
   private readonly sent: GroupCommit<SentOutcome, void>;
   private readonly inFlight = new Set<Promise<void>>();
   private buffered = 0;
@@ -95,8 +94,7 @@ export class Dispatcher {
     const { store, config } = deps;
     this.permits = new RatePermits(config.permits);
     this.breakers = new CircuitBreakers(config.breaker);
-    this.calling = new GroupCommit<DispatchTask, void>({ maxItems: 500, commit: async (tasks) => (await store.markCalling(tasks, deps.now()), tasks.map(() => undefined)) });
-    this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
+    this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, gatherMs: 10, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
   }
 
   start(): void {
@@ -117,7 +115,7 @@ export class Dispatcher {
     clearTimeout(this.timer);
     await this.ticking;
     await Promise.allSettled([...this.inFlight]);
-    await Promise.all([this.calling.drain(), this.sent.drain()]);
+    await this.sent.drain();
     const now = this.deps.now();
     const left = [...this.queues.values()].flat();
     this.queues.clear();
@@ -243,7 +241,6 @@ export class Dispatcher {
 
   private async send(task: DispatchTask, route: NumberRoute, host: string): Promise<void> {
     const { store, upstream, config } = this.deps;
-    await this.calling.submit(task);
     this.counters.calls += 1;
     const target: UpstreamTarget = { baseUrl: config.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
     // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.

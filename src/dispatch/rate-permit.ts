@@ -10,8 +10,11 @@ export interface RatePermitConfig {
    * window, even counting the burst and timer jitter between us and the upstream.
    */
   readonly headroom: number;
-  /** Permits a number may take back to back, as a share of its per-second rate. */
-  readonly burstShare: number;
+  /**
+   * Share of the unused rate (1 − headroom) that may go as a burst after a pause. A burst lets the loop catch up when
+   * it wakes late; keeping it inside the headroom keeps every one-second window at or under the configured rate.
+   */
+  readonly burstOfSlack: number;
   readonly pairIntervalMs: number;
   readonly pairBurst: number;
   /** After a throttling answer: the pace is multiplied by `slowFactor` for `slowForMs`. */
@@ -20,8 +23,8 @@ export interface RatePermitConfig {
 }
 
 export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
-  headroom: 0.97,
-  burstShare: 0.01,
+  headroom: 0.96,
+  burstOfSlack: 0.4,
   pairIntervalMs: 6_000,
   pairBurst: 45,
   slowFactor: 0.5,
@@ -44,8 +47,8 @@ export class RatePermits {
 
   private numberPace(perSecond: number, state: NumberPace, now: number): Pace {
     const slowed = now < state.slowUntil ? this.config.slowFactor : 1;
-    const rate = perSecond * this.config.headroom * slowed;
-    return paceOf(rate, rate * this.config.burstShare);
+    const { headroom, burstOfSlack } = this.config;
+    return paceOf(perSecond * headroom * slowed, perSecond * slowed * (1 - headroom) * burstOfSlack);
   }
 
   /** Takes both permits or neither, so a job refused by its pair does not use up the number's pace. */

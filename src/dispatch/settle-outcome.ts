@@ -26,7 +26,6 @@ export function decideAfterFailure({ task, error, now, schedule, random }: Failu
   return decideRetry(
     {
       retry: error.entry.retry,
-      // markCalling counted this call already.
       attempts: task.attempts + 1,
       firstAttemptAt: task.firstAttemptAt ?? now,
       now,

@@ -94,7 +94,8 @@ describe("Meta's webhooks", () => {
     const message = await h.message(sender, id);
     expect(message.wamid).toMatch(/^wamid\./);
     expect(message.error).toMatchObject({ namespace: 'meta', code: 131026 });
-    expect(Object.keys(message.timestamps as object)).toEqual(expect.arrayContaining(['sent', 'failed']));
+    // Meta's failed status may overtake our own record of its 200, so `sent` is not always among the timestamps.
+    expect(Object.keys(message.timestamps as object)).toContain('failed');
   });
 
   it('opens the window on a customer message, so free-form text is admitted, and STOP opts the customer out', async () => {

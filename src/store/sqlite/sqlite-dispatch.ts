@@ -14,7 +14,6 @@ interface ClaimedRow {
   number_id: string;
   attempts: number;
   first_attempt_at: number | null;
-  calling_since: number | null;
   account_id: string;
   recipient: string;
   payload: string;
@@ -25,7 +24,7 @@ export function errorJson(error: SwitchboardError): string {
   return JSON.stringify({ namespace: error.entry.namespace, code: error.entry.code, detail: error.detail ?? error.entry.title, ...(error.upstream ? { upstream: error.upstream } : {}) });
 }
 
-function taskOf(row: ClaimedRow): DispatchTask {
+function taskOf(row: ClaimedRow, interrupted: boolean): DispatchTask {
   return {
     jobId: row.id,
     messageId: row.message_id,
@@ -36,7 +35,7 @@ function taskOf(row: ClaimedRow): DispatchTask {
     attempts: row.attempts,
     firstAttemptAt: row.first_attempt_at,
     wamid: row.wamid,
-    interrupted: row.calling_since !== null,
+    interrupted,
   };
 }
 
@@ -53,28 +52,30 @@ export class SqliteDispatch implements DispatchStore {
     this.events = new SqliteEvents(db);
     this.ledger = prepareLedgerSettlement(db);
     this.stmts = {
+      due: db.prepare(
+        `SELECT o.id, o.calling_since FROM outbox o JOIN phone_numbers n ON n.id = o.number_id
+         WHERE o.due_at <= @now AND (o.lease_expires_at IS NULL OR o.lease_expires_at <= @now)
+           AND n.paused = 0 AND (n.held_until IS NULL OR n.held_until <= @now)
+         ORDER BY o.due_at LIMIT @limit`,
+      ),
       lease: db.prepare(
-        `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until
-         WHERE id IN (
-           SELECT o.id FROM outbox o JOIN phone_numbers n ON n.id = o.number_id
-           WHERE o.due_at <= @now AND (o.lease_expires_at IS NULL OR o.lease_expires_at <= @now)
-             AND n.paused = 0 AND (n.held_until IS NULL OR n.held_until <= @now)
-           ORDER BY o.due_at LIMIT @limit)
-         RETURNING id`,
+        `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until, calling_since = @now,
+           first_attempt_at = COALESCE(first_attempt_at, @now)
+         WHERE id IN (SELECT value FROM json_each(@ids))`,
       ),
       claimed: db.prepare(
-        `SELECT o.id, o.message_id, o.number_id, o.attempts, o.first_attempt_at, o.calling_since,
+        `SELECT o.id, o.message_id, o.number_id, o.attempts, o.first_attempt_at,
                 m.account_id, m.recipient, m.payload, m.wamid
          FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.id IN (SELECT value FROM json_each(?)) ORDER BY o.due_at`,
       ),
       claim: prepareTransition(db, 'claim'),
       renew: db.prepare(`UPDATE outbox SET lease_expires_at = ? WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?))`),
       route: db.prepare(`SELECT id, phone_number_id, max_mps, access_token_sealed, held_until, paused FROM phone_numbers WHERE id = ?`),
-      markCalling: db.prepare(`UPDATE outbox SET calling_since = ?, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?`),
       sent: prepareTransition(db, 'upstream_accepted', { setsWamid: true }),
       keepWamid: db.prepare(`UPDATE messages SET wamid = COALESCE(wamid, ?) WHERE id = ?`),
       deleteJob: db.prepare(`DELETE FROM outbox WHERE id = ?`),
       reschedule: db.prepare(`UPDATE outbox SET due_at = ?, lease_owner = NULL, lease_expires_at = NULL, calling_since = NULL WHERE id = ?`),
+      failedCall: db.prepare(`UPDATE outbox SET attempts = attempts + 1 WHERE id = ?`),
       retry: prepareTransition(db, 'retry', { setsError: true }),
       release: prepareTransition(db, 'retry'),
       failed: prepareTransition(db, 'upstream_rejected', { setsError: true }),
@@ -88,14 +89,18 @@ export class SqliteDispatch implements DispatchStore {
   }
 
   async claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<DispatchTask[]> {
-    const rows = this.db.transaction(() => {
-      const ids = (this.stmts.lease.all({ owner, until: now + leaseMs, now, limit }) as { id: string }[]).map((r) => r.id);
-      if (ids.length === 0) return [];
-      const claimed = this.stmts.claimed.all(JSON.stringify(ids)) as ClaimedRow[];
+    // IMMEDIATE: read the due jobs and lease them under one write lock, so two workers never lease the same job.
+    return this.db.transaction(() => {
+      const due = this.stmts.due.all({ now, limit }) as { id: string; calling_since: number | null }[];
+      if (due.length === 0) return [];
+      const ids = JSON.stringify(due.map((r) => r.id));
+      // calling_since as it was before this claim: still set means the last claim never wrote how it ended.
+      const interrupted = new Set(due.filter((r) => r.calling_since !== null).map((r) => r.id));
+      this.stmts.lease.run({ owner, until: now + leaseMs, now, ids });
+      const claimed = this.stmts.claimed.all(ids) as ClaimedRow[];
       for (const row of claimed) this.stmts.claim.run({ id: row.message_id, now });
-      return claimed;
-    })();
-    return rows.map(taskOf);
+      return claimed.map((row) => taskOf(row, interrupted.has(row.id)));
+    }).immediate();
   }
 
   async renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<void> {
@@ -117,12 +122,6 @@ export class SqliteDispatch implements DispatchStore {
     };
   }
 
-  async markCalling(tasks: readonly DispatchTask[], now: number): Promise<void> {
-    this.db.transaction(() => {
-      for (const task of tasks) this.stmts.markCalling.run(now, now, task.jobId);
-    })();
-  }
-
   async settleSent(outcomes: readonly SentOutcome[]): Promise<void> {
     this.db.transaction(() => {
       for (const { task, wamid, at } of outcomes) {
@@ -139,6 +138,7 @@ export class SqliteDispatch implements DispatchStore {
   async settleRetry(task: DispatchTask, dueAt: number, error: SwitchboardError, now: number): Promise<void> {
     this.db.transaction(() => {
       this.stmts.reschedule.run(dueAt, task.jobId);
+      this.stmts.failedCall.run(task.jobId);
       this.stmts.retry.run({ id: task.messageId, now, error: errorJson(error) });
     })();
   }

@@ -26,7 +26,7 @@ export class SqliteInbound implements InboundStore {
     this.stmts = {
       save: db.prepare('INSERT INTO meta_webhooks (id, received_at, body, applied_at) VALUES (?, ?, ?, NULL)'),
       pending: db.prepare('SELECT id, body FROM meta_webhooks WHERE applied_at IS NULL ORDER BY received_at, id LIMIT ?'),
-      applied: db.prepare('UPDATE meta_webhooks SET applied_at = ? WHERE id = ?'),
+      applied: db.prepare('UPDATE meta_webhooks SET applied_at = ? WHERE id IN (SELECT value FROM json_each(?))'),
       byWamid: db.prepare('SELECT id, account_id, recipient FROM messages WHERE wamid = ?'),
       byCallback: db.prepare('SELECT id, account_id, recipient FROM messages WHERE id = ? AND wamid IS NULL'),
       tieWamid: db.prepare('UPDATE messages SET wamid = ? WHERE id = ? AND wamid IS NULL'),
@@ -54,12 +54,18 @@ export class SqliteInbound implements InboundStore {
     return this.stmts.pending.all(limit) as PendingMetaWebhook[];
   }
 
-  async markMetaWebhookApplied(id: string, now: number): Promise<void> {
-    this.stmts.applied.run(now, id);
+  async markMetaWebhooksApplied(ids: readonly string[], now: number): Promise<void> {
+    this.stmts.applied.run(now, JSON.stringify(ids));
   }
 
-  async applyStatus(status: StatusEvent, error: SwitchboardError | undefined, now: number): Promise<StatusOutcome> {
-    return this.db.transaction((): StatusOutcome => {
+  async applyStatuses(statuses: readonly { status: StatusEvent; error: SwitchboardError | undefined }[], now: number): Promise<StatusOutcome[]> {
+    // IMMEDIATE: these transactions read before they write, and a deferred one could not take the write lock after
+    // the writer thread committed in between (SQLITE_BUSY without waiting).
+    return this.db.transaction(() => statuses.map(({ status, error }) => this.applyOneStatus(status, error, now))).immediate();
+  }
+
+  private applyOneStatus(status: StatusEvent, error: SwitchboardError | undefined, now: number): StatusOutcome {
+    {
       type Row = { id: string; account_id: string; recipient: string };
       let message = this.stmts.byWamid.get(status.wamid) as Row | undefined;
       if (!message && status.callbackData) {
@@ -81,9 +87,7 @@ export class SqliteInbound implements InboundStore {
         now,
       );
       return 'moved';
-      // IMMEDIATE: this transaction reads before it writes, and a deferred one could not take the write lock after
-      // the writer thread committed in between (SQLITE_BUSY without waiting).
-    }).immediate();
+    }
   }
 
   async findNumberOwner(phoneNumberId: string): Promise<NumberOwner | undefined> {

@@ -6,7 +6,7 @@
 import type { TemplateStatus } from '../../domain/template.js';
 import { keywordIntent, type KeywordConfig } from '../../domain/opt-out-keywords.js';
 import type { InboundStore } from './inbound-store.js';
-import { parseMetaWebhook, type CustomerMessageEvent, type MetaWebhookEvent, type TemplateStatusEvent } from './parse.js';
+import { parseMetaWebhook, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from './parse.js';
 
 /** The contact facts preflight reads; the store keeps them (and any in-memory mirror of them) consistent. */
 export interface ContactFactsWriter {
@@ -81,22 +81,23 @@ export class MetaWebhookApplier {
       });
   }
 
+  /** Statuses, by far the most frequent, are applied for a whole pass in one transaction. */
   private async applyPending(): Promise<void> {
     for (;;) {
       const pending = await this.deps.inbound.pendingMetaWebhooks(BATCH);
-      for (const delivery of pending) {
-        for (const event of parseMetaWebhook(parseJson(delivery.body))) await this.applyEvent(event);
-        await this.deps.inbound.markMetaWebhookApplied(delivery.id, this.deps.now());
-      }
+      const events = pending.flatMap((delivery) => parseMetaWebhook(parseJson(delivery.body)));
+      const now = this.deps.now();
+      const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');
+      if (statuses.length > 0) await this.deps.inbound.applyStatuses(statuses.map((status) => ({ status, error: status.errors[0] })), now);
+      for (const event of events) await this.applyEvent(event, now);
+      if (pending.length > 0) await this.deps.inbound.markMetaWebhooksApplied(pending.map((d) => d.id), now);
       if (pending.length < BATCH || !this.running) return;
     }
   }
 
-  private async applyEvent(event: MetaWebhookEvent): Promise<void> {
-    const now = this.deps.now();
+  private async applyEvent(event: MetaWebhookEvent, now: number): Promise<void> {
     switch (event.kind) {
       case 'status':
-        await this.deps.inbound.applyStatus(event, event.errors[0], now);
         return;
       case 'message':
         return this.applyCustomerMessage(event, now);

@@ -19,12 +19,13 @@ export interface InboundStore {
   /** Keeps Meta's POST exactly as it came, before it is acknowledged. */
   saveMetaWebhook(body: string, now: number): Promise<string>;
   pendingMetaWebhooks(limit: number): Promise<PendingMetaWebhook[]>;
-  markMetaWebhookApplied(id: string, now: number): Promise<void>;
+  markMetaWebhooksApplied(ids: readonly string[], now: number): Promise<void>;
   /**
-   * Moves the message the status names (by wamid, or by our id echoed in biz_opaque_callback_data, which then ties the
-   * wamid to it) through the state machine; a late or repeated status changes nothing. Appends the matching event.
+   * Moves each message a status names (by wamid, or by our id echoed in biz_opaque_callback_data, which then ties the
+   * wamid to it) through the state machine, all in one transaction; a late or repeated status changes nothing. Appends
+   * the matching events.
    */
-  applyStatus(status: StatusEvent, error: SwitchboardError | undefined, now: number): Promise<StatusOutcome>;
+  applyStatuses(statuses: readonly { status: StatusEvent; error: SwitchboardError | undefined }[], now: number): Promise<StatusOutcome[]>;
   findNumberOwner(phoneNumberId: string): Promise<NumberOwner | undefined>;
   /** Stores a customer message once (Meta re-sends): true the first time, with its message.received event. */
   saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<boolean>;
