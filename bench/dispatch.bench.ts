@@ -25,7 +25,9 @@ interface Gateway {
 }
 
 function serve(dataDir: string, upstreamUrl: string): Promise<Gateway> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  // BENCH_PROFILE=<dir> writes a CPU profile of the gateway process there, to see where its time goes.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, BIN, 'serve'], {
     env: {
       ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_UPSTREAM_URL: upstreamUrl,
       SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, SWITCHBOARD_META_APP_SECRET: APP_SECRET, SWITCHBOARD_META_VERIFY_TOKEN: VERIFY_TOKEN, SWITCHBOARD_DEMO: 'false',

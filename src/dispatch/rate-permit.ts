@@ -23,8 +23,8 @@ export interface RatePermitConfig {
 }
 
 export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
-  headroom: 0.96,
-  burstOfSlack: 0.4,
+  headroom: 0.965,
+  burstOfSlack: 0.5,
   pairIntervalMs: 6_000,
   pairBurst: 45,
   slowFactor: 0.5,
