@@ -2,60 +2,30 @@
  * Crash safety: the real gateway process is SIGKILLed while it sends 2,000 messages, restarted on the same data, and
  * every message ends sent or later. Duplicates are counted at the simulator, where each send carries our message id.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { RunningSimulator } from '../../src/simulator/types.js';
+import { killHard, serveProcess, type ServedGateway } from '../helpers/serve-process.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/switchboard.js');
 const ADMIN_KEY = 'crash-test-admin-key-0123456789abcdef';
 const APP_SECRET = 'crash-test-app-secret';
 const VERIFY_TOKEN = 'crash-test-verify-token';
 const MESSAGES = 2000;
 const MAX_IN_FLIGHT = 256;
 
-function serve(dataDir: string, upstreamUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      ...process.env,
-      SWITCHBOARD_DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SWITCHBOARD_LOG_LEVEL: 'warn',
-      SWITCHBOARD_UPSTREAM_URL: upstreamUrl,
-      SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
-      SWITCHBOARD_META_APP_SECRET: APP_SECRET,
-      SWITCHBOARD_META_VERIFY_TOKEN: VERIFY_TOKEN,
-      SWITCHBOARD_DEMO: 'false',
-      SWITCHBOARD_RECOVERY_GRACE_MS: '2000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve did not start:\n${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        ok({ child, url });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => fail(new Error(`serve exited with ${code}:\n${out}`)));
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGKILL');
+function serve(dataDir: string, upstreamUrl: string): Promise<ServedGateway> {
+  return serveProcess({
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SWITCHBOARD_UPSTREAM_URL: upstreamUrl,
+    SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
+    SWITCHBOARD_META_APP_SECRET: APP_SECRET,
+    SWITCHBOARD_META_VERIFY_TOKEN: VERIFY_TOKEN,
+    SWITCHBOARD_DEMO: 'false',
+    SWITCHBOARD_RECOVERY_GRACE_MS: '2000',
   });
 }
 

@@ -1,47 +1,13 @@
 /** Durability: messages answered 202 survive a SIGKILL of the real process and are read back after a restart. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killHard, serveProcess } from '../helpers/serve-process.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/switchboard.js');
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly output: () => string;
-}
-
-/** Runs `switchboard serve` and waits for its banner; `needKey` waits for the demo key line as well. */
-function serve(dataDir: string, needKey: boolean): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve did not start:\n${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url && (!needKey || /curl -sS \S+\/v1\/messages\/<id>/.test(out))) {
-        clearTimeout(timer);
-        ok({ child, url, output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => fail(new Error(`serve exited with ${code}:\n${out}`)));
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGKILL');
-  });
-}
+/** `needKey` waits for the demo key line as well. */
+const serve = (dataDir: string, needKey: boolean) => serveProcess({ SWITCHBOARD_DATA_DIR: dataDir }, needKey ? /curl -sS \S+\/v1\/messages\/<id>/ : undefined);
 
 describe('restart', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-restart-'));

@@ -1,0 +1,44 @@
+/** Runs the real `switchboard serve` in a child process, as an operator would, and kills it hard (SIGKILL) on demand. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from './shared.js';
+
+const BIN = resolve(REPO_ROOT, 'bin/switchboard.js');
+
+export interface ServedGateway {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Everything the process printed so far. */
+  output(): string;
+}
+
+/** Starts `serve` on a free port with `env` added, and resolves once it listens (and `ready` matches, when given). */
+export function serveProcess(env: NodeJS.ProcessEnv, ready?: RegExp): Promise<ServedGateway> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve did not start:\n${out}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (url && (!ready || ready.test(out))) {
+        clearTimeout(timer);
+        ok({ child, url, output: () => out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => fail(new Error(`serve exited with ${code}:\n${out}`)));
+  });
+}
+
+export function killHard(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGKILL');
+  });
+}
