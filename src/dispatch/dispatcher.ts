@@ -82,6 +82,8 @@ export class Dispatcher {
   private readonly breakers: CircuitBreakers;
   private readonly sent: GroupCommit<SentOutcome, void>;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The circuit breaker's key: every number sends to the same upstream host. */
+  private readonly upstreamHost: string;
   private buffered = 0;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
@@ -93,6 +95,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     const { store, config } = deps;
     this.permits = new RatePermits(config.permits);
+    this.upstreamHost = new URL(config.upstreamBaseUrl).host;
     this.breakers = new CircuitBreakers(config.breaker);
     this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, gatherMs: 10, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
   }
@@ -220,7 +223,7 @@ export class Dispatcher {
         }
         continue;
       }
-      const host = new URL(this.deps.config.upstreamBaseUrl).host;
+      const host = this.upstreamHost;
       const call = this.breakers.allowCall(host, now);
       if (!call.allowed) {
         this.wakeAt = Math.min(this.wakeAt, call.retryAt);
