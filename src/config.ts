@@ -46,6 +46,10 @@ export interface Config {
   readonly dispatch: boolean;
   /** How long a send cut short by a crash waits for Meta's status webhook before it is sent again (docs/dispatch.md). */
   readonly recoveryGraceMs: number;
+  /** How often templates and their review status are synced from the upstream (seconds; 0 = never). */
+  readonly templateSyncSeconds: number;
+  /** How long a contact check's answer (has WhatsApp or not) is trusted, in seconds. */
+  readonly contactCheckTtlSeconds: number;
 }
 
 export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
@@ -70,6 +74,8 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', meaning: 'Seconds before each webhook retry, comma-separated (default 0,5,300,1800,7200,18000,36000,36000).' },
   { name: 'SWITCHBOARD_WEBHOOK_DISABLE_AFTER', meaning: 'Seconds of failure with no success before an endpoint is disabled (default 432000, 5 days).' },
   { name: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', meaning: 'Deadline of one webhook post in milliseconds (default 15000).' },
+  { name: 'SWITCHBOARD_TEMPLATE_SYNC_SECONDS', meaning: 'How often templates and their review status are synced from the upstream (default 900; 0 = never).' },
+  { name: 'SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', meaning: 'How long a contact check\u2019s answer is trusted (default 604800, 7 days).' },
   { name: 'SWITCHBOARD_RECOVERY_GRACE_MS', meaning: 'After a crash, how long an interrupted send waits for Meta\u2019s status webhook before it is sent again (default 10000).' },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
@@ -99,6 +105,8 @@ const DEFAULTS: Config = {
   metaVerifyToken: undefined,
   dispatch: true,
   recoveryGraceMs: 10_000,
+  templateSyncSeconds: 900,
+  contactCheckTtlSeconds: 7 * 24 * 3600,
 };
 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
@@ -164,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metaVerifyToken: env['SWITCHBOARD_META_VERIFY_TOKEN'] || undefined,
     dispatch: flag('SWITCHBOARD_DISPATCH', env['SWITCHBOARD_DISPATCH']),
     recoveryGraceMs: integer('SWITCHBOARD_RECOVERY_GRACE_MS', env['SWITCHBOARD_RECOVERY_GRACE_MS'], 0),
+    templateSyncSeconds: integer('SWITCHBOARD_TEMPLATE_SYNC_SECONDS', env['SWITCHBOARD_TEMPLATE_SYNC_SECONDS'], 0),
+    contactCheckTtlSeconds: integer('SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', env['SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS'], 0),
   });
   const config = { ...DEFAULTS, ...fromFile, ...fromEnv };
   if (config.adminKey !== undefined && config.adminKey.length < 24)

@@ -7,6 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DEFAULT_DISPATCHER_CONFIG, Dispatcher, type DispatcherConfig } from './dispatch/dispatcher.js';
 import { UpstreamClient } from './dispatch/upstream-client.js';
+import { GraphManagementClient } from './dispatch/graph-management-client.js';
+import { TemplateSync } from './dispatch/template-sync.js';
+import { reviewReasonOf, templateStatusOf } from './domain/templates/status.js';
 import { DEFAULT_KEYWORDS } from './domain/opt-out-keywords.js';
 import type { TemplateStatusWriter } from './webhooks/inbound/apply.js';
 import { MetaWebhookApplier } from './webhooks/inbound/apply.js';
@@ -138,8 +141,9 @@ async function createDemo(store: Store, upstream: EmbeddedUpstream | undefined, 
 function templateStatusWriter(store: Store): TemplateStatusWriter {
   return {
     async setTemplateStatus(change, now) {
-      const template = await store.findTemplate(change.wabaId, change.name, change.language);
-      if (template) await store.upsertTemplate({ ...template, status: change.status, updatedAt: now });
+      // Keeps the upstream id and records the review's reason (issue 6's template tracking).
+      const status = templateStatusOf(change.status);
+      if (status) await store.templates.setTemplateStatus(change.wabaId, change.name, change.language, status, reviewReasonOf(change.reason), now);
     },
   };
 }
@@ -155,6 +159,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let upstreamNote: string;
   let dispatcher: Dispatcher | undefined;
   let upstreamClient: UpstreamClient | undefined;
+  let managementClient: GraphManagementClient | undefined;
+  let templateSync: TemplateSync | undefined;
   const webhooks = createWebhookDelivery(store.webhooks, config, { now: () => clock.now(), sharedStore: store.capabilities.sharedAcrossProcesses });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
@@ -193,6 +199,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       });
     }
     const running = dispatcher;
+    if (upstreamBaseUrl !== undefined) {
+      managementClient = new GraphManagementClient();
+      templateSync = new TemplateSync({
+        store, client: managementClient, baseUrl: upstreamBaseUrl, apiVersion: config.graphVersion, intervalMs: config.templateSyncSeconds * 1000,
+        now: () => clock.now(), onError: (wabaId, error) => console.error(`template sync of WABA ${wabaId} failed:`, error),
+      });
+    }
+    const management = managementClient && upstreamBaseUrl !== undefined
+      ? { client: managementClient, baseUrl: upstreamBaseUrl, apiVersion: config.graphVersion, contactCheckTtlMs: config.contactCheckTtlSeconds * 1000 }
+      : undefined;
     const app = await buildApp({
       store,
       clock,
@@ -202,12 +218,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...(running ? { onAccepted: () => running.nudge() } : {}),
       metaWebhooks: { appSecret, verifyToken, onStored: () => metaWebhooks.nudge() },
       webhooks: webhooks.appOptions,
+      ...(management ? { management } : {}),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     if (upstream && appSecret !== undefined) upstream.admin.setWebhook({ url: `${url}/webhooks/meta`, appSecret, ...(verifyToken ? { verifyToken } : {}) });
     metaWebhooks.start();
     dispatcher?.start();
+    if (config.templateSyncSeconds > 0) templateSync?.start();
     await webhooks.start((level, message, fields) => (options.logger === false ? undefined : app.log[level](fields, message)));
     return {
       url,
@@ -222,10 +240,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       async close() {
         await webhooks.stop();
         await dispatcher?.stop();
+        await templateSync?.stop();
         await app.close();
         await metaWebhooks.stop();
         await upstream?.close();
         await upstreamClient?.close();
+        await managementClient?.close();
         await store.close();
       },
     };
@@ -235,6 +255,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await metaWebhooks.stop().catch(() => undefined);
     await upstream?.close().catch(() => undefined);
     await upstreamClient?.close().catch(() => undefined);
+    await managementClient?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

@@ -9,19 +9,28 @@ import { authDecorations, authenticate } from './plugins/auth.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { problemPlugin } from './plugins/problem.js';
+import { accountQuota } from './plugins/account-quota.js';
 import { accountRateLimit } from './plugins/rate-limit.js';
 import { generateRequestId, requestIdPlugin } from './plugins/request-id.js';
+import { accountControlRoutes } from './routes/account-controls.js';
 import { adminAccountRoutes } from './routes/accounts.js';
 import { batchRoutes } from './routes/batch.js';
 import { cloudMediaRoutes, cloudRoutes } from './routes/cloud.js';
+import { contactRoutes } from './routes/contacts.js';
+import { creditRoutes } from './routes/credit.js';
 import { errorRoutes } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
+import type { ManagementDeps } from './routes/management.js';
 import { adminKeyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
 import { messageRoutes } from './routes/messages.js';
 import { metaWebhookRoutes, type MetaWebhookRouteDeps } from './routes/meta-webhooks.js';
 import { adminNumberRoutes, tenantNumberRoutes } from './routes/numbers.js';
 import { optOutRoutes } from './routes/opt-outs.js';
+import { templateRoutes } from './routes/templates.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { BacklogGauge, DEFAULT_WEBHOOK_BACKLOG_CAP } from '../webhooks/outbound/backlog-gauge.js';
+import type { WebhookSender } from '../webhooks/outbound/webhook-sender.js';
 import { GRAPH_ERROR_SCHEMA } from './schemas/graph.js';
 import { PROBLEM_SCHEMA } from './schemas/problem.js';
 
@@ -30,8 +39,12 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Called after each commit that stored messages (the dispatcher's nudge). */
   readonly onAccepted?: () => void;
+  /** Customer webhooks: private targets allowed?, the backlog cap, the sender for test sends, the worker's nudge. */
+  readonly webhooks?: { readonly allowPrivate?: boolean; readonly backlogCap?: number; readonly sender?: WebhookSender; readonly onReplay?: () => void };
   /** Meta's webhook receiver: its secrets, and who to tell when a delivery was stored. */
   readonly metaWebhooks?: Omit<MetaWebhookRouteDeps, 'inbound' | 'clock'>;
+  /** The upstream's management API (templates, contact checks); absent = those calls answer service_unavailable. */
+  readonly management?: ManagementDeps;
   readonly limits?: {
     readonly batchMaxRecipients?: number;
     readonly bodyLimitBytes?: number;
@@ -52,7 +65,9 @@ function trustProxyOption(value: AppDeps['trustProxy']): boolean | string | ((ad
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
   const store = deps.store;
-  const sendDeps = { store, clock, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) };
+  const backlog = new BacklogGauge(store.webhooks, deps.webhooks?.backlogCap ?? DEFAULT_WEBHOOK_BACKLOG_CAP, () => clock.now());
+  const sendDeps = { store, clock, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}), webhookBacklog: (accountId: string) => backlog.read(accountId),
+    ...(deps.management?.contactCheckTtlMs === undefined ? {} : { contactCheckTtlMs: deps.management.contactCheckTtlMs }) };
   const limits = { batchMaxRecipients: 1000, bodyLimitBytes: 1024 * 1024, mediaLimitBytes: 100 * 1024 * 1024, ...deps.limits };
   const app = Fastify({
     logger: deps.logger === undefined || deps.logger === false ? false : { level: deps.logger.level },
@@ -108,11 +123,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async function tenantScope(scope) {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'account' }));
     scope.addHook('onRequest', accountRateLimit());
+    scope.addHook('onRequest', accountQuota({ store }));
     idempotencyPlugin(scope, { store, clock });
     messageRoutes(scope, sendDeps);
     batchRoutes(scope, { ...sendDeps, maxRecipients: limits.batchMaxRecipients });
     tenantNumberRoutes(scope, { store });
     optOutRoutes(scope, sendDeps);
+    const management = { store, clock, ...(deps.management ? { management: deps.management } : {}) };
+    templateRoutes(scope, management);
+    contactRoutes(scope, management);
+    creditRoutes(scope, { store });
+    webhookRoutes(scope, {
+      store: store.webhooks, clock, allowPrivate: deps.webhooks?.allowPrivate ?? false,
+      ...(deps.webhooks?.sender ? { sender: deps.webhooks.sender } : {}), ...(deps.webhooks?.onReplay ? { onReplay: deps.webhooks.onReplay } : {}),
+    });
     cloudRoutes(scope, sendDeps);
     // Multipart adds three hooks to every request of its scope, so only the upload routes live in it.
     await scope.register(async function uploadScope(uploads) {
@@ -127,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminAccountRoutes(scope, { store, clock });
     adminKeyRoutes(scope, { store, clock });
     adminNumberRoutes(scope, { store, clock });
+    accountControlRoutes(scope, { store, clock });
   });
 
   return app;

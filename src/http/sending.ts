@@ -7,22 +7,30 @@ import type { Account } from '../domain/account.js';
 import type { OutboundMessage } from '../domain/message.js';
 import { chooseSender, type PhoneNumber } from '../domain/phone-number.js';
 import { runPreflight } from '../domain/preflight/preflight.js';
+import { checkWebhookBacklog, type WebhookBacklog } from '../domain/preflight/webhook-backlog.js';
 import { isObject, join } from '../domain/validation/fields.js';
 import { checkMediaMime, isMediaType } from '../domain/validation/media.js';
 import { validateOutbound } from '../domain/validation/outbound.js';
 import type { AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { admitSend, gatherControlFacts } from './control-facts.js';
 
 export interface SendDeps {
   readonly store: Store;
   readonly clock: Clock;
   /** Called after a commit that stored messages: lets an in-process dispatcher look for work at once. */
   readonly onAccepted?: () => void;
+  /** The account's undelivered webhook events against its cap; absent = no backlog bound. */
+  readonly webhookBacklog?: (accountId: string) => Promise<WebhookBacklog>;
+  /** How long a contact check's "no WhatsApp" is trusted by preflight; absent = 7 days. */
+  readonly contactCheckTtlMs?: number;
 }
 
 export interface PreparedSend {
   readonly message: OutboundMessage;
   readonly number: PhoneNumber;
+  /** Credit this message reserves at accept (its price; 0 off prepaid credit). */
+  readonly cost?: number;
 }
 
 /** Re-homes an error's field under a prefix, e.g. `to` → `messages[3].to` inside a batch. */
@@ -60,6 +68,9 @@ async function checkUploadedMedia(deps: SendDeps, account: Account, message: Out
  */
 export async function prepareSend(deps: SendDeps, account: Account, body: unknown, options: { from?: string; cost?: number } = {}): Promise<PreparedSend> {
   const message = validateOutbound(body);
+  // Checked first and per account: a full backlog refuses the send whatever else is right or wrong with it.
+  const backlog = checkWebhookBacklog(deps.webhookBacklog ? await deps.webhookBacklog(account.id) : undefined);
+  if (backlog.kind === 'refuse') throw backlog.error;
   const bodyFrom = isObject(body) && typeof body['from'] === 'string' ? body['from'] : undefined;
   const number = await senderFor(deps, account, options.from ?? bodyFrom);
   await checkUploadedMedia(deps, account, message);
@@ -72,12 +83,18 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     needsWindow: message.type !== 'template',
     ...(message.template ? { template: { name: message.template.name, language: message.template.language } } : {}),
   });
+  const now = deps.clock.now();
+  const controls = await gatherControlFacts(store, account, message, facts.template, now, deps.contactCheckTtlMs);
+  // `"force": true` sends to a recipient a contact check found without WhatsApp (the check may be out of date).
+  const force = isObject(body) && body['force'] === true;
   const decision = runPreflight(
-    { account, number, message, ...facts, cost: options.cost ?? 1 },
-    deps.clock.now(),
+    { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1) },
+    now,
   );
   if (decision.kind === 'refuse') throw decision.error;
-  return { message, number };
+  const admitted = await admitSend(store, account, message, controls, now);
+  if (admitted.kind === 'refuse') throw admitted.error;
+  return { message, number, cost: controls.price };
 }
 
 export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {
@@ -87,7 +104,7 @@ export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptIt
     to: prepared.message.to,
     type: prepared.message.type,
     payload: prepared.message.payload,
-    creditCost: account.credit === null ? 0 : 1,
+    creditCost: account.credit === null ? 0 : (prepared.cost ?? 1),
   };
 }
 

@@ -5,6 +5,7 @@ import { createAdmin } from './admin.js';
 import { readScenario } from './scenario.js';
 import { SimCore } from './sim-core.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
+import { registerContactRoutes } from './routes/contacts.js';
 import { registerGraphScope } from './routes/graph-scope.js';
 import { registerMediaRoutes } from './routes/media.js';
 import { registerMessageRoutes } from './routes/messages.js';
@@ -41,6 +42,7 @@ export function buildSimulator(options: SimulatorOptions = {}, baseUrl: () => st
       registerMessageRoutes(graph, core);
       registerMediaRoutes(graph, core);
       registerTemplateRoutes(graph, core);
+      registerContactRoutes(graph, core);
       registerPhoneNumberRoutes(graph, core);
       registerObjectRoutes(graph, core, baseUrl);
     },

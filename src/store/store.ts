@@ -3,6 +3,7 @@
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
 import type { DispatchStore } from '../dispatch/dispatch-store.js';
+import type { ContactStore, ControlsStore, CreditStore, TemplateStore } from './controls-store.js';
 import type { InboundStore } from '../webhooks/inbound/inbound-store.js';
 import type { Account, AccountState } from '../domain/account.js';
 import type { KeyKind } from '../domain/api-key.js';
@@ -171,6 +172,14 @@ export interface Store {
   readonly webhooks: WebhookStore;
   /** Meta's webhook deliveries and their effects. */
   readonly inbound: InboundStore;
+  /** Operator controls on accounts, prices, spam and messaging-limit counts. */
+  readonly controls: ControlsStore;
+  /** Prepaid credit top-ups and the ledger of every credit movement. */
+  readonly credit: CreditStore;
+  /** Templates created through the API or synced, with their review state (`setTemplateStatus` for template webhooks). */
+  readonly templates: TemplateStore;
+  /** Cached answers of contact checks (has WhatsApp or not). */
+  readonly contactChecks: ContactStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

@@ -589,6 +589,20 @@ const GATEWAY_INPUTS = {
     graphCode: 100,
     action: 'Upload the file (POST /v1/media or /{phone-number-id}/media) and send the id it returns, or send a link instead.',
   },
+  webhook_endpoint_invalid: {
+    title: 'Webhook endpoint invalid',
+    meaning: 'The webhook endpoint cannot be used as given: its URL is not an absolute http(s) URL, carries credentials, or points at a private or loopback address the gateway is not allowed to call.',
+    httpStatus: 400,
+    retry: 'fix-request',
+    action: 'Give a public http(s) URL without credentials (the signing secret authenticates the gateway), then try again.',
+  },
+  webhook_endpoint_not_found: {
+    title: 'Webhook endpoint not found',
+    meaning: 'No webhook endpoint with this id belongs to your account.',
+    httpStatus: 404,
+    retry: 'fix-request',
+    action: 'List your endpoints with GET /v1/webhooks and use one of their ids.',
+  },
 } satisfies Record<string, GatewayInput>;
 
 export type GatewayCode = keyof typeof GATEWAY_INPUTS;

@@ -1,11 +1,17 @@
-/** Runs every preflight rule in the order a caller should meet them, and returns the first refusal. */
-import type { Account } from '../account.js';
+/**
+ * Runs every preflight rule in the order a caller should meet them and returns the first refusal; spam control and the
+ * messaging limit follow at admission (http/control-facts.ts), where a send is counted as it is decided.
+ */
+import { NO_CONTROLS, type Account, type AccountControls } from '../account.js';
 import { ALLOW, type RuleDecision } from '../decision.js';
 import type { OutboundMessage } from '../message.js';
 import type { PhoneNumber } from '../phone-number.js';
 import type { TemplateRecord } from '../template.js';
+import { checkApiEnabled } from './api-disabled.js';
 import { checkCredit } from './credit.js';
 import { checkOptOut } from './opt-out.js';
+import { checkPrepaidExpiry } from './prepaid-expiry.js';
+import { checkRecipientOnWhatsApp, type ContactStatus } from './recipient-on-whatsapp.js';
 import { checkRegistration } from './registration.js';
 import { checkTemplate } from './template.js';
 import { checkWindow } from './window.js';
@@ -21,13 +27,23 @@ export interface PreflightFacts {
   readonly templatesKnown: boolean;
   /** Credit this send needs in all (a batch asks once for all its items). */
   readonly cost: number;
+  /** The operator's controls on the account; absent = none. */
+  readonly controls?: AccountControls;
+  /** The cached contact check of the recipient; absent = never checked or expired. */
+  readonly recipientStatus?: ContactStatus;
+  /** The caller forces the send to a recipient a contact check found without WhatsApp. */
+  readonly force?: boolean;
 }
 
 export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
+  const controls = facts.controls ?? NO_CONTROLS;
   const rules: (() => RuleDecision)[] = [
+    () => checkApiEnabled(controls),
+    () => checkPrepaidExpiry(facts.account, controls, now),
     () => checkCredit(facts.account, facts.cost),
     () => checkRegistration(facts.number),
     () => checkOptOut(facts.message.to, facts.optedOutAt),
+    () => checkRecipientOnWhatsApp(facts.message.to, facts.recipientStatus, facts.force ?? false),
     () => checkWindow(facts.message.type, facts.lastInboundAt, now),
     () => (facts.message.template ? checkTemplate(facts.message.template, facts.template, facts.templatesKnown) : ALLOW),
   ];

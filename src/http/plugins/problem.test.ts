@@ -17,7 +17,12 @@ describe('problem plugin', () => {
   beforeAll(async () => {
     store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'problem-test-secret' });
     const flaky = new Proxy(store, {
-      get: (target, prop) => (prop === 'ping' ? async () => storeUp : (Reflect.get(target, prop) as (...a: unknown[]) => unknown).bind(target)),
+      get: (target, prop) => {
+        if (prop === 'ping') return async () => storeUp;
+        const value: unknown = Reflect.get(target, prop);
+        // Sub-stores (dispatch, webhooks, inbound …) are objects: only methods need binding.
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
     });
     app = await buildApp({ store: flaky, logger: false });
     app.get('/boom', async () => {

@@ -17,6 +17,8 @@ export const webhooks: Migration = {
     // Set once the event's deliveries exist: the fan-out reads only unmarked events.
     `ALTER TABLE events ADD COLUMN fanned_out_at BIGINT`,
     `CREATE INDEX events_fan_out ON events (id) WHERE fanned_out_at IS NULL`,
+    // The send path counts an account's events still waiting for fan-out (its backlog): only that account's, by index.
+    `CREATE INDEX events_fan_out_account ON events (account_id) WHERE fanned_out_at IS NULL`,
     // status: pending (due at next_attempt_at, claimed with a lease), delivered, failed (kept, can be replayed).
     // manual = 1 while a replay's single attempt is pending: that attempt never schedules another.
     `CREATE TABLE webhook_deliveries (

@@ -116,11 +116,21 @@ export class SqliteWebhooks implements WebhookStore {
          WHERE endpoint_id = ? AND status = 'pending'`,
       ),
       attempts: db.prepare('SELECT * FROM webhook_attempts WHERE endpoint_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?'),
+      // Each count stops at the limit: the send path only asks whether the cap is reached, so a huge backlog costs no
+      // more to check than the cap does.
       backlog: db.prepare(
-        `SELECT (SELECT count(*) FROM webhook_deliveries WHERE account_id = ? AND status = 'pending')
-              + (SELECT count(*) FROM events WHERE fanned_out_at IS NULL AND account_id = ?)`,
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE account_id = @account AND status = 'pending' LIMIT @limit))
+              + (SELECT count(*) FROM (SELECT 1 FROM events WHERE fanned_out_at IS NULL AND account_id = @account LIMIT @limit))`,
       ).pluck(),
     };
+  }
+
+  /**
+   * A transaction that reads before it writes takes the write lock first: in WAL mode a read snapshot older than the
+   * writer thread's last commit cannot be upgraded, and SQLite then fails at once instead of waiting (SQLITE_BUSY).
+   */
+  private immediate<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
   }
 
   async createEndpoint(input: NewEndpoint, now: number): Promise<EndpointRecord> {
@@ -187,7 +197,7 @@ export class SqliteWebhooks implements WebhookStore {
   }
 
   async fanOutEvents(now: number, limit: number): Promise<{ events: number; endpointIds: string[] }> {
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const events = this.stmts.unmarked.all(limit) as { id: string; account_id: string; type: string }[];
       const byAccount = new Map<string, { id: string; types: string[] }[]>();
       const touched = new Set<string>();
@@ -205,7 +215,7 @@ export class SqliteWebhooks implements WebhookStore {
         this.stmts.mark.run(now, event.id);
       }
       return { events: events.length, endpointIds: [...touched] };
-    })();
+    });
   }
 
   async endpointsWithPendingDeliveries(): Promise<string[]> {
@@ -254,7 +264,7 @@ export class SqliteWebhooks implements WebhookStore {
   }
 
   async disableEndpoint(id: string, reason: string, now: number): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const row = this.stmts.endpoint.get(id) as EndpointRow | undefined;
       if (!row || this.stmts.disable.run(reason, now, id).changes === 0) return false;
       this.stmts.failPending.run(now, id);
@@ -263,7 +273,7 @@ export class SqliteWebhooks implements WebhookStore {
         now,
       );
       return true;
-    })();
+    });
   }
 
   async recordTestAttempt(attempt: Omit<AttemptRecord, 'id' | 'deliveryId' | 'nextAttemptAt'>): Promise<AttemptRecord> {
@@ -286,7 +296,7 @@ export class SqliteWebhooks implements WebhookStore {
   async replay(endpointId: string, request: ReplayRequest, now: number): Promise<number> {
     const since = request.since ?? 0;
     const until = request.until ?? Number.MAX_SAFE_INTEGER;
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const row = this.stmts.endpoint.get(endpointId) as EndpointRow | undefined;
       if (!row) return 0;
       const states = request.failedOnly ? `('failed')` : `('failed', 'delivered')`;
@@ -302,7 +312,7 @@ export class SqliteWebhooks implements WebhookStore {
       const missing = this.db
         .prepare(
           `SELECT e.id FROM events e WHERE e.account_id = @account AND e.created_at >= @since AND e.created_at < @until
-             AND e.type <> 'endpoint.disabled' AND (@types = '[]' OR e.type IN (SELECT value FROM json_each(@types)))
+             AND (@types = '[]' OR e.type IN (SELECT value FROM json_each(@types)))
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.endpoint_id = @endpoint)`,
         )
         .pluck()
@@ -310,10 +320,10 @@ export class SqliteWebhooks implements WebhookStore {
       for (const eventId of missing) this.stmts.insertDelivery.run(newId('dlv', now), eventId, endpointId, row.account_id, 1, now, now, now);
       count += missing.length;
       return count;
-    })();
+    });
   }
 
-  async countBacklog(accountId: string): Promise<number> {
-    return this.stmts.backlog.get(accountId, accountId) as number;
+  async countBacklog(accountId: string, atMost = Number.MAX_SAFE_INTEGER): Promise<number> {
+    return this.stmts.backlog.get({ account: accountId, limit: atMost }) as number;
   }
 }

@@ -22,6 +22,8 @@ const insertAcceptedEvent = db.prepare(
   `INSERT INTO events (id, account_id, type, subject_id, payload, created_at) VALUES (?, ?, 'message.accepted', ?, ?, ?)`,
 );
 const debit = db.prepare('UPDATE accounts SET credit = credit - ? WHERE id = ? AND credit IS NOT NULL');
+// The reservation's ledger row (migration 004); settled or refunded by dispatch (sqlite-credit.ts).
+const reserve = db.prepare("INSERT INTO credit_ledger (id, account_id, message_id, kind, amount, note, created_at) VALUES (?, ?, ?, 'reserve', ?, NULL, ?)");
 const saveIdempotency = db.prepare(
   'INSERT OR REPLACE INTO idempotency_keys (account_id, idempotency_key, request_hash, status_code, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
 );
@@ -29,7 +31,10 @@ const saveIdempotency = db.prepare(
 const commitGroup = db.transaction((requests) => {
   for (const r of requests) {
     for (const m of r.messages) {
-      if (m.creditCost > 0) debit.run(m.creditCost, m.accountId);
+      if (m.creditCost > 0) {
+        debit.run(m.creditCost, m.accountId);
+        reserve.run(`led_reserve_${m.id}`, m.accountId, m.id, -m.creditCost, r.now);
+      }
       insertMessage.run(m.id, m.accountId, m.numberId, m.to, m.type, m.status, m.payload, m.statusTimes, r.now, r.now);
       insertJob.run(m.jobId, m.id, m.numberId, r.now, r.now);
       insertAcceptedEvent.run(`evt_${m.id.slice(4)}`, m.accountId, m.id, JSON.stringify({ messageId: m.id, to: m.to, type: m.type, numberId: m.numberId }), r.now);

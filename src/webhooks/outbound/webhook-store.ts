@@ -143,6 +143,6 @@ export interface WebhookStore {
   listAttempts(endpointId: string, options: { limit: number; cursor?: string }): Promise<{ attempts: AttemptRecord[]; nextCursor: string | null }>;
   /** Queues one manual attempt per matching delivery, due now; returns how many. */
   replay(endpointId: string, request: ReplayRequest, now: number): Promise<number>;
-  /** Events of the account not yet delivered: unmarked events plus pending deliveries. */
-  countBacklog(accountId: string): Promise<number>;
+  /** Events of the account not yet delivered: unmarked events plus pending deliveries; each part counted up to `atMost`. */
+  countBacklog(accountId: string, atMost?: number): Promise<number>;
 }

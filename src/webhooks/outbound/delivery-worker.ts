@@ -1,0 +1,306 @@
+/**
+ * The customer-webhook delivery loop, after svix's worker: fan events out into deliveries (store transaction), claim
+ * due deliveries per endpoint with a lease, post them with a per-endpoint concurrency cap and rate, and settle every
+ * attempt (row, next attempt or failure, endpoint streak) in grouped transactions. Each endpoint has its own queue and
+ * in-flight cap, so a slow or dead endpoint only ever waits on itself.
+ */
+import { paceOf, takePermit } from '../../domain/gcra.js';
+import { GroupCommit } from '../../store/group-commit.js';
+import { decideRedelivery, DEFAULT_DELIVERY_SCHEDULE, shouldDisableEndpoint, type DeliverySchedule } from './delivery-schedule.js';
+import { buildWebhookPost } from './webhook-message.js';
+import type { WebhookSender } from './webhook-sender.js';
+import type { AttemptResult, DeliveryTask, SettledAttempt, SigningEndpoint, WebhookStore } from './webhook-store.js';
+
+export interface DeliveryWorkerConfig {
+  /** Names this worker's leases. */
+  readonly owner: string;
+  readonly schedule: DeliverySchedule;
+  /** Posts in flight to one endpoint at most. */
+  readonly perEndpointConcurrency: number;
+  /** Deliveries of one endpoint claimed into memory at most. */
+  readonly perEndpointBuffer: number;
+  /** Posts in flight in all. */
+  readonly maxInFlight: number;
+  readonly leaseMs: number;
+  /** Events turned into deliveries per fan-out transaction. */
+  readonly fanOutBatch: number;
+  /** How often an idle worker looks for new events to fan out. */
+  readonly idlePollMs: number;
+  /**
+   * How often every endpoint is checked for pending deliveries (after a restart, a replay, another worker's retries).
+   * Retries this worker scheduled wake it on time without waiting for the scan.
+   */
+  readonly pendingScanMs: number;
+  /** Posts in flight to an endpoint that is failing (no success since its last failure): it holds few slots while down. */
+  readonly failingEndpointConcurrency: number;
+  /** How long an endpoint's URL, secrets and state are used before being read again. */
+  readonly endpointCacheMs: number;
+  /** The store is this process's alone (SQLite): leases left by a killed process can be freed at start. */
+  readonly releaseLeasesOnStart: boolean;
+}
+
+export const DEFAULT_DELIVERY_WORKER_CONFIG: DeliveryWorkerConfig = {
+  owner: 'webhooks',
+  schedule: DEFAULT_DELIVERY_SCHEDULE,
+  perEndpointConcurrency: 16,
+  perEndpointBuffer: 256,
+  maxInFlight: 1024,
+  leaseMs: 60_000,
+  fanOutBatch: 500,
+  idlePollMs: 50,
+  pendingScanMs: 1_000,
+  failingEndpointConcurrency: 2,
+  endpointCacheMs: 1_000,
+  releaseLeasesOnStart: true,
+};
+
+export interface DeliveryWorkerDeps {
+  readonly store: WebhookStore;
+  readonly sender: WebhookSender;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly config: DeliveryWorkerConfig;
+  /** One line per endpoint disabled (and per loop error): the operator must be able to see why. */
+  readonly log?: (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+}
+
+export interface DeliveryCounters {
+  attempts: number;
+  delivered: number;
+  retried: number;
+  failed: number;
+  disabled: number;
+}
+
+interface EndpointLane {
+  readonly queue: DeliveryTask[];
+  inFlight: number;
+  /** Due deliveries may be waiting in the store. */
+  dirty: boolean;
+  /** The earliest retry this worker scheduled for the endpoint and has not looked for yet. */
+  dueAt: number;
+  tat: number;
+  endpoint: SigningEndpoint | undefined;
+  loadedAt: number;
+  failingSince: number | null;
+}
+
+export class DeliveryWorker {
+  readonly counters: DeliveryCounters = { attempts: 0, delivered: 0, retried: 0, failed: 0, disabled: 0 };
+  private readonly lanes = new Map<string, EndpointLane>();
+  private readonly settling: GroupCommit<SettledAttempt, void>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
+  private nextPollAt = 0;
+  private nextScanAt = 0;
+  private nextRenewAt = 0;
+  private wakeAt = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {
+    const { config } = deps;
+    if (!(config.perEndpointConcurrency >= 1 && config.perEndpointBuffer >= config.perEndpointConcurrency && config.maxInFlight >= 1))
+      throw new Error('delivery worker: need perEndpointConcurrency ≥ 1, perEndpointBuffer ≥ perEndpointConcurrency, maxInFlight ≥ 1');
+    this.settling = new GroupCommit<SettledAttempt, void>({
+      maxItems: 500,
+      commit: async (items) => (await deps.store.settleAttempts(items), items.map(() => undefined)),
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    if (this.deps.config.releaseLeasesOnStart) await this.deps.store.releaseAllLeases();
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** New events were written: fan them out now instead of at the next poll. */
+  nudge(): void {
+    this.nextPollAt = 0;
+    if (this.running) this.schedule(0);
+  }
+
+  /** Stops claiming, lets posts in flight finish and settle, and hands queued deliveries back to the store. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.ticking;
+    await Promise.allSettled([...this.inFlight]);
+    await this.settling.drain();
+    const left = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((t) => t.deliveryId));
+    await this.deps.store.releaseDeliveries(left, this.deps.now());
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.ticking
+        .then(() => this.tick())
+        .catch((error: unknown) => {
+          // A failed tick (a busy database, say) is tried again after a poll interval: the loop must never stop.
+          this.report(error);
+          if (this.running) this.schedule(this.deps.config.idlePollMs);
+        });
+    }, Math.max(0, delayMs));
+  }
+
+  private report(error: unknown): void {
+    this.deps.log?.('error', 'webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
+  }
+
+  private lane(endpointId: string): EndpointLane {
+    let lane = this.lanes.get(endpointId);
+    if (!lane) {
+      lane = { queue: [], inFlight: 0, dirty: true, dueAt: Number.POSITIVE_INFINITY, tat: 0, endpoint: undefined, loadedAt: Number.NEGATIVE_INFINITY, failingSince: null };
+      this.lanes.set(endpointId, lane);
+    }
+    return lane;
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running) return;
+    const { config, store } = this.deps;
+    let now = this.deps.now();
+    this.wakeAt = Number.POSITIVE_INFINITY;
+    if (now >= this.nextPollAt) {
+      this.nextPollAt = now + config.idlePollMs;
+      // Bounded: a flood of events must not keep the loop from sending what it already has.
+      for (let round = 0; round < 8; round += 1) {
+        const { events, endpointIds } = await store.fanOutEvents(now, config.fanOutBatch);
+        for (const id of endpointIds) this.lane(id).dirty = true;
+        if (events < config.fanOutBatch) break;
+        this.nextPollAt = 0;
+      }
+    }
+    if (now >= this.nextScanAt) {
+      this.nextScanAt = now + config.pendingScanMs;
+      for (const id of await store.endpointsWithPendingDeliveries()) this.lane(id).dirty = true;
+    }
+    now = this.deps.now();
+    await this.renewLeases(now);
+    for (const [endpointId, lane] of this.lanes) {
+      if (!this.running) return;
+      if (lane.dueAt <= now) {
+        lane.dirty = true;
+        lane.dueAt = Number.POSITIVE_INFINITY;
+      }
+      this.wakeAt = Math.min(this.wakeAt, lane.dueAt);
+      if (!(await this.refreshEndpoint(endpointId, lane, now))) continue;
+      const room = config.perEndpointBuffer - lane.queue.length - lane.inFlight;
+      if (lane.dirty && room > 0) {
+        const tasks = await store.claimDeliveries(endpointId, config.owner, now, config.leaseMs, room);
+        lane.queue.push(...tasks);
+        if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
+        lane.dirty = tasks.length === room;
+      }
+      this.pump(endpointId, lane, now);
+      const idle = lane.queue.length === 0 && lane.inFlight === 0 && !lane.dirty && lane.dueAt === Number.POSITIVE_INFINITY;
+      if (idle && now - lane.loadedAt > config.endpointCacheMs) this.lanes.delete(endpointId);
+    }
+    if (!this.running) return;
+    const busy = [...this.lanes.values()].some((l) => l.dirty && l.queue.length + l.inFlight < config.perEndpointBuffer);
+    this.schedule(Math.min(this.wakeAt, busy ? now + 5 : this.nextPollAt) - this.deps.now());
+  }
+
+  /** Reloads the endpoint when its cache lapsed; an endpoint gone or disabled loses its queue (the store failed them). */
+  private async refreshEndpoint(endpointId: string, lane: EndpointLane, now: number): Promise<boolean> {
+    if (now - lane.loadedAt >= this.deps.config.endpointCacheMs) {
+      lane.endpoint = await this.deps.store.getSigningEndpoint(endpointId, now);
+      lane.loadedAt = now;
+      if (lane.endpoint && lane.inFlight === 0) lane.failingSince = lane.endpoint.failingSince;
+    }
+    if (lane.endpoint?.enabled) return true;
+    lane.queue.length = 0;
+    lane.dirty = false;
+    return false;
+  }
+
+  private pump(endpointId: string, lane: EndpointLane, now: number): void {
+    const { config } = this.deps;
+    const endpoint = lane.endpoint;
+    if (!endpoint?.enabled) return;
+    const concurrency = lane.failingSince === null ? config.perEndpointConcurrency : Math.min(config.failingEndpointConcurrency, config.perEndpointConcurrency);
+    while (lane.queue.length > 0 && lane.inFlight < concurrency && this.inFlight.size < config.maxInFlight) {
+      if (endpoint.rateLimitPerSecond !== null) {
+        const permit = takePermit(paceOf(endpoint.rateLimitPerSecond), lane.tat, now);
+        if (!permit.granted) {
+          this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
+          break;
+        }
+        lane.tat = permit.tat;
+      }
+      const task = lane.queue.shift() as DeliveryTask;
+      lane.inFlight += 1;
+      this.track(this.attempt(endpointId, lane, endpoint, task), endpointId, lane);
+    }
+  }
+
+  private track(work: Promise<void>, endpointId: string, lane: EndpointLane): void {
+    const tracked = work
+      .catch((error: unknown) => this.report(error))
+      .finally(() => {
+        this.inFlight.delete(tracked);
+        lane.inFlight -= 1;
+        if (!this.running) return;
+        // Keep this endpoint's own queue moving without waiting for a tick; claims happen in the tick.
+        this.pump(endpointId, lane, this.deps.now());
+        if (lane.dirty || (lane.queue.length === 0 && lane.inFlight === 0)) this.schedule(0);
+      });
+    this.inFlight.add(tracked);
+  }
+
+  private async attempt(endpointId: string, lane: EndpointLane, endpoint: SigningEndpoint, task: DeliveryTask): Promise<void> {
+    const { sender, now, config } = this.deps;
+    const message = buildWebhookPost(endpoint.url, endpoint.secrets, { id: task.eventId, type: task.eventType, at: task.eventAt, dataJson: task.data }, now());
+    const result = await sender.post(message);
+    this.counters.attempts += 1;
+    const at = now();
+    const next = this.decideNext(task, result, at);
+    await this.settling.submit({ task, url: endpoint.url, result, at, next });
+    if (next.kind === 'delivered') {
+      this.counters.delivered += 1;
+      lane.failingSince = null;
+      return;
+    }
+    if (next.kind === 'retry') {
+      this.counters.retried += 1;
+      lane.dueAt = Math.min(lane.dueAt, next.at);
+      if (next.at <= at) lane.dirty = true;
+    } else this.counters.failed += 1;
+    lane.failingSince ??= at;
+    if (shouldDisableEndpoint(lane.failingSince, at, config.schedule)) await this.disable(endpointId, lane, result, at);
+  }
+
+  private decideNext(task: DeliveryTask, result: AttemptResult, at: number): SettledAttempt['next'] {
+    if (result.outcome.kind === 'delivered') return { kind: 'delivered' };
+    // A replay is one more try on request, never the start of a new schedule.
+    if (task.trigger === 'manual') return { kind: 'failed' };
+    const decision = decideRedelivery(result.outcome, task.attempts + 1, at, this.deps.config.schedule, this.deps.random);
+    return decision.kind === 'retry' ? { kind: 'retry', at: decision.at } : { kind: 'failed' };
+  }
+
+  private async disable(endpointId: string, lane: EndpointLane, last: AttemptResult, at: number): Promise<void> {
+    const since = new Date(lane.failingSince ?? at).toISOString();
+    const lastSaid = last.statusCode !== null ? `HTTP ${last.statusCode}` : `${last.outcome.kind}${last.excerpt ? `: ${last.excerpt}` : ''}`;
+    const reason = `no delivery succeeded since ${since} (last attempt: ${lastSaid})`;
+    // Attempts settle before the endpoint is disabled, so the store sees every outcome before failing what is left.
+    await this.settling.drain();
+    if (!(await this.deps.store.disableEndpoint(endpointId, reason, at))) return;
+    this.counters.disabled += 1;
+    lane.queue.length = 0;
+    lane.dirty = false;
+    lane.loadedAt = Number.NEGATIVE_INFINITY;
+    this.deps.log?.('warn', 'webhook endpoint disabled', { endpointId, url: lane.endpoint?.url, reason });
+    this.nudge();
+  }
+
+  /** Queued deliveries keep their lease while they wait in memory, so no other worker takes them. */
+  private async renewLeases(now: number): Promise<void> {
+    if (this.nextRenewAt === 0 || now < this.nextRenewAt) return;
+    const { config, store } = this.deps;
+    this.nextRenewAt = now + config.leaseMs / 3;
+    const ids = [...this.lanes.values()].flatMap((lane) => lane.queue.map((t) => t.deliveryId));
+    if (ids.length > 0) await store.renewLeases(config.owner, ids, now + config.leaseMs);
+  }
+}

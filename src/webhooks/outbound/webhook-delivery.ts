@@ -1,0 +1,55 @@
+/** Builds customer-webhook delivery from the configuration: the HTTP sender, the worker, and what buildApp needs of them. */
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig, type DeliveryWorkerDeps } from './delivery-worker.js';
+import { HttpWebhookSender } from './webhook-sender.js';
+import type { WebhookStore } from './webhook-store.js';
+
+export interface WebhookDeliverySettings {
+  readonly webhookAllowPrivate: boolean;
+  readonly webhookBacklogCap: number;
+  readonly webhookRetrySchedule: readonly number[];
+  readonly webhookDisableAfterSeconds: number;
+  readonly webhookTimeoutMs: number;
+}
+
+export interface WebhookDelivery {
+  readonly worker: DeliveryWorker;
+  readonly sender: HttpWebhookSender;
+  /** For buildApp's `webhooks` option. */
+  readonly appOptions: { allowPrivate: boolean; backlogCap: number; sender: HttpWebhookSender; onReplay: () => void };
+  start(log?: DeliveryWorkerDeps['log']): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createWebhookDelivery(
+  store: WebhookStore,
+  settings: WebhookDeliverySettings,
+  options: { now: () => number; sharedStore: boolean; worker?: Partial<DeliveryWorkerConfig> },
+): WebhookDelivery {
+  const config: DeliveryWorkerConfig = {
+    ...DEFAULT_DELIVERY_WORKER_CONFIG,
+    owner: `webhooks-${process.pid}-${randomBytes(3).toString('hex')}`,
+    schedule: { retriesMs: settings.webhookRetrySchedule.map((s) => s * 1000), disableAfterMs: settings.webhookDisableAfterSeconds * 1000 },
+    releaseLeasesOnStart: !options.sharedStore,
+    ...options.worker,
+  };
+  const sender = new HttpWebhookSender({ timeoutMs: settings.webhookTimeoutMs, connectionsPerOrigin: config.perEndpointConcurrency, allowPrivate: settings.webhookAllowPrivate });
+  let log: DeliveryWorkerDeps['log'];
+  const worker = new DeliveryWorker({ store, sender, now: options.now, random: Math.random, config, log: (...args) => log?.(...args) });
+  let started = false;
+  return {
+    worker,
+    sender,
+    appOptions: { allowPrivate: settings.webhookAllowPrivate, backlogCap: settings.webhookBacklogCap, sender, onReplay: () => worker.nudge() },
+    async start(logTo) {
+      log = logTo;
+      started = true;
+      await worker.start();
+    },
+    async stop() {
+      if (started) await worker.stop();
+      started = false;
+      await sender.close();
+    },
+  };
+}
