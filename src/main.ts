@@ -142,7 +142,7 @@ function templateStatusWriter(store: Store): TemplateStatusWriter {
   return {
     async setTemplateStatus(change, now) {
       // Keeps the upstream id and records the review's reason (issue 6's template tracking).
-      const status = templateStatusOf(change.status);
+      const status = templateStatusOf(change.event);
       if (status) await store.templates.setTemplateStatus(change.wabaId, change.name, change.language, status, reviewReasonOf(change.reason), now);
     },
   };
@@ -164,12 +164,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const webhooks = createWebhookDelivery(store.webhooks, config, { now: () => clock.now(), sharedStore: store.capabilities.sharedAcrossProcesses });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
-    contacts: store,
+    contacts: {
+      recordInbound: (numberId, waId, at) => store.recordInbound(numberId, waId, at),
+      recordOptOut: (accountId, waId, now) => store.recordOptOut(accountId, waId, now),
+      removeOptOut: (accountId, waId) => store.removeOptOut(accountId, waId),
+      markOnWhatsApp: (numberId, waId, now) => store.contactChecks.saveContactChecks(numberId, [{ waId, status: 'valid' }], now),
+    },
     templates: templateStatusWriter(store),
     keywords: DEFAULT_KEYWORDS,
     now: () => clock.now(),
     pollMs: 1000,
     onError: (error) => console.error('applying a Meta webhook failed:', error),
+    onApplied: () => webhooks.worker.nudge(),
   });
   try {
     if (config.upstreamUrl === undefined) {
@@ -215,7 +221,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       limits: { batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes },
       trustProxy: config.trustProxy,
       logger: options.logger === false ? false : { level: config.logLevel },
-      ...(running ? { onAccepted: () => running.nudge() } : {}),
+      onAccepted: () => {
+        running?.nudge();
+        webhooks.worker.nudge();
+      },
       metaWebhooks: { appSecret, verifyToken, onStored: () => metaWebhooks.nudge() },
       webhooks: webhooks.appOptions,
       ...(management ? { management } : {}),

@@ -9,7 +9,7 @@ const account: Account = {
 };
 const mine: PhoneNumber = {
   id: 'num_a', phoneNumberId: '100', displayPhoneNumber: '+1 555', wabaId: 'w', accountId: 'acct_a', registration: 'registered',
-  maxMps: 80, hasAccessToken: true, createdAt: 0, updatedAt: 0,
+  maxMps: 80, hasAccessToken: true, disconnected: false, createdAt: 0, updatedAt: 0,
 };
 const theirs: PhoneNumber = { ...mine, id: 'num_b', phoneNumberId: '200', accountId: 'acct_b' };
 

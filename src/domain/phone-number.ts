@@ -17,6 +17,8 @@ export interface PhoneNumber {
   /** The messages per second Meta allows this number (80 by default, up to 1,000). */
   readonly maxMps: number;
   readonly hasAccessToken: boolean;
+  /** Meta refused the number's token: nothing is sent from it until the token is replaced. */
+  readonly disconnected: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

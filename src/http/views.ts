@@ -62,6 +62,7 @@ export function numberView(n: PhoneNumber) {
     account_id: n.accountId,
     registration: n.registration,
     max_mps: n.maxMps,
+    connection: n.disconnected ? 'disconnected' : 'connected',
     has_access_token: n.hasAccessToken,
     created_at: iso(n.createdAt),
     updated_at: iso(n.updatedAt),

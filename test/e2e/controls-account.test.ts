@@ -68,6 +68,15 @@ describe('prepaid credit (seed 001 codes 6 and 7, seed 002 402 payment errors)',
     expect([res.status, res.body.code]).toEqual([402, 'insufficient_credit']);
   });
 
+  it('moves a balance set through the admin API through the ledger, so the ledger always sums to it', async () => {
+    const s = await h.createSender();
+    await admin(h, 'PATCH', `/v1/admin/accounts/${s.accountId}`, { credit: 50 });
+    await admin(h, 'PATCH', `/v1/admin/accounts/${s.accountId}`, { credit: 20 });
+    expect(await h.gateway.store.credit.balance(s.accountId)).toBe(20);
+    expect(await h.gateway.store.credit.ledgerSum(s.accountId)).toBe(20);
+    expect((await h.gateway.store.credit.listLedger(s.accountId, 10)).map((e) => [e.kind, e.amount]).sort()).toEqual([['adjust', -30], ['adjust', 50]]);
+  });
+
   it('refuses every send once the prepaid period expired (prepaid_expired, 402), whatever the balance', async () => {
     const s = await h.createSender();
     await admin(h, 'POST', `/v1/admin/accounts/${s.accountId}/credit`, { amount: 100 });

@@ -95,7 +95,7 @@ describe('blocked paths', () => {
 });
 
 describe('runPreflight with controls', () => {
-  const number = { id: 'num_1', phoneNumberId: '1', displayPhoneNumber: '+1', wabaId: 'w', accountId: 'acct_1', registration: 'registered' as const, maxMps: 80, hasAccessToken: true, createdAt: 0, updatedAt: 0 };
+  const number = { id: 'num_1', phoneNumberId: '1', displayPhoneNumber: '+1', wabaId: 'w', accountId: 'acct_1', registration: 'registered' as const, maxMps: 80, hasAccessToken: true, disconnected: false, createdAt: 0, updatedAt: 0 };
   const base = { account, number, message: validateOutbound({ to: '4915112345678', type: 'template', template: { name: 't', language: 'en_US' } }), optedOutAt: null, lastInboundAt: null, template: undefined, templatesKnown: false, cost: 1 };
   it.each([
     [{}, 'allow'],

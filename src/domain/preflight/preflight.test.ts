@@ -11,7 +11,7 @@ import { checkWindow, SERVICE_WINDOW_MS } from './window.js';
 
 const now = Date.parse('2026-06-01T12:00:00Z');
 const account: Account = { id: 'acct_1', name: 'a', state: 'active', expiresAt: null, ipAllowList: [], rateLimitPerSecond: null, credit: null, defaultNumberId: 'num_1', createdAt: 0, updatedAt: 0 };
-const number: PhoneNumber = { id: 'num_1', phoneNumberId: '1', displayPhoneNumber: '+1', wabaId: 'w', accountId: 'acct_1', registration: 'registered', maxMps: 80, hasAccessToken: true, createdAt: 0, updatedAt: 0 };
+const number: PhoneNumber = { id: 'num_1', phoneNumberId: '1', displayPhoneNumber: '+1', wabaId: 'w', accountId: 'acct_1', registration: 'registered', maxMps: 80, hasAccessToken: true, disconnected: false, createdAt: 0, updatedAt: 0 };
 const code = (d: { kind: string; error?: { entry: { code: number | string } } } | undefined) => (d === undefined || d.kind === 'allow' ? 'allow' : d.error!.entry.code);
 
 describe('checkWindow', () => {

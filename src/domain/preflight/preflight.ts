@@ -13,6 +13,7 @@ import { checkOptOut } from './opt-out.js';
 import { checkPrepaidExpiry } from './prepaid-expiry.js';
 import { checkRecipientOnWhatsApp, type ContactStatus } from './recipient-on-whatsapp.js';
 import { checkRegistration } from './registration.js';
+import { checkConnection } from './connection.js';
 import { checkTemplate } from './template.js';
 import { checkWindow } from './window.js';
 
@@ -42,6 +43,7 @@ export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
     () => checkPrepaidExpiry(facts.account, controls, now),
     () => checkCredit(facts.account, facts.cost),
     () => checkRegistration(facts.number),
+    () => checkConnection(facts.number),
     () => checkOptOut(facts.message.to, facts.optedOutAt),
     () => checkRecipientOnWhatsApp(facts.message.to, facts.recipientStatus, facts.force ?? false),
     () => checkWindow(facts.message.type, facts.lastInboundAt, now),

@@ -14,6 +14,7 @@ export const NUMBER_VIEW = {
     id: { type: 'string' }, phone_number_id: { type: 'string' }, display_phone_number: { type: 'string' }, waba_id: { type: 'string' },
     account_id: { type: ['string', 'null'] }, registration: { type: 'string', enum: [...REGISTRATION_STATES] }, max_mps: { type: 'integer' },
     has_access_token: { type: 'boolean' }, created_at: { type: 'string' }, updated_at: { type: 'string' },
+    connection: { type: 'string', enum: ['connected', 'disconnected'], description: 'disconnected: Meta refused the token; replace it to resume' },
   },
 } as const;
 

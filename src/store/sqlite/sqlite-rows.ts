@@ -18,6 +18,7 @@ export interface KeyRow {
 export interface NumberRow {
   id: string; phone_number_id: string; display_phone_number: string; waba_id: string; account_id: string | null;
   registration: string; max_mps: number; access_token_sealed: string | null; created_at: number; updated_at: number;
+  paused: number;
 }
 export interface MessageRow {
   id: string; account_id: string; number_id: string; recipient: string; type: string; status: string; payload: string;
@@ -47,7 +48,7 @@ export function toNumber(r: NumberRow): PhoneNumber {
   return {
     id: r.id, phoneNumberId: r.phone_number_id, displayPhoneNumber: r.display_phone_number, wabaId: r.waba_id,
     accountId: r.account_id, registration: r.registration as RegistrationState, maxMps: r.max_mps,
-    hasAccessToken: r.access_token_sealed !== null, createdAt: r.created_at, updatedAt: r.updated_at,
+    hasAccessToken: r.access_token_sealed !== null, disconnected: r.paused === 1, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 

@@ -3,7 +3,6 @@
  * window, STOP/START keywords) and template review changes. Idempotent, because Meta re-sends: applying a delivery
  * twice changes nothing the first time did not.
  */
-import type { TemplateStatus } from '../../domain/template.js';
 import { keywordIntent, type KeywordConfig } from '../../domain/opt-out-keywords.js';
 import type { InboundStore } from './inbound-store.js';
 import { parseMetaWebhook, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from './parse.js';
@@ -13,10 +12,13 @@ export interface ContactFactsWriter {
   recordInbound(numberId: string, waId: string, at: number): Promise<void>;
   recordOptOut(accountId: string, waId: string, now: number): Promise<void>;
   removeOptOut(accountId: string, waId: string): Promise<boolean>;
+  /** A customer who writes in has WhatsApp, whatever an older contact check said. */
+  markOnWhatsApp(numberId: string, waId: string, now: number): Promise<void>;
 }
 
 export interface TemplateStatusWriter {
-  setTemplateStatus(change: { wabaId: string; name: string; language: string; status: TemplateStatus; reason?: string }, now: number): Promise<void>;
+  /** `event` is Meta's word for the change; the writer decides which ones are review statuses. */
+  setTemplateStatus(change: { wabaId: string; name: string; language: string; event: string; reason?: string }, now: number): Promise<void>;
 }
 
 export interface MetaWebhookApplierDeps {
@@ -27,6 +29,8 @@ export interface MetaWebhookApplierDeps {
   readonly now: () => number;
   readonly pollMs: number;
   readonly onError?: (error: unknown) => void;
+  /** Called after a pass applied deliveries: their events are waiting for the customer-webhook worker. */
+  readonly onApplied?: () => void;
 }
 
 const BATCH = 200;
@@ -90,7 +94,10 @@ export class MetaWebhookApplier {
       const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');
       if (statuses.length > 0) await this.deps.inbound.applyStatuses(statuses.map((status) => ({ status, error: status.errors[0] })), now);
       for (const event of events) await this.applyEvent(event, now);
-      if (pending.length > 0) await this.deps.inbound.markMetaWebhooksApplied(pending.map((d) => d.id), now);
+      if (pending.length > 0) {
+        await this.deps.inbound.markMetaWebhooksApplied(pending.map((d) => d.id), now);
+        this.deps.onApplied?.();
+      }
       if (pending.length < BATCH || !this.running) return;
     }
   }
@@ -115,6 +122,7 @@ export class MetaWebhookApplier {
     if (!owner) return;
     await this.deps.inbound.saveCustomerMessage(owner, message, now);
     await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at || now);
+    await this.deps.contacts.markOnWhatsApp(owner.numberId, message.from, now);
     if (!owner.accountId) return;
     const intent = keywordIntent(message.text, this.deps.keywords);
     if (intent === 'opt-out') await this.deps.contacts.recordOptOut(owner.accountId, message.from, now);
@@ -123,7 +131,7 @@ export class MetaWebhookApplier {
 
   private applyTemplateStatus(change: TemplateStatusEvent, now: number): Promise<void> {
     return this.deps.templates.setTemplateStatus(
-      { wabaId: change.wabaId, name: change.name, language: change.language, status: change.state.toLowerCase() as TemplateStatus, ...(change.reason ? { reason: change.reason } : {}) },
+      { wabaId: change.wabaId, name: change.name, language: change.language, event: change.event, ...(change.reason ? { reason: change.reason } : {}) },
       now,
     );
   }

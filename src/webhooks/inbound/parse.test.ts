@@ -27,7 +27,7 @@ describe('parseMetaWebhook', () => {
 
   it('reads template review changes with their reason', () => {
     expect(parseMetaWebhook(fixture('template-status-rejected.json'))).toEqual([
-      { kind: 'template_status', wabaId: '102290129340398', templateId: '806312974732579', name: 'order_update', language: 'en_US', state: 'REJECTED', reason: 'INCORRECT_CATEGORY' },
+      { kind: 'template_status', wabaId: '102290129340398', templateId: '806312974732579', name: 'order_update', language: 'en_US', event: 'REJECTED', reason: 'INCORRECT_CATEGORY' },
     ]);
   });
 

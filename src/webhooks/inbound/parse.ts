@@ -8,9 +8,6 @@ import type { SwitchboardError } from '../../catalog/switchboard-error.js';
 export const UPSTREAM_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type UpstreamStatus = (typeof UPSTREAM_STATUSES)[number];
 
-export const TEMPLATE_REVIEW_STATES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
-export type TemplateReviewState = (typeof TEMPLATE_REVIEW_STATES)[number];
-
 export interface StatusEvent {
   readonly kind: 'status';
   readonly phoneNumberId: string;
@@ -44,7 +41,8 @@ export interface TemplateStatusEvent {
   readonly templateId?: string;
   readonly name: string;
   readonly language: string;
-  readonly state: TemplateReviewState;
+  /** Meta's event as sent (APPROVED, REJECTED, PAUSED, IN_APPEAL, FLAGGED …); domain/templates/status.ts reads it. */
+  readonly event: string;
   readonly reason?: string;
 }
 
@@ -142,8 +140,8 @@ function readMessagesChange(wabaId: string, value: Json): MetaWebhookEvent[] {
 
 function readTemplateChange(wabaId: string, value: Json): TemplateStatusEvent[] {
   const name = text(value.message_template_name);
-  const state = value.event;
-  if (name === undefined || !isOneOf(TEMPLATE_REVIEW_STATES, state)) return [];
+  const event = text(value.event);
+  if (name === undefined || event === undefined) return [];
   const templateId = text(value.message_template_id);
   const reason = text(value.reason);
   return [
@@ -152,7 +150,7 @@ function readTemplateChange(wabaId: string, value: Json): TemplateStatusEvent[] 
       wabaId,
       name,
       language: text(value.message_template_language) ?? '',
-      state,
+      event,
       ...(templateId === undefined ? {} : { templateId }),
       ...(reason === undefined || reason === 'NONE' ? {} : { reason }),
     },
