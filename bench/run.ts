@@ -1,12 +1,11 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line) and prints their figures. */
 import type { Benchmark } from './bench.js';
 import { acceptBenchmark } from './accept.bench.js';
-import { catalogBenchmark } from './catalog.bench.js';
 import { dispatchBenchmark } from './dispatch.bench.js';
 import { simulatorBenchmark } from './simulator.bench.js';
 import { webhooksBenchmark } from './webhooks.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [catalogBenchmark, simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark];
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => wanted.includes(b.name));

@@ -118,9 +118,13 @@ export class SqliteWebhooks implements WebhookStore {
       attempts: db.prepare('SELECT * FROM webhook_attempts WHERE endpoint_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?'),
       // Each count stops at the limit: the send path only asks whether the cap is reached, so a huge backlog costs no
       // more to check than the cap does.
+      // Events not yet fanned out count only for an account with an enabled endpoint: without one they will never
+      // become deliveries, and must not hold up its sends while the worker is behind or stopped.
       backlog: db.prepare(
         `SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE account_id = @account AND status = 'pending' LIMIT @limit))
-              + (SELECT count(*) FROM (SELECT 1 FROM events WHERE fanned_out_at IS NULL AND account_id = @account LIMIT @limit))`,
+              + CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE account_id = @account AND enabled = 1)
+                THEN (SELECT count(*) FROM (SELECT 1 FROM events WHERE fanned_out_at IS NULL AND account_id = @account LIMIT @limit))
+                ELSE 0 END`,
       ).pluck(),
     };
   }

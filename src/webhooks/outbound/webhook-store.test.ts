@@ -40,6 +40,14 @@ async function claimAll(endpointId: string, now = T): Promise<DeliveryTask[]> {
 }
 
 describe('WebhookStore (SQLite)', () => {
+  it('counts no backlog for an account without an enabled endpoint, fanned out or not', async () => {
+    await hooks.createEndpoint({ accountId, url: 'https://c.example/h', secret: SECRET, enabled: false }, T);
+    await accept(4);
+    expect(await hooks.countBacklog(accountId)).toBe(0);
+    await hooks.createEndpoint({ accountId, url: 'https://a.example/h', secret: SECRET }, T);
+    expect(await hooks.countBacklog(accountId)).toBe(4);
+  });
+
   it('fans each event out to the enabled endpoints whose filter matches, once', async () => {
     const all = await hooks.createEndpoint({ accountId, url: 'https://a.example/h', secret: SECRET }, T);
     const sentOnly = await hooks.createEndpoint({ accountId, url: 'https://b.example/h', secret: SECRET, eventTypes: ['message.sent'] }, T);
