@@ -82,7 +82,9 @@ async function runServers(): Promise<void> {
 function startServers(): Promise<{ info: ServerInfo; stop: () => Promise<void> }> {
   const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [runTs, self], { env: { ...process.env, [ROLE_ENV]: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_PROFILE=<dir> writes a CPU profile of the servers' process there.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, runTs, self], { env: { ...process.env, [ROLE_ENV]: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((ok, fail) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

@@ -23,8 +23,8 @@ export interface RatePermitConfig {
 }
 
 export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
-  headroom: 0.965,
-  burstOfSlack: 0.5,
+  headroom: 0.96,
+  burstOfSlack: 0.35,
   pairIntervalMs: 6_000,
   pairBurst: 45,
   slowFactor: 0.5,
@@ -48,7 +48,9 @@ export class RatePermits {
   private numberPace(perSecond: number, state: NumberPace, now: number): Pace {
     const slowed = now < state.slowUntil ? this.config.slowFactor : 1;
     const { headroom, burstOfSlack } = this.config;
-    return paceOf(perSecond * headroom * slowed, perSecond * slowed * (1 - headroom) * burstOfSlack);
+    const slack = perSecond * slowed * (1 - headroom);
+    // A burst of 2 wherever the slack allows it: with 1, every late wake-up loses the fraction of an interval.
+    return paceOf(perSecond * headroom * slowed, slack >= 2 ? Math.max(2, slack * burstOfSlack) : 1);
   }
 
   /** Takes both permits or neither, so a job refused by its pair does not use up the number's pace. */
