@@ -3,6 +3,7 @@
  * number's and pair's pace allow and the upstream's circuit is closed, and settles every answer through the catalog.
  * A job waiting for a permit only waits; only an answer from upstream can fail it.
  */
+import { WorkLoop } from '../runtime/work-loop.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
@@ -85,9 +86,7 @@ export class Dispatcher {
   /** The circuit breaker's key: every number sends to the same upstream host. */
   private readonly upstreamHost: string;
   private buffered = 0;
-  private running = false;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private readonly loop: WorkLoop;
   private wakeAt = 0;
   private nextClaimAt = 0;
   private nextRenewAt = 0;
@@ -97,26 +96,23 @@ export class Dispatcher {
     this.permits = new RatePermits(config.permits);
     this.upstreamHost = new URL(config.upstreamBaseUrl).host;
     this.breakers = new CircuitBreakers(config.breaker);
+    this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: config.idlePollMs, onError: (error) => deps.onError?.(error) });
     this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, gatherMs: 10, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** New work was accepted: look for it now instead of at the next poll. */
   nudge(): void {
     this.nextClaimAt = 0;
-    if (this.running) this.schedule(0);
+    this.loop.schedule(0);
   }
 
   /** Stops claiming, lets calls in flight finish and settle, and hands queued jobs back to the store. */
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.ticking;
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight]);
     await this.sent.drain();
     const now = this.deps.now();
@@ -126,23 +122,14 @@ export class Dispatcher {
     await Promise.all(left.map((task) => this.deps.store.releaseTask(task, now, now)));
   }
 
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick().catch((error: unknown) => this.deps.onError?.(error));
-    }, Math.max(0, delayMs));
-  }
-
   private async tick(): Promise<void> {
-    if (!this.running) return;
     const now = this.deps.now();
     await this.claim(now);
     await this.renewLeases(now);
     this.wakeAt = now + this.deps.config.idlePollMs;
     for (const numberId of [...this.queues.keys()]) await this.pump(numberId, this.deps.now());
-    if (!this.running) return;
     const next = this.buffered > 0 || this.inFlight.size > 0 ? Math.min(this.wakeAt, now + 5) : Math.min(this.wakeAt, this.nextClaimAt);
-    this.schedule(next - this.deps.now());
+    this.loop.schedule(next - this.deps.now());
   }
 
   private async claim(now: number): Promise<void> {
@@ -237,7 +224,7 @@ export class Dispatcher {
   private track(work: Promise<void>): void {
     const tracked = work.catch((error: unknown) => this.deps.onError?.(error)).finally(() => {
       this.inFlight.delete(tracked);
-      if (this.running) this.schedule(0);
+      this.loop.schedule(0);
     });
     this.inFlight.add(tracked);
   }

@@ -1,44 +1,22 @@
 /** Webhook durability: a gateway process killed (SIGKILL) mid-delivery resumes after restart and loses no event. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killHard, serveProcess, type ServedGateway } from '../helpers/serve-process.js';
 import { startReceiver, waitFor, type Receiver } from './webhooks-harness.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/switchboard.js');
-
-function serve(dataDir: string, needKey: boolean): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn',
-      SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.1,0.2,0.2,0.2,0.2,0.2,0.2,0.2,0.2,0.2',
+/** `needKey` waits for the demo key line as well. */
+function serve(dataDir: string, needKey: boolean): Promise<ServedGateway> {
+  return serveProcess(
+    {
+      SWITCHBOARD_DATA_DIR: dataDir,
+      SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true',
+      SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.1,0.2,0.2,0.2,0.2,0.2,0.2,0.2,0.2,0.2',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve did not start:\n${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url && (!needKey || /curl -sS \S+\/v1\/messages\/<id>/.test(out))) {
-        clearTimeout(timer);
-        ok({ child, url, output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => fail(new Error(`serve exited with ${code}:\n${out}`)));
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGKILL');
-  });
+    needKey ? /curl -sS \S+\/v1\/messages\/<id>/ : undefined,
+  );
 }
 
 describe('webhook delivery across a SIGKILL', () => {

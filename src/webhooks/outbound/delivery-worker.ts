@@ -4,6 +4,7 @@
  * attempt (row, next attempt or failure, endpoint streak) in grouped transactions. Each endpoint has its own queue and
  * in-flight cap, so a slow or dead endpoint only ever waits on itself.
  */
+import { WorkLoop } from '../../runtime/work-loop.js';
 import { paceOf, takePermit } from '../../domain/gcra.js';
 import { GroupCommit } from '../../store/group-commit.js';
 import { decideRedelivery, DEFAULT_DELIVERY_SCHEDULE, shouldDisableEndpoint, type DeliverySchedule } from './delivery-schedule.js';
@@ -90,9 +91,7 @@ export class DeliveryWorker {
   private readonly lanes = new Map<string, EndpointLane>();
   private readonly settling: GroupCommit<SettledAttempt, void>;
   private readonly inFlight = new Set<Promise<void>>();
-  private running = false;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> = Promise.resolve();
+  private readonly loop: WorkLoop;
   private nextPollAt = 0;
   private nextScanAt = 0;
   private nextRenewAt = 0;
@@ -102,6 +101,8 @@ export class DeliveryWorker {
     const { config } = deps;
     if (!(config.perEndpointConcurrency >= 1 && config.perEndpointBuffer >= config.perEndpointConcurrency && config.maxInFlight >= 1))
       throw new Error('delivery worker: need perEndpointConcurrency ≥ 1, perEndpointBuffer ≥ perEndpointConcurrency, maxInFlight ≥ 1');
+    // A failed tick (a busy database, say) is tried again after a poll interval: the loop must never stop.
+    this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: deps.config.idlePollMs, onError: (error) => this.report(error) });
     this.settling = new GroupCommit<SettledAttempt, void>({
       maxItems: 500,
       commit: async (items) => (await deps.store.settleAttempts(items), items.map(() => undefined)),
@@ -109,40 +110,24 @@ export class DeliveryWorker {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
+    if (this.loop.running) return;
     if (this.deps.config.releaseLeasesOnStart) await this.deps.store.releaseAllLeases();
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** New events were written: fan them out now instead of at the next poll. */
   nudge(): void {
     this.nextPollAt = 0;
-    if (this.running) this.schedule(0);
+    this.loop.schedule(0);
   }
 
   /** Stops claiming, lets posts in flight finish and settle, and hands queued deliveries back to the store. */
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.ticking;
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight]);
     await this.settling.drain();
     const left = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((t) => t.deliveryId));
     await this.deps.store.releaseDeliveries(left, this.deps.now());
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.ticking = this.ticking
-        .then(() => this.tick())
-        .catch((error: unknown) => {
-          // A failed tick (a busy database, say) is tried again after a poll interval: the loop must never stop.
-          this.report(error);
-          if (this.running) this.schedule(this.deps.config.idlePollMs);
-        });
-    }, Math.max(0, delayMs));
   }
 
   private report(error: unknown): void {
@@ -159,7 +144,7 @@ export class DeliveryWorker {
   }
 
   private async tick(): Promise<void> {
-    if (!this.running) return;
+    if (!this.loop.running) return;
     const { config, store } = this.deps;
     let now = this.deps.now();
     this.wakeAt = Number.POSITIVE_INFINITY;
@@ -180,7 +165,7 @@ export class DeliveryWorker {
     now = this.deps.now();
     await this.renewLeases(now);
     for (const [endpointId, lane] of this.lanes) {
-      if (!this.running) return;
+      if (!this.loop.running) return;
       if (lane.dueAt <= now) {
         lane.dirty = true;
         lane.dueAt = Number.POSITIVE_INFINITY;
@@ -198,9 +183,9 @@ export class DeliveryWorker {
       const idle = lane.queue.length === 0 && lane.inFlight === 0 && !lane.dirty && lane.dueAt === Number.POSITIVE_INFINITY;
       if (idle && now - lane.loadedAt > config.endpointCacheMs) this.lanes.delete(endpointId);
     }
-    if (!this.running) return;
+    if (!this.loop.running) return;
     const busy = [...this.lanes.values()].some((l) => l.dirty && l.queue.length + l.inFlight < config.perEndpointBuffer);
-    this.schedule(Math.min(this.wakeAt, busy ? now + 5 : this.nextPollAt) - this.deps.now());
+    this.loop.schedule(Math.min(this.wakeAt, busy ? now + 5 : this.nextPollAt) - this.deps.now());
   }
 
   /** Reloads the endpoint when its cache lapsed; an endpoint gone or disabled loses its queue (the store failed them). */
@@ -242,10 +227,10 @@ export class DeliveryWorker {
       .finally(() => {
         this.inFlight.delete(tracked);
         lane.inFlight -= 1;
-        if (!this.running) return;
+        if (!this.loop.running) return;
         // Keep this endpoint's own queue moving without waiting for a tick; claims happen in the tick.
         this.pump(endpointId, lane, this.deps.now());
-        if (lane.dirty || (lane.queue.length === 0 && lane.inFlight === 0)) this.schedule(0);
+        if (lane.dirty || (lane.queue.length === 0 && lane.inFlight === 0)) this.loop.schedule(0);
       });
     this.inFlight.add(tracked);
   }
