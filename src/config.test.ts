@@ -1,9 +1,10 @@
 /** Configuration: defaults, environment over file, and errors that name the variable. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { REPO_ROOT } from '../test/helpers/shared.js';
+import { CONFIG_VARIABLES, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has embedded defaults', () => {
@@ -23,5 +24,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SWITCHBOARD_ADMIN_KEY: 'short' })).toThrow(/SWITCHBOARD_ADMIN_KEY/);
     expect(() => loadConfig({ SWITCHBOARD_DEMO: 'maybe' })).toThrow(/SWITCHBOARD_DEMO/);
+  });
+});
+
+describe('the README', () => {
+  it('documents every configuration variable', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(CONFIG_VARIABLES.map((v) => v.name).filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });
