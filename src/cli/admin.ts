@@ -1,4 +1,5 @@
 /** `switchboard accounts|keys|numbers …`: the admin API's operations on the configured store, for operators' scripts. */
+import { createAccountWithBalance, updateAccountWithBalance } from '../store/account-changes.js';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { ACCOUNT_STATES, type AccountState } from '../domain/account.js';
@@ -86,7 +87,7 @@ const numberLine = (n: Record<string, unknown>) =>
 function registerAccounts(program: Command): void {
   const accounts = program.command('accounts').description('manage accounts (tenants) in the configured store');
   accountOptions(accounts.command('create <name>').description('create an account')).action((name: string, o: AccountOptions) =>
-    withStore(o, async (store) => accountView(await store.createAccount({ ...(await accountPatch(store, undefined, o)), name }, Date.now()), Date.now()), accountLine),
+    withStore(o, async (store) => accountView(await createAccountWithBalance(store, { ...(await accountPatch(store, undefined, o)), name }, Date.now()), Date.now()), accountLine),
   );
   accounts.command('list').description('list accounts').option('--json', 'print JSON').action((o: Output) =>
     withStore(o, async (store) => (await store.listAccounts()).map((a) => accountView(a, Date.now())), accountLine),
@@ -101,7 +102,7 @@ function registerAccounts(program: Command): void {
     .action((id: string, o: AccountOptions) =>
       withStore(o, async (store) => {
         if (!(await store.getAccount(id))) fail(`no account ${id}`);
-        return accountView((await store.updateAccount(id, await accountPatch(store, id, o), Date.now()))!, Date.now());
+        return accountView((await updateAccountWithBalance(store, id, await accountPatch(store, id, o), Date.now()))!, Date.now());
       }, accountLine),
     );
   for (const [verb, state] of [['disable', 'disabled'], ['enable', 'active']] as const)

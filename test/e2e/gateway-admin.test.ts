@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
 import { startTestGateway, uniqueDigits, type TestGateway } from '../helpers/gateway.js';
 
 describe('admin API', () => {
@@ -89,5 +90,12 @@ describe('admin CLI', () => {
     const revoked = JSON.parse(await run('keys', 'revoke', key.id, '--json')) as { revoked_at: string | null };
     expect(revoked.revoked_at).not.toBeNull();
     expect(await run('accounts', '--help')).toMatch(/create/);
+    // The balance the CLI set went through the credit ledger.
+    const store = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    try {
+      expect(await store.credit.ledgerSum(account.id)).toBe(3);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 /** Admin API for accounts (tenants): create, list, read, update (limits, credit, allow-list, default number), disable. */
+import { createAccountWithBalance, updateAccountWithBalance } from '../../store/account-changes.js';
 import type { FastifyInstance } from 'fastify';
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import { ACCOUNT_STATES } from '../../domain/account.js';
@@ -59,23 +60,6 @@ async function toPatch(store: Store, body: AccountBody, accountId: string | unde
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as AccountPatch;
 }
 
-/**
- * A balance set through the admin API moves through the credit ledger as an adjustment, so that the ledger always
- * sums to the balance; `null` takes the account off prepaid credit.
- */
-async function setBalance(store: Store, accountId: string, credit: number | null | undefined, now: number): Promise<void> {
-  if (credit === undefined || credit === null) return;
-  const current = await store.credit.balance(accountId);
-  // An account not yet on prepaid credit joins it even at 0, so the row is written for a zero change too.
-  if (current === null || credit !== current) await store.credit.topUp(accountId, credit - (current ?? 0), 'adjust', 'balance set through the admin API', now);
-}
-
-function withoutBalance(patch: AccountPatch): AccountPatch {
-  if (patch.credit === undefined || patch.credit === null) return patch;
-  const { credit: _credit, ...rest } = patch;
-  return rest;
-}
-
 export function adminAccountRoutes(app: FastifyInstance, deps: { store: Store; clock: Clock }): void {
   const { store, clock } = deps;
   const load = async (id: string) => {
@@ -92,9 +76,8 @@ export function adminAccountRoutes(app: FastifyInstance, deps: { store: Store; c
     },
   }, async function createAccount(request, reply) {
     const patch = await toPatch(store, request.body, undefined);
-    const created = await store.createAccount({ ...withoutBalance(patch), name: request.body.name ?? '' }, clock.now());
-    await setBalance(store, created.id, patch.credit, clock.now());
-    return reply.code(201).send(accountView((await store.getAccount(created.id)) ?? created, clock.now()));
+    const account = await createAccountWithBalance(store, { ...patch, name: request.body.name ?? '' }, clock.now());
+    return reply.code(201).send(accountView(account, clock.now()));
   });
 
   app.get('/v1/admin/accounts', {
@@ -119,9 +102,7 @@ export function adminAccountRoutes(app: FastifyInstance, deps: { store: Store; c
   }, async function updateAccount(request) {
     await load(request.params.id);
     const patch = await toPatch(store, request.body, request.params.id);
-    await store.updateAccount(request.params.id, withoutBalance(patch), clock.now());
-    await setBalance(store, request.params.id, patch.credit, clock.now());
-    return accountView(await load(request.params.id), clock.now());
+    return accountView((await updateAccountWithBalance(store, request.params.id, patch, clock.now())) ?? (await load(request.params.id)), clock.now());
   });
 
   for (const [action, state] of [['disable', 'disabled'], ['enable', 'active']] as const) {
