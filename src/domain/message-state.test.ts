@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGE_EVENTS, MESSAGE_STATES, STATE_RANK, transition, type MessageEvent, type MessageState } from './message-state.js';
 
 const cases: [MessageState, MessageEvent, MessageState | 'refuse'][] = [
-  ['accepted', 'claim', 'dispatching'],
-  ['dispatching', 'claim', 'dispatching'],
-  ['dispatching', 'upstream_accepted', 'sent'],
-  ['dispatching', 'retry', 'accepted'],
-  ['dispatching', 'hold', 'held'],
-  ['held', 'release', 'accepted'],
+  ['accepted', 'claim', 'queued'],
+  ['queued', 'claim', 'queued'],
+  ['queued', 'upstream_accepted', 'sent'],
+  ['queued', 'retry', 'accepted'],
+  ['queued', 'status_read', 'read'],
   ['sent', 'status_delivered', 'delivered'],
   ['delivered', 'status_read', 'read'],
   ['sent', 'status_failed', 'failed'],

@@ -2,25 +2,23 @@
  * The message lifecycle: the only place that names a message state or decides a status change.
  *
  * ```
- *  POST /v1/messages ──▶ accepted ──claim──▶ dispatching ──upstream ok──▶ sent ──▶ delivered ──▶ read
- *        │ (validation/preflight      │  ▲           │                      │          │
- *        │  refusals never store)     │  └─retry─────┤ transient/throttled   └──────────┴─▶ failed (status webhook)
- *        ▼                            │              ├─ wait/reauth ──▶ held ──release──▶ accepted
- *     (no row)                        │              └─ fix-request/permanent ──▶ failed
- *                                     └─ lease expires: the job is claimed again (state stays dispatching)
+ *  POST /v1/messages ──▶ accepted ──claim──▶ queued ──upstream ok──▶ sent ──▶ delivered ──▶ read
+ *        │ (validation/preflight      ▲            │                    │          │
+ *        │  refusals never store)     └──retry─────┤ transient/throttled, └──────────┴─▶ failed (status webhook)
+ *        ▼                                         │ number held (wait/reauth) or job handed back
+ *     (no row)                                     └─ fix-request/permanent ──▶ failed
+ *  A queued job whose lease lapses (its worker died) is claimed again and stays queued.
  * ```
  * Webhook statuses are monotonic: a late `delivered` never moves a `read` message back; `failed` may follow `sent`
  * (Meta reports undeliverable messages after accepting them) but never follows `delivered` or `read`.
  */
 
-export const MESSAGE_STATES = ['accepted', 'dispatching', 'held', 'sent', 'delivered', 'read', 'failed'] as const;
+export const MESSAGE_STATES = ['accepted', 'queued', 'sent', 'delivered', 'read', 'failed'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
 
 export const MESSAGE_EVENTS = [
   'claim',
   'retry',
-  'hold',
-  'release',
   'upstream_accepted',
   'upstream_rejected',
   'status_sent',
@@ -35,24 +33,21 @@ export const INITIAL_STATE: MessageState = 'accepted';
 
 /** For each event, the states it may start from and the state it leads to. */
 export const TRANSITIONS: Readonly<Record<MessageEvent, { readonly from: readonly MessageState[]; readonly to: MessageState }>> = {
-  claim: { from: ['accepted', 'dispatching'], to: 'dispatching' },
-  retry: { from: ['dispatching'], to: 'accepted' },
-  hold: { from: ['accepted', 'dispatching'], to: 'held' },
-  release: { from: ['held'], to: 'accepted' },
-  upstream_accepted: { from: ['dispatching'], to: 'sent' },
-  upstream_rejected: { from: ['accepted', 'dispatching', 'held'], to: 'failed' },
-  // A status webhook can overtake the HTTP answer that carries the wamid, hence `dispatching` as a source.
-  status_sent: { from: ['dispatching'], to: 'sent' },
-  status_delivered: { from: ['dispatching', 'sent'], to: 'delivered' },
-  status_read: { from: ['dispatching', 'sent', 'delivered'], to: 'read' },
-  status_failed: { from: ['dispatching', 'sent'], to: 'failed' },
+  claim: { from: ['accepted', 'queued'], to: 'queued' },
+  retry: { from: ['queued'], to: 'accepted' },
+  upstream_accepted: { from: ['queued'], to: 'sent' },
+  upstream_rejected: { from: ['accepted', 'queued'], to: 'failed' },
+  // A status webhook can overtake the HTTP answer that carries the wamid, hence `queued` as a source.
+  status_sent: { from: ['queued'], to: 'sent' },
+  status_delivered: { from: ['queued', 'sent'], to: 'delivered' },
+  status_read: { from: ['queued', 'sent', 'delivered'], to: 'read' },
+  status_failed: { from: ['queued', 'sent'], to: 'failed' },
 };
 
 /** Progress order; a status update only ever moves a message up this ladder. */
 export const STATE_RANK: Readonly<Record<MessageState, number>> = {
   accepted: 0,
-  held: 0,
-  dispatching: 1,
+  queued: 1,
   sent: 2,
   delivered: 3,
   read: 4,

@@ -35,7 +35,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       const reclaimed = await store.dispatch.claimTasks('w2', now + 30_000, 30_000, 10);
       // The job its worker never finished comes back marked interrupted; the one it handed back does not.
       expect(reclaimed.map((j) => [j.messageId, j.interrupted]).sort()).toEqual([[claimed[0]!.messageId, true], [claimed[1]!.messageId, false]].sort());
-      expect((await store.getMessage(account.id, ids[0]!))?.status).toBe('dispatching');
+      expect((await store.getMessage(account.id, ids[0]!))?.status).toBe('queued');
     });
 
     it('scopes messages to their account', async () => {

@@ -212,6 +212,6 @@ describe('sending', () => {
     const res = await send(template('hello_world'), t.key);
     const jobs = await gw.store.dispatch.claimTasks('test-worker', Date.now() + 1000, 30_000, 10_000);
     expect(jobs.map((j) => j.messageId)).toContain(res.body.id);
-    expect((await gw.call('GET', `/v1/messages/${res.body.id}`, { key: t.key })).body.status).toBe('dispatching');
+    expect((await gw.call('GET', `/v1/messages/${res.body.id}`, { key: t.key })).body.status).toBe('queued');
   });
 });

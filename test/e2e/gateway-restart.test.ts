@@ -39,7 +39,7 @@ describe('restart', () => {
       const res = await fetch(`${second.url}/v1/messages/${body.id}`, { headers: { 'x-api-key': key } });
       expect(res.status).toBe(200);
       // The dispatcher may have sent it meanwhile; what matters is that it is there.
-      expect(['accepted', 'dispatching', 'sent', 'delivered', 'read']).toContain(((await res.json()) as { status: string }).status);
+      expect(['accepted', 'queued', 'sent', 'delivered', 'read']).toContain(((await res.json()) as { status: string }).status);
     }
     await killHard(second.child);
   }, 60_000);

@@ -3,6 +3,7 @@ import { initial } from './001-initial.js';
 import { dispatch } from './002-dispatch.js';
 import { webhooks } from './003-webhooks.js';
 import { controls } from './004-controls.js';
+import { queuedState } from './005-queued-state.js';
 
 export interface Migration {
   readonly id: number;
@@ -11,4 +12,4 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState];
