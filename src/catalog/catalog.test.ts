@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, explain, findEntry } from './catalog.js';
-import { ALIAS_SOURCES, NAMESPACES, RETRY_CLASSES, type CatalogEntry } from './entry.js';
+import { ALIAS_SOURCES, ARRIVALS, NAMESPACES, RETRY_CLASSES, type CatalogEntry } from './entry.js';
 import { hasShared, readSeedRows, type SeedRow } from '../../test/helpers/shared.js';
 
 function aliasMatches(entry: CatalogEntry, row: SeedRow): boolean {
@@ -27,6 +27,8 @@ describe('catalog structure', () => {
     if (e.namespace === 'gateway') expect(e.code).toMatch(/^[a-z][a-z0-9_]*$/);
     else expect(typeof e.code).toBe('number');
     for (const alias of e.aliases) expect(ALIAS_SOURCES).toContain(alias.source);
+    if (e.arrives !== undefined) expect(ARRIVALS).toContain(e.arrives);
+    if (e.namespace === 'meta') expect(e.arrives).toBeDefined();
   });
 
   it('gives every docs slug once', () => {

@@ -6,11 +6,12 @@ import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import { decideRetry, type RetryDecision, type RetrySchedule } from '../domain/retry-policy.js';
 import type { DispatchStore, DispatchTask } from './dispatch-store.js';
 
-/** Answers that say the upstream itself is down, as opposed to refusing this one message. */
-const OUTAGE_CODES = new Set<number | string>(['upstream_error', 'upstream_unavailable', 'upstream_timeout', 'upstream_connection_failed', 1, 2, 131000, 131016, 133004]);
-
+/**
+ * Answers that say the upstream itself is in trouble, as opposed to refusing this one message: the catalog's
+ * `transient` class (timeouts, refused connections, 5xx, codes 1, 2, 131000, 131016 …) and any 5xx answer.
+ */
 export function isOutage(error: SwitchboardError): boolean {
-  return OUTAGE_CODES.has(error.entry.code) || (error.upstream?.httpStatus ?? 0) >= 500;
+  return error.entry.retry.class === 'transient' || (error.upstream?.httpStatus ?? 0) >= 500;
 }
 
 export interface FailureContext {

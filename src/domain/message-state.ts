@@ -64,11 +64,6 @@ export function transition(state: MessageState, event: MessageEvent): Transition
   return { kind: 'move', from: state, to: rule.to };
 }
 
-/** The states an event may start from: store adapters use it as the guard of a conditional update. */
-export function sourcesOf(event: MessageEvent): readonly MessageState[] {
-  return TRANSITIONS[event].from;
-}
-
 export function isMessageState(value: string): value is MessageState {
   return (MESSAGE_STATES as readonly string[]).includes(value);
 }

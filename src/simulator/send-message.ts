@@ -29,7 +29,7 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
   if (standing.kind === 'reject') return graphFailure(core, standing);
 
   const throughput = checkThroughput(number.throughput, now, effectiveMps(number, core.defaultMps));
-  number.throughput = throughput.bucket;
+  number.throughput = throughput.tat;
   if (throughput.outcome.kind === 'reject') return graphFailure(core, throughput.outcome);
 
   const shape = readMessage(body);
@@ -59,8 +59,8 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
   later ??= media?.later;
 
   // Last, so that only messages Meta would send use up the recipient's pair budget.
-  const pair = checkPairRate(core.state.pairBuckets.get(key), now, core.pairRate);
-  core.state.pairBuckets.set(key, pair.bucket);
+  const pair = checkPairRate(core.state.pairPaces.get(key) ?? 0, now, core.pairRate);
+  core.state.pairPaces.set(key, pair.tat);
   if (pair.outcome.kind === 'reject') return graphFailure(core, pair.outcome);
 
   const wamid = core.state.newWamid();

@@ -1,7 +1,6 @@
 /** The simulated Meta's memory: businesses, numbers, templates, contacts, windows, buckets and media, with the id rules for new ones. */
 import type { Random } from './prng.js';
 import { randomDigits, randomToken } from './prng.js';
-import type { Bucket } from './rules/token-bucket.js';
 import type { CallWindow } from './rules/call-window.js';
 import type { TemplateDefinition } from './rules/template.js';
 import type { LinkFacts } from './rules/media.js';
@@ -29,7 +28,8 @@ export interface PhoneNumber extends Omit<PhoneNumberInput, 'phoneNumberId' | 'd
   readonly phoneNumberId: string;
   readonly displayPhoneNumber: string;
   registered: boolean;
-  throughput: Bucket | undefined;
+  /** Pace state of the number's throughput (domain/gcra.ts); 0 = has not sent. */
+  throughput: number;
   failedPinAt: number[];
   registrationCallsAt: number[];
 }
@@ -62,7 +62,7 @@ export class SimState {
   readonly contacts = new Map<string, Contact>();
   /** Last inbound message per `${phoneNumberId}:${waId}`: the 24 h window's start. */
   readonly lastInbound = new Map<string, number>();
-  readonly pairBuckets = new Map<string, Bucket>();
+  readonly pairPaces = new Map<string, number>();
   readonly media = new Map<string, Media>();
   readonly links = new Map<string, LinkFacts>();
   /** Inbound wamids the business may mark as read, with the number that received them. */
@@ -130,7 +130,7 @@ export class SimState {
       phoneNumberId,
       displayPhoneNumber,
       registered: input.registered ?? true,
-      throughput: undefined,
+      throughput: 0,
       failedPinAt: [],
       registrationCallsAt: [],
     };
@@ -142,7 +142,7 @@ export class SimState {
     const number = this.requireNumber(phoneNumberId);
     checkMps(patch.throughputMps);
     Object.assign(number, patch);
-    if (patch.throughputMps !== undefined || patch.coexistence !== undefined) number.throughput = undefined;
+    if (patch.throughputMps !== undefined || patch.coexistence !== undefined) number.throughput = 0;
   }
 
   requireNumber(phoneNumberId: string): PhoneNumber {

@@ -2,8 +2,9 @@
  * Delivers the simulator's webhooks: batches due events into Meta's envelope, signs it (X-Hub-Signature-256),
  * keeps one batch in flight so that statuses arrive in the order they happened, and retries failures with backoff.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
+import { signBody } from '../webhooks/inbound/verify.js';
 import { EventHeap } from './event-heap.js';
 import { buildEnvelope, type WebhookEvent } from './webhook-payload.js';
 import type { WebhookDelivery } from './types.js';
@@ -24,10 +25,6 @@ export interface WebhookSenderOptions {
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 3_600_000];
-
-export function signBody(body: string | Buffer, appSecret: string): string {
-  return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
-}
 
 export class WebhookSender {
   private readonly heap = new EventHeap<WebhookEvent>();

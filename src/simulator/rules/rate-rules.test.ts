@@ -1,34 +1,18 @@
-// Table tests for the time-driven rules: token bucket, throughput (130429), pair rate (131056), window (131047), call windows (4, 80007).
+// Table tests for the time-driven rules: throughput (130429), pair rate (131056), window (131047), call windows (4, 80007).
 import { describe, expect, it } from 'vitest';
 import { countCall, HOUR_MS, type CallWindow } from './call-window.js';
 import { checkPairRate, META_PAIR_RATE } from './pair-rate.js';
 import { checkThroughput, effectiveMps } from './throughput.js';
-import { takeToken, type Bucket } from './token-bucket.js';
 import { checkWindow, WINDOW_MS } from './window.js';
 
-function run<T extends { outcome: { kind: string }; bucket: Bucket }>(times: number[], step: (b: Bucket | undefined, now: number) => T): string[] {
-  let bucket: Bucket | undefined;
+function run<T extends { outcome: { kind: string }; tat: number }>(times: number[], step: (tat: number, now: number) => T): string[] {
+  let tat = 0;
   return times.map((now) => {
-    const r = step(bucket, now);
-    bucket = r.bucket;
+    const r = step(tat, now);
+    tat = r.tat;
     return r.outcome.kind;
   });
 }
-
-describe('takeToken', () => {
-  it.each([
-    { name: 'a new bucket starts full', bucket: undefined, now: 0, kind: 'take' },
-    { name: 'an empty bucket refuses', bucket: { tokens: 0, at: 0 }, now: 0, kind: 'refuse' },
-    { name: 'refills with time', bucket: { tokens: 0, at: 0 }, now: 1000, kind: 'take' },
-    { name: 'never refills over capacity', bucket: { tokens: 2, at: 0 }, now: 1e9, kind: 'take' },
-  ])('$name', ({ bucket, now, kind }) => {
-    expect(takeToken(bucket, now, 2, 1 / 1000).kind).toBe(kind);
-  });
-
-  it('says how long until the next token', () => {
-    expect(takeToken({ tokens: 0.5, at: 0 }, 0, 2, 1 / 1000)).toMatchObject({ kind: 'refuse', retryAfterMs: 500 });
-  });
-});
 
 describe('throughput', () => {
   it.each([

@@ -1,6 +1,6 @@
 /** Per-number throughput (Meta: 80 mps by default, up to 1,000, 20 for coexistence numbers): 130429 when exceeded. */
 import { reject, type RuleOutcome, PASS } from './outcome.js';
-import { takeToken, type Bucket } from './token-bucket.js';
+import { paceOf, takePermit } from '../../domain/gcra.js';
 
 export const DEFAULT_MPS = 80;
 export const MAX_MPS = 1_000;
@@ -11,12 +11,15 @@ export function effectiveMps(number: { readonly throughputMps?: number; readonly
   return Math.min(MAX_MPS, Math.max(1, number.throughputMps ?? fallback));
 }
 
-/** Capacity is one second's worth, so a number may burst its whole rate in an instant and no more. */
-export function checkThroughput(bucket: Bucket | undefined, now: number, mps: number): { outcome: RuleOutcome; bucket: Bucket } {
-  const decision = takeToken(bucket, now, mps, mps / 1000);
-  if (decision.kind === 'take') return { outcome: PASS, bucket: decision.bucket };
+/**
+ * The burst is one second's worth, so a number may send its whole rate in an instant and no more. `tat` is the pace's
+ * state (domain/gcra.ts, the same arithmetic the dispatcher paces itself with); 0 for a number that never sent.
+ */
+export function checkThroughput(tat: number, now: number, mps: number): { outcome: RuleOutcome; tat: number } {
+  const decision = takePermit(paceOf(mps, mps), tat, now);
+  if (decision.granted) return { outcome: PASS, tat: decision.tat };
   return {
     outcome: reject(130429, `Cloud API message throughput has been reached (${mps} messages per second for this number).`, 2494055),
-    bucket: decision.bucket,
+    tat,
   };
 }
