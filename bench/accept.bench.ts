@@ -4,7 +4,7 @@
  * The servers run in a child process so that autocannon (this process) and the server each have a core.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -79,7 +79,43 @@ async function runServers(): Promise<void> {
   process.stdin.resume();
 }
 
-function startServers(): Promise<{ info: ServerInfo; stop: () => Promise<void> }> {
+/** CPU milliseconds of the servers' process, split into its main thread and the rest (SQLite writer, GC helpers). */
+interface ThreadCpu {
+  main: number;
+  others: number;
+}
+
+/** Reads /proc (Linux only; undefined elsewhere): where the accept path's time goes, beside how fast it is. */
+function threadCpu(pid: number): ThreadCpu | undefined {
+  const dir = `/proc/${pid}/task`;
+  if (!existsSync(dir)) return undefined;
+  const ticksToMs = 10; // USER_HZ is 100 on Linux
+  const cpu = { main: 0, others: 0 };
+  for (const tid of readdirSync(dir)) {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * ticksToMs;
+      if (Number(tid) === pid) cpu.main += ms;
+      else cpu.others += ms;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return cpu;
+}
+
+/** Runs a load and reports, with its result, the servers' CPU per answered request in microseconds. */
+async function measured(pid: number, run: () => Promise<CannonResult>): Promise<{ result: CannonResult; main?: number; others?: number }> {
+  const before = threadCpu(pid);
+  const result = await run();
+  const after = threadCpu(pid);
+  if (!before || !after || result.requests.total === 0) return { result };
+  const perRequest = (ms: number) => (ms * 1000) / result.requests.total;
+  return { result, main: perRequest(after.main - before.main), others: perRequest(after.others - before.others) };
+}
+
+function startServers(): Promise<{ info: ServerInfo; pid: number; stop: () => Promise<void> }> {
   const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
   const self = fileURLToPath(import.meta.url);
   // BENCH_PROFILE=<dir> writes a CPU profile of the servers' process there.
@@ -93,6 +129,7 @@ function startServers(): Promise<{ info: ServerInfo; stop: () => Promise<void> }
       if (line)
         ok({
           info: JSON.parse(line) as ServerInfo,
+          pid: child.pid!,
           stop: () => new Promise<void>((done) => (child.once('exit', () => done()), child.stdin!.end())),
         });
     });
@@ -129,18 +166,24 @@ function checkClean(name: string, r: CannonResult): void {
 export const acceptBenchmark: Benchmark = {
   name: 'accept',
   async run() {
-    const { info, stop } = await startServers();
+    const { info, pid, stop } = await startServers();
     try {
       const warm = { connections: 50, duration: 2 };
       await load(info.bare, info.key, warm);
       await load(info.gateway, info.key, warm);
       const rounds: { bare: CannonResult; gateway: CannonResult }[] = [];
+      const cpu: { bareMain: number[]; main: number[]; others: number[] } = { bareMain: [], main: [], others: [] };
       for (let i = 0; i < ROUNDS; i++) {
-        const bare = await load(info.bare, info.key, { connections: 50, duration: ROUND_SECONDS });
-        const gateway = await load(info.gateway, info.key, { connections: 50, duration: ROUND_SECONDS });
-        checkClean('bare', bare);
-        checkClean('gateway', gateway);
-        rounds.push({ bare, gateway });
+        const bare = await measured(pid, () => load(info.bare, info.key, { connections: 50, duration: ROUND_SECONDS }));
+        const gateway = await measured(pid, () => load(info.gateway, info.key, { connections: 50, duration: ROUND_SECONDS }));
+        checkClean('bare', bare.result);
+        checkClean('gateway', gateway.result);
+        rounds.push({ bare: bare.result, gateway: gateway.result });
+        if (bare.main !== undefined && gateway.main !== undefined && gateway.others !== undefined) {
+          cpu.bareMain.push(bare.main);
+          cpu.main.push(gateway.main);
+          cpu.others.push(gateway.others);
+        }
       }
       const fixed = await load(info.gateway, info.key, { connections: 20, overallRate: 1000, duration: FIXED_RATE_SECONDS });
       checkClean('fixed rate', fixed);
@@ -153,6 +196,11 @@ export const acceptBenchmark: Benchmark = {
         { name: 'POST /v1/messages accepted', value: gateway, unit: 'req/s', note: `durable (WAL, synchronous=FULL), group commit; p99 ${p99} ms at 50 connections` },
         { name: 'accepted / bare', value: median(ratios), unit: 'ratio', note: `median of rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.4` },
         { name: 'p99 latency at 1,000 req/s', value: fixed.latency.p99, unit: 'ms', note: `${FIXED_RATE_SECONDS} s, ${fixed.requests.total} requests; target < 20 ms` },
+        ...(cpu.main.length === 0 ? [] : [
+          { name: 'bare node:http main-thread CPU per request', value: Math.round(median(cpu.bareMain)), unit: 'µs', note: 'median of the rounds (/proc)' },
+          { name: 'gateway main-thread CPU per accepted send', value: Math.round(median(cpu.main)), unit: 'µs', note: 'HTTP, auth, validation, preflight, hand-off to the writer' },
+          { name: 'gateway other threads CPU per accepted send', value: Math.round(median(cpu.others)), unit: 'µs', note: 'SQLite writer thread (3 rows and their indexes, fsync per group), GC helpers' },
+        ]),
       ];
     } finally {
       await stop();
