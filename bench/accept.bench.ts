@@ -105,8 +105,14 @@ function threadCpu(pid: number): ThreadCpu | undefined {
   return cpu;
 }
 
-/** Runs a load and reports, with its result, the servers' CPU per answered request in microseconds. */
-async function measured(pid: number, run: () => Promise<CannonResult>): Promise<{ result: CannonResult; main?: number; others?: number }> {
+/** A load's result with the servers' CPU per answered request in microseconds (absent without /proc). */
+interface Measured {
+  result: CannonResult;
+  main?: number;
+  others?: number;
+}
+
+async function measured(pid: number, run: () => Promise<CannonResult>): Promise<Measured> {
   const before = threadCpu(pid);
   const result = await run();
   const after = threadCpu(pid);
@@ -171,36 +177,35 @@ export const acceptBenchmark: Benchmark = {
       const warm = { connections: 50, duration: 2 };
       await load(info.bare, info.key, warm);
       await load(info.gateway, info.key, warm);
-      const rounds: { bare: CannonResult; gateway: CannonResult }[] = [];
-      const cpu: { bareMain: number[]; main: number[]; others: number[] } = { bareMain: [], main: [], others: [] };
+      const rounds: { bare: Measured; gateway: Measured }[] = [];
       for (let i = 0; i < ROUNDS; i++) {
         const bare = await measured(pid, () => load(info.bare, info.key, { connections: 50, duration: ROUND_SECONDS }));
         const gateway = await measured(pid, () => load(info.gateway, info.key, { connections: 50, duration: ROUND_SECONDS }));
         checkClean('bare', bare.result);
         checkClean('gateway', gateway.result);
-        rounds.push({ bare: bare.result, gateway: gateway.result });
-        if (bare.main !== undefined && gateway.main !== undefined && gateway.others !== undefined) {
-          cpu.bareMain.push(bare.main);
-          cpu.main.push(gateway.main);
-          cpu.others.push(gateway.others);
-        }
+        rounds.push({ bare, gateway });
       }
       const fixed = await load(info.gateway, info.key, { connections: 20, overallRate: 1000, duration: FIXED_RATE_SECONDS });
       checkClean('fixed rate', fixed);
-      const ratios = rounds.map((r) => r.gateway.requests.average / r.bare.requests.average);
-      const bare = median(rounds.map((r) => r.bare.requests.average));
-      const gateway = median(rounds.map((r) => r.gateway.requests.average));
-      const p99 = median(rounds.map((r) => r.gateway.latency.p99));
+      const ratios = rounds.map((r) => r.gateway.result.requests.average / r.bare.result.requests.average);
+      const bare = median(rounds.map((r) => r.bare.result.requests.average));
+      const gateway = median(rounds.map((r) => r.gateway.result.requests.average));
+      const p99 = median(rounds.map((r) => r.gateway.result.latency.p99));
+      const cpu = (pick: (r: (typeof rounds)[number]) => number | undefined) => {
+        const values = rounds.map(pick).filter((v) => v !== undefined);
+        return values.length === rounds.length ? Math.round(median(values)) : undefined;
+      };
+      const cpuFigures = [
+        { name: 'bare node:http main-thread CPU per request', value: cpu((r) => r.bare.main), note: 'median of the rounds (/proc)' },
+        { name: 'gateway main-thread CPU per accepted send', value: cpu((r) => r.gateway.main), note: 'HTTP, auth, validation, preflight, hand-off to the writer' },
+        { name: 'gateway other threads CPU per accepted send', value: cpu((r) => r.gateway.others), note: 'SQLite writer thread (3 rows and their indexes, fsync per group), GC helpers' },
+      ];
       return [
         { name: 'bare node:http', value: bare, unit: 'req/s', note: `median of ${ROUNDS} rounds of ${ROUND_SECONDS} s, 50 connections` },
         { name: 'POST /v1/messages accepted', value: gateway, unit: 'req/s', note: `durable (WAL, synchronous=FULL), group commit; p99 ${p99} ms at 50 connections` },
         { name: 'accepted / bare', value: median(ratios), unit: 'ratio', note: `median of rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.4` },
         { name: 'p99 latency at 1,000 req/s', value: fixed.latency.p99, unit: 'ms', note: `${FIXED_RATE_SECONDS} s, ${fixed.requests.total} requests; target < 20 ms` },
-        ...(cpu.main.length === 0 ? [] : [
-          { name: 'bare node:http main-thread CPU per request', value: Math.round(median(cpu.bareMain)), unit: 'µs', note: 'median of the rounds (/proc)' },
-          { name: 'gateway main-thread CPU per accepted send', value: Math.round(median(cpu.main)), unit: 'µs', note: 'HTTP, auth, validation, preflight, hand-off to the writer' },
-          { name: 'gateway other threads CPU per accepted send', value: Math.round(median(cpu.others)), unit: 'µs', note: 'SQLite writer thread (3 rows and their indexes, fsync per group), GC helpers' },
-        ]),
+        ...cpuFigures.flatMap((f) => (f.value === undefined ? [] : [{ ...f, value: f.value, unit: 'µs' }])),
       ];
     } finally {
       await stop();
