@@ -218,7 +218,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const app = await buildApp({
       store,
       clock,
-      limits: { batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes },
+      limits: {
+        batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes,
+        mediaUploadsPerAccount: config.mediaUploadsPerAccount, mediaStorageBytesPerAccount: config.mediaStorageBytesPerAccount,
+      },
+      authFailureLimits: { limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds },
       trustProxy: config.trustProxy,
       logger: options.logger === false ? false : { level: config.logLevel },
       onAccepted: () => {

@@ -5,6 +5,7 @@ import { webhooks } from './003-webhooks.js';
 import { controls } from './004-controls.js';
 import { queuedState } from './005-queued-state.js';
 import { tenantContactChecks } from './006-tenant-contact-checks.js';
+import { mediaChunks } from './007-media-chunks.js';
 
 export interface Migration {
   readonly id: number;
@@ -13,4 +14,4 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks];
