@@ -65,30 +65,42 @@ async function copyInChunks(file: MultipartFile, upload: MediaUpload, check: (by
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** The first file part, streamed into the store; later parts are read to the end, so a truncated body is noticed. */
-async function streamFirstFile(deps: UploadDeps, account: Account, parts: AsyncIterableIterator<Multipart>, numberId: string | null): Promise<MediaRecord> {
-  let stored: MediaRecord | undefined;
-  for await (const part of parts) {
-    if (part.type !== 'file' || stored !== undefined) continue;
-    const mimeType = mimeTypeOf(part);
-    const limit = uploadLimitFor(mimeType);
-    const storedBefore = await deps.store.mediaBytesStored(account.id);
-    const upload = await deps.store.beginMedia({ accountId: account.id, numberId, mimeType, filename: part.filename || null }, deps.clock.now());
-    try {
-      const facts = await copyInChunks(part, upload, (bytes) => {
-        checkUploadSize(limit, bytes);
-        if (storedBefore + bytes > deps.storageBytesPerAccount) throw storageExceeded(deps, storedBefore);
-      });
-      const result = await upload.commit({ ...facts, capBytes: deps.storageBytesPerAccount });
-      if (result.kind === 'over-cap') throw storageExceeded(deps, result.storedBytes);
-      stored = result.media;
-    } catch (error) {
-      await upload.discard();
-      throw error;
-    }
+/** The first file part, written into an upload; the caller commits it once the whole body has been read. */
+async function writeFilePart(deps: UploadDeps, account: Account, part: MultipartFile, numberId: string | null) {
+  const mimeType = mimeTypeOf(part);
+  const limit = uploadLimitFor(mimeType);
+  const storedBefore = await deps.store.mediaBytesStored(account.id);
+  const pending = await deps.store.beginMedia({ accountId: account.id, numberId, mimeType, filename: part.filename || null }, deps.clock.now());
+  try {
+    const facts = await copyInChunks(part, pending, (bytes) => {
+      checkUploadSize(limit, bytes);
+      if (storedBefore + bytes > deps.storageBytesPerAccount) throw storageExceeded(deps, storedBefore);
+    });
+    return { pending, facts };
+  } catch (error) {
+    await pending.discard();
+    throw error;
   }
-  if (!stored) throw gatewayError('missing_required_field', { detail: 'The upload has no `file` part.', field: 'file' });
-  return stored;
+}
+
+/**
+ * Streams the first file part into the store and reads the later parts to the end: only a body that ends with its
+ * closing boundary is committed, so a truncated upload stores nothing.
+ */
+async function streamFirstFile(deps: UploadDeps, account: Account, parts: AsyncIterableIterator<Multipart>, numberId: string | null): Promise<MediaRecord> {
+  let written: Awaited<ReturnType<typeof writeFilePart>> | undefined;
+  try {
+    for await (const part of parts) {
+      if (part.type === 'file' && written === undefined) written = await writeFilePart(deps, account, part, numberId);
+    }
+  } catch (error) {
+    await written?.pending.discard();
+    throw error;
+  }
+  if (!written) throw gatewayError('missing_required_field', { detail: 'The upload has no `file` part.', field: 'file' });
+  const result = await written.pending.commit({ ...written.facts, capBytes: deps.storageBytesPerAccount });
+  if (result.kind === 'over-cap') throw storageExceeded(deps, result.storedBytes);
+  return result.media;
 }
 
 /**

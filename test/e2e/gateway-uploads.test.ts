@@ -64,6 +64,9 @@ describe('broken multipart bodies', () => {
       expect(noBoundary.status, `${path} without a boundary`).toBe(400);
       const cut = await upload(g, t.key, truncated, path);
       expect(cut.status, `${path} truncated`).toBe(400);
+      // The file part is whole but the closing boundary never comes: still not an upload to keep.
+      const unclosed = await upload(g, t.key, `${head('application/pdf')}abc\r\n--${BOUNDARY}`, path);
+      expect(unclosed.status, `${path} without its closing boundary`).toBe(400);
       if (path === '/v1/media') {
         expect(noBoundary.headers.get('content-type')).toContain('application/problem+json');
         expect([noBoundary.body.code, cut.body.code]).toEqual(['malformed_multipart', 'malformed_multipart']);
