@@ -47,6 +47,28 @@ describe('POST /v1/contacts/check', () => {
   });
 });
 
+describe('contact checks between tenants', () => {
+  it("never answers from another account's check or from a contact writing to another account's number", async () => {
+    const other = await h.createSender();
+    const asOther = (path: string, body: unknown) => call(h, other.key, 'POST', path, body);
+    const [checkedByOther, wroteToOther, invalidForOther] = [nextRecipient(), nextRecipient(), nextRecipient()];
+    h.simulator.admin.setContact({ waId: invalidForOther, hasWhatsApp: false });
+    await asOther('/v1/contacts/check', { contacts: [checkedByOther, invalidForOther] });
+    await h.simulator.admin.sendInbound({ phoneNumberId: other.phoneNumberId, from: wroteToOther, text: 'hello' });
+    await h.waitFor(async () => (await h.gateway.store.contactChecks.getContactCheck(other.accountId, wroteToOther, 0)) !== undefined);
+
+    const calls = contactCalls();
+    const mine = await api('POST', '/v1/contacts/check', { contacts: [checkedByOther, wroteToOther] });
+    expect(mine.body.contacts.map((c: { cached: boolean }) => c.cached)).toEqual([false, false]);
+    expect(contactCalls()).toBe(calls + 1);
+    // The other account's "no WhatsApp" answer does not refuse this account's send.
+    expect((await api('POST', '/v1/messages', template(invalidForOther))).status).toBe(202);
+    // And the other account still has its own cache.
+    const theirs = await asOther('/v1/contacts/check', { contacts: [checkedByOther, wroteToOther] });
+    expect(theirs.body.contacts.map((c: { cached: boolean }) => c.cached)).toEqual([true, true]);
+  });
+});
+
 describe('sending to a contact without WhatsApp (seed 000 "Recipient not on WhatsApp", seed 002 131026)', () => {
   it('is refused before upstream once a check found no WhatsApp, and goes out (and fails upstream with 131026) when forced', async () => {
     const to = nextRecipient();

@@ -50,14 +50,14 @@ export function manualClock(start = Date.parse('2026-06-01T12:00:00Z')): Clock &
 }
 
 export async function startTestGateway(
-  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store } = {},
+  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy'> } = {},
 ): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const inner = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
   const store = options.wrapStore ? options.wrapStore(inner) : inner;
   const clock = options.clock ?? { now: () => Date.now() };
   const { secret: adminKey } = await issueKey(store, { kind: 'admin', accountId: null, name: 'test' }, clock.now());
-  const app = await buildApp({ store, clock, ...(options.limits ? { limits: options.limits } : {}), logger: false });
+  const app = await buildApp({ store, clock, ...(options.limits ? { limits: options.limits } : {}), ...options.app, logger: false });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const call: TestGateway['call'] = async (method, path, o = {}) => {

@@ -56,6 +56,27 @@ const GATEWAY_INPUTS = {
     retry: 'fix-request',
     action: 'Send a smaller body; split large batches and upload large media separately.',
   },
+  malformed_multipart: {
+    title: 'Malformed multipart body',
+    meaning: 'The upload is not a readable multipart/form-data body: the boundary is missing from Content-Type, or the body ends before its closing boundary.',
+    httpStatus: 400,
+    retry: 'fix-request',
+    action: 'Send the whole body as multipart/form-data with a `boundary` parameter, as form libraries and `curl -F` do.',
+  },
+  upload_concurrency_exceeded: {
+    title: 'Too many uploads at once',
+    meaning: 'The account already has as many media uploads in progress as the operator allows.',
+    httpStatus: 429,
+    retry: { class: 'throttled', delaySeconds: 1 },
+    action: 'Wait for one of your uploads to finish, then upload again; upload large files one after another.',
+  },
+  media_storage_exceeded: {
+    title: 'Media storage full',
+    meaning: 'Storing this upload would take the account past the media storage the operator allows it; nothing was stored.',
+    httpStatus: 413,
+    retry: 'fix-request',
+    action: 'Delete media you no longer need (DELETE /v1/media/{id}) or ask the operator to raise the account\u2019s media storage limit.',
+  },
   invalid_phone_number: {
     title: 'Invalid phone number',
     meaning: 'The recipient is not a possible phone number in international form: country code first, digits only.',
@@ -221,6 +242,13 @@ const GATEWAY_INPUTS = {
         httpStatus: 401,
       },
     ],
+  },
+  too_many_failed_auth: {
+    title: 'Too many failed authentications',
+    meaning: 'Too many requests from this client address presented a wrong or revoked key, so the address may not authenticate for a while, whatever key it presents.',
+    httpStatus: 429,
+    retry: 'throttled',
+    action: 'Wait `Retry-After` seconds and fix the key your client sends; an address that keeps trying wrong keys is refused again.',
   },
   forbidden: {
     title: 'Forbidden',

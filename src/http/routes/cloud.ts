@@ -7,7 +7,8 @@ import { accountOf } from '../plugins/auth.js';
 import { MESSAGE_CONTENT_PROPERTIES } from '../schemas/message.js';
 import { errorResponses } from '../schemas/problem.js';
 import { toCompatWamid } from '../compat-ids.js';
-import { storeUpload, UPLOAD_ERRORS } from './media.js';
+import { storeUpload, type UploadDeps } from '../media-upload.js';
+import { UPLOAD_ERRORS } from './media.js';
 import { acceptPrepared, insufficientCreditError, prepareSend, type SendDeps } from '../sending.js';
 import { toGraphError } from '../../catalog/problem.js';
 import { SEND_ERRORS, TEMPLATE_ERRORS } from './messages.js';
@@ -70,7 +71,7 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
 }
 
 /** Graph's media upload; registered in the scope that parses multipart. */
-export function cloudMediaRoutes(app: FastifyInstance, deps: SendDeps): void {
+export function cloudMediaRoutes(app: FastifyInstance, deps: UploadDeps): void {
   app.post<{ Params: { version: string; phoneNumberId: string } }>(
     '/:version/:phoneNumberId/media',
     {

@@ -12,8 +12,8 @@ export interface ContactFactsWriter {
   recordInbound(numberId: string, waId: string, at: number): Promise<void>;
   recordOptOut(accountId: string, waId: string, now: number): Promise<void>;
   removeOptOut(accountId: string, waId: string): Promise<boolean>;
-  /** A customer who writes in has WhatsApp, whatever an older contact check said. */
-  markOnWhatsApp(numberId: string, waId: string, now: number): Promise<void>;
+  /** A customer who writes in has WhatsApp, whatever the number's account checked before; other accounts learn nothing. */
+  markOnWhatsApp(accountId: string, waId: string, now: number): Promise<void>;
 }
 
 export interface TemplateStatusWriter {
@@ -122,8 +122,8 @@ export class MetaWebhookApplier {
     if (!owner) return;
     await this.deps.inbound.saveCustomerMessage(owner, message, now);
     await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at || now);
-    await this.deps.contacts.markOnWhatsApp(owner.numberId, message.from, now);
     if (!owner.accountId) return;
+    await this.deps.contacts.markOnWhatsApp(owner.accountId, message.from, now);
     const intent = keywordIntent(message.text, this.deps.keywords);
     if (intent === 'opt-out') await this.deps.contacts.recordOptOut(owner.accountId, message.from, now);
     if (intent === 'opt-in') await this.deps.contacts.removeOptOut(owner.accountId, message.from);
