@@ -32,6 +32,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { BacklogGauge, DEFAULT_WEBHOOK_BACKLOG_CAP } from '../webhooks/outbound/backlog-gauge.js';
 import type { WebhookSender } from '../webhooks/outbound/webhook-sender.js';
 import { GRAPH_ERROR_SCHEMA } from './schemas/graph.js';
+import { finiteNumbersPlugin } from './schemas/numbers.js';
 import { PROBLEM_SCHEMA } from './schemas/problem.js';
 
 export interface AppDeps {
@@ -77,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: limits.bodyLimitBytes,
     trustProxy: trustProxyOption(deps.trustProxy),
     // Unknown fields are refused, not silently dropped: a typo such as `credits` must not look like success.
-    ajv: { customOptions: { allErrors: false, removeAdditional: false } },
+    ajv: { customOptions: { allErrors: false, removeAdditional: false }, plugins: [finiteNumbersPlugin] },
   });
 
   authDecorations(app);

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { gatewayError, isSwitchboardError, type SwitchboardError } from '../../catalog/switchboard-error.js';
 import { PROBLEM_CONTENT_TYPE, toGraphError, toProblem } from '../../catalog/problem.js';
+import { FINITE_KEYWORD } from '../schemas/numbers.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,7 +31,8 @@ function fromValidation(error: FastifyError): SwitchboardError {
   }
   const field = fieldFromPointer(first.instancePath);
   const where = field === '' ? `The ${context}` : `\`${field}\``;
-  return gatewayError('invalid_request', { detail: `${where} ${first.message ?? 'is invalid'}.`, ...(field ? { field } : {}) });
+  const message = first.keyword === FINITE_KEYWORD ? 'must be a finite number' : first.message ?? 'is invalid';
+  return gatewayError('invalid_request', { detail: `${where} ${message}.`, ...(field ? { field } : {}) });
 }
 
 /** Maps what Fastify and its plugins throw to catalog errors; anything unrecognised is internal. */

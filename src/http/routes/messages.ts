@@ -7,6 +7,7 @@ import { normalizeRecipient } from '../../domain/validation/phone.js';
 import { fromCompatWamid } from '../compat-ids.js';
 import { accountOf } from '../plugins/auth.js';
 import { ACCEPTED_SCHEMA, MESSAGE_VIEW_SCHEMA, SEND_MESSAGE_BODY } from '../schemas/message.js';
+import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 import { acceptPrepared, insufficientCreditError, prepareSend, type SendDeps } from '../sending.js';
 import { messageView } from '../views.js';
@@ -97,7 +98,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
             since: { type: 'string', description: 'ISO 8601, inclusive' },
             until: { type: 'string', description: 'ISO 8601, exclusive' },
             cursor: { type: 'string', description: '`next_cursor` of the previous page' },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            limit: pageLimitField(500, 50),
           },
         },
         response: {
