@@ -3,6 +3,7 @@
  * window, STOP/START keywords) and template review changes. Idempotent, because Meta re-sends: applying a delivery
  * twice changes nothing the first time did not.
  */
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../domain/json-depth.js';
 import { keywordIntent, type KeywordConfig } from '../../domain/opt-out-keywords.js';
 import type { InboundStore } from './inbound-store.js';
 import { parseMetaWebhook, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from './parse.js';
@@ -138,6 +139,8 @@ export class MetaWebhookApplier {
 }
 
 function parseJson(body: string): unknown {
+  // Deeper than any batch Meta sends: reading it would only cost stack.
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return undefined;
   try {
     return JSON.parse(body);
   } catch {
