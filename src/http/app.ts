@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { authDecorations, authenticate } from './plugins/auth.js';
+import { answerClientError, renderFrameworkError, requestFramingPlugin } from './plugins/framework-errors.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { problemPlugin } from './plugins/problem.js';
@@ -78,6 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: limits.bodyLimitBytes,
     trustProxy: trustProxyOption(deps.trustProxy),
     // Unknown fields are refused, not silently dropped: a typo such as `credits` must not look like success.
+    // Refusals raised before routing (bad URL, over-long id, broken framing) still answer from the catalog.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: answerClientError,
+    http: { requireHostHeader: false },
     ajv: { customOptions: { allErrors: false, removeAdditional: false }, plugins: [finiteNumbersPlugin] },
   });
 
@@ -85,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   requestIdPlugin(app);
   problemPlugin(app);
   jsonBodyPlugin(app);
+  requestFramingPlugin(app);
   app.addSchema(PROBLEM_SCHEMA);
   app.addSchema(GRAPH_ERROR_SCHEMA);
 

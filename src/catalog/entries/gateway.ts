@@ -91,6 +91,13 @@ const GATEWAY_INPUTS = {
     retry: 'fix-request',
     action: 'Send fewer or shorter headers (large cookies or tokens are the usual cause).',
   },
+  expectation_failed: {
+    title: 'Expectation failed',
+    meaning: 'The request carries an `Expect` header other than `100-continue`, which the gateway cannot meet.',
+    httpStatus: 417,
+    retry: 'fix-request',
+    action: 'Remove the `Expect` header (or send `Expect: 100-continue`).',
+  },
   request_timeout: {
     title: 'Request timeout',
     meaning: 'The client did not finish sending its request in time.',

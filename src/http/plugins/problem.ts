@@ -49,6 +49,10 @@ export function toSwitchboardError(error: unknown): { error: SwitchboardError; i
     case 'FST_PARTS_LIMIT':
     case 'FST_FILES_LIMIT':
       return { error: gatewayError('payload_too_large', { detail: e.message }), internal: false };
+    case 'FST_ERR_BAD_URL':
+      return { error: gatewayError('malformed_request', { detail: 'The URL path does not decode: a `%` must be followed by two hex digits.' }), internal: false };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { error: gatewayError('uri_too_long', { detail: 'A path segment is longer than any id the gateway issues.' }), internal: false };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { error: gatewayError('malformed_json', { detail: 'The body is empty; send a JSON object.' }), internal: false };
   }
@@ -69,13 +73,16 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: S
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(toProblem(error, request.id));
 }
 
+/** Renders any error as the catalog's answer; unknown ones are logged, never shown. */
+export function renderError(raw: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { error, internal } = toSwitchboardError(raw);
+  if (internal) request.log.error({ err: raw }, 'unhandled error');
+  else if (error.entry.httpStatus >= 500) request.log.warn({ code: error.entry.code }, error.message);
+  return sendError(request, reply, error);
+}
+
 export function problemPlugin(app: FastifyInstance): void {
-  app.setErrorHandler(function renderError(raw, request, reply) {
-    const { error, internal } = toSwitchboardError(raw);
-    if (internal) request.log.error({ err: raw }, 'unhandled error');
-    else if (error.entry.httpStatus >= 500) request.log.warn({ code: error.entry.code }, error.message);
-    return sendError(request, reply, error);
-  });
+  app.setErrorHandler(renderError);
   app.setNotFoundHandler(function renderNotFound(request, reply) {
     return sendError(request, reply, gatewayError('not_found', { detail: `No route ${request.method} ${request.url.split('?')[0]}.` }));
   });
