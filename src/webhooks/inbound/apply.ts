@@ -90,8 +90,8 @@ export class MetaWebhookApplier {
   private async applyPending(): Promise<void> {
     for (;;) {
       const pending = await this.deps.inbound.pendingMetaWebhooks(BATCH);
-      const events = pending.flatMap((delivery) => parseMetaWebhook(parseJson(delivery.body)));
       const now = this.deps.now();
+      const events = pending.flatMap((delivery) => parseMetaWebhook(parseJson(delivery.body), now));
       const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');
       if (statuses.length > 0) await this.deps.inbound.applyStatuses(statuses.map((status) => ({ status, error: status.errors[0] })), now);
       for (const event of events) await this.applyEvent(event, now);
@@ -122,7 +122,7 @@ export class MetaWebhookApplier {
     const owner = await this.deps.inbound.findNumberOwner(message.phoneNumberId);
     if (!owner) return;
     await this.deps.inbound.saveCustomerMessage(owner, message, now);
-    await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at || now);
+    await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at);
     await this.deps.contacts.markOnWhatsApp(owner.numberId, message.from, now);
     if (!owner.accountId) return;
     const intent = keywordIntent(message.text, this.deps.keywords);
