@@ -34,6 +34,14 @@ export function metaEntry(code: number): CatalogEntry | undefined {
   return findEntry('meta', code);
 }
 
+/**
+ * The HTTP status the Cloud-API-compatible surface answers an entry with: Meta's status for the Graph code the body
+ * carries (Graph answers 131047 with 400, where our own `outside_service_window` is a 422), else the entry's own.
+ */
+export function graphHttpStatus(entry: CatalogEntry): number {
+  return metaEntry(entry.graphCode)?.httpStatus ?? entry.httpStatus;
+}
+
 function namespaceRank(entry: CatalogEntry): number {
   return NAMESPACES.indexOf(entry.namespace);
 }

@@ -461,6 +461,8 @@ const GATEWAY_INPUTS = {
     meaning: 'Something failed inside the gateway. The details are in its log under the request id.',
     httpStatus: 500,
     retry: 'transient',
+    // Meta's own "something went wrong" keeps the 500 on the Cloud-API-compatible surface.
+    graphCode: 131000,
     action: 'Retry with backoff; if it persists, give the operator the request id from `instance`.',
     aliases: [
       { source: 'aisoule', kind: 'http', code: '500', label: 'Server Error', httpStatus: 500 },

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { gatewayError, isSwitchboardError, type SwitchboardError } from '../../catalog/switchboard-error.js';
+import { graphHttpStatus } from '../../catalog/catalog.js';
 import { PROBLEM_CONTENT_TYPE, toGraphError, toProblem } from '../../catalog/problem.js';
 import { FINITE_KEYWORD } from '../schemas/numbers.js';
 
@@ -65,11 +66,12 @@ export function toSwitchboardError(error: unknown): { error: SwitchboardError; i
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: SwitchboardError): FastifyReply {
-  const status = error.entry.httpStatus;
+  const graph = request.routeOptions.config?.errorShape === 'graph';
+  const status = graph ? graphHttpStatus(error.entry) : error.entry.httpStatus;
   const retryAfter = error.retryAfterSeconds;
-  if (retryAfter !== undefined && (status === 429 || status === 503)) reply.header('retry-after', String(Math.ceil(retryAfter)));
-  if (request.routeOptions.config?.errorShape === 'graph')
-    return reply.code(status).type('application/json; charset=utf-8').send(toGraphError(error, request.id));
+  // Retry-After follows the entry's own meaning (a Graph 400 for throttling still asks the caller to wait).
+  if (retryAfter !== undefined && (error.entry.httpStatus === 429 || error.entry.httpStatus === 503)) reply.header('retry-after', String(Math.ceil(retryAfter)));
+  if (graph) return reply.code(status).type('application/json; charset=utf-8').send(toGraphError(error, request.id));
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(toProblem(error, request.id));
 }
 

@@ -17,7 +17,7 @@ export const SEND_ERRORS = [
   'invalid_phone_number', 'text_too_long', 'media_mime_mismatch', 'invalid_media_link', 'invalid_coordinates', 'media_not_found',
   'phone_number_not_authorized', 'could_not_route', 'phone_number_not_registered', 'insufficient_credit', 'recipient_opted_out',
   'outside_service_window', 'template_not_approved', 'idempotency_in_progress', 'idempotency_key_reused',
-  'account_disconnected', 'webhook_backlog_full',
+  'account_disconnected', 'webhook_backlog_full', ['meta', 131021],
 ] as const;
 export const TEMPLATE_ERRORS = [['meta', 132001], ['meta', 132000], ['meta', 132005], ['meta', 132012], ['meta', 132015], ['meta', 132016], ['meta', 132018]] as const;
 
