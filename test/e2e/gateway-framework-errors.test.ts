@@ -3,8 +3,8 @@
  * code and names no framework internals.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, type TestTenant } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useGatewayWithTenant } from '../helpers/gateway.js';
 
 /** Writes `raw` bytes to the gateway and returns everything it answers before closing. */
 function rawExchange(url: string, raw: string): Promise<string> {
@@ -27,19 +27,13 @@ function parseRawAnswer(raw: string): { status: number; contentType: string; bod
 }
 
 describe('framework and Node refusals', () => {
-  let gw: TestGateway;
-  let tenant: TestTenant;
-  beforeAll(async () => {
-    gw = await startTestGateway();
-    tenant = await gw.createTenant();
-  });
-  afterAll(() => gw.close());
+  const ctx = useGatewayWithTenant();
 
   it.each([
-    ['an undecodable percent-encoding', () => gw.call('GET', '/v1/messages/%zz', { key: tenant.key }), 400, 'malformed_request'],
-    ['a path id over 100 characters', () => gw.call('GET', `/v1/messages/${'a'.repeat(150)}`, { key: tenant.key }), 414, 'uri_too_long'],
-    ['20 KB of headers', () => gw.call('GET', '/v1/messages', { key: tenant.key, headers: { 'x-padding': 'a'.repeat(20_000) } }), 431, 'request_headers_too_large'],
-    ['a gzip body', () => gw.call('POST', '/v1/messages', { key: tenant.key, raw: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }), 415, 'unsupported_content_encoding'],
+    ['an undecodable percent-encoding', () => ctx.gw.call('GET', '/v1/messages/%zz', { key: ctx.tenant.key }), 400, 'malformed_request'],
+    ['a path id over 100 characters', () => ctx.gw.call('GET', `/v1/messages/${'a'.repeat(150)}`, { key: ctx.tenant.key }), 414, 'uri_too_long'],
+    ['20 KB of headers', () => ctx.gw.call('GET', '/v1/messages', { key: ctx.tenant.key, headers: { 'x-padding': 'a'.repeat(20_000) } }), 431, 'request_headers_too_large'],
+    ['a gzip body', () => ctx.gw.call('POST', '/v1/messages', { key: ctx.tenant.key, raw: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }), 415, 'unsupported_content_encoding'],
   ])('answers %s with problem+json', async (_what, send, status, code) => {
     const answer = await send();
     expect(answer.status).toBe(status);
@@ -50,14 +44,14 @@ describe('framework and Node refusals', () => {
 
   it('answers a deflate body on the Cloud surface in Graph shape, with the status Graph gives its code (100: 400)', async () => {
     const headers = { 'content-type': 'application/json', 'content-encoding': 'deflate' };
-    const answer = await gw.call('POST', `/v21.0/${tenant.phoneNumberId}/messages`, { key: tenant.key, raw: '{}', headers });
+    const answer = await ctx.gw.call('POST', `/v21.0/${ctx.tenant.phoneNumberId}/messages`, { key: ctx.tenant.key, raw: '{}', headers });
     expect([answer.status, answer.body.error.code]).toEqual([400, 100]);
     expect(answer.body.error).toMatchObject({ error_user_title: 'Unsupported content encoding' });
   });
 
   it('answers broken HTTP framing on the raw socket with problem+json', async () => {
     for (const request of ['GARBAGE\r\n\r\n', 'GET /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n', 'GET / HTTP/1.1\r\nHost x\r\n\r\n']) {
-      const answer = parseRawAnswer(await rawExchange(gw.url, request));
+      const answer = parseRawAnswer(await rawExchange(ctx.gw.url, request));
       expect(answer.status).toBe(400);
       expect(answer.contentType).toMatch(/^application\/problem\+json/);
       expect(answer.body).toMatchObject({ status: 400, code: 'malformed_request', namespace: 'gateway' });
@@ -71,14 +65,14 @@ describe('framework and Node refusals', () => {
       ['GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n', 417, 'expectation_failed'],
     ] as const;
     for (const [request, status, code] of cases) {
-      const answer = parseRawAnswer(await rawExchange(gw.url, request));
+      const answer = parseRawAnswer(await rawExchange(ctx.gw.url, request));
       expect([answer.status, answer.body['code']]).toEqual([status, code]);
       expect(answer.contentType).toMatch(/^application\/problem\+json/);
     }
   });
 
   it('answers oversized headers on the raw socket with problem+json', async () => {
-    const answer = parseRawAnswer(await rawExchange(gw.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const answer = parseRawAnswer(await rawExchange(ctx.gw.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`));
     expect([answer.status, answer.body['code']]).toEqual([431, 'request_headers_too_large']);
     expect(answer.contentType).toMatch(/^application\/problem\+json/);
   });

@@ -1,7 +1,7 @@
 /** Deeply nested JSON bodies over real sockets: refused with `json_too_deep` on every JSON route, with or without Idempotency-Key. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../src/domain/json-depth.js';
-import { startTestGateway, type TestGateway, type TestTenant } from '../helpers/gateway.js';
+import { useGatewayWithTenant } from '../helpers/gateway.js';
 
 /** A valid send whose `extra` field holds `depth` nested arrays. */
 function nestedSend(to: string, depth: number): string {
@@ -9,16 +9,10 @@ function nestedSend(to: string, depth: number): string {
 }
 
 describe('JSON nesting depth', () => {
-  let gw: TestGateway;
-  let tenant: TestTenant;
-  beforeAll(async () => {
-    gw = await startTestGateway();
-    tenant = await gw.createTenant();
-  });
-  afterAll(() => gw.close());
+  const ctx = useGatewayWithTenant();
 
   const post = (path: string, raw: string, headers: Record<string, string> = {}) =>
-    gw.call('POST', path, { key: tenant.key, raw, headers: { 'content-type': 'application/json', ...headers } });
+    ctx.gw.call('POST', path, { key: ctx.tenant.key, raw, headers: { 'content-type': 'application/json', ...headers } });
 
   it('refuses 20,000 nested arrays with json_too_deep on the REST routes, with or without an Idempotency-Key', async () => {
     const deep = nestedSend('4915112345678', 20_000);
@@ -30,13 +24,13 @@ describe('JSON nesting depth', () => {
         expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(answer.body.code).toBe('json_too_deep');
       }
-    const admin = await gw.call('POST', '/v1/admin/accounts', { key: gw.adminKey, raw: deep, headers: { 'content-type': 'application/json' } });
+    const admin = await ctx.gw.call('POST', '/v1/admin/accounts', { key: ctx.gw.adminKey, raw: deep, headers: { 'content-type': 'application/json' } });
     expect([admin.status, admin.body.code]).toEqual([400, 'json_too_deep']);
   });
 
   it('refuses it on the Cloud-API-compatible surface in Graph shape', async () => {
     for (const headers of [{}, { 'idempotency-key': 'deep-cloud' }] as Record<string, string>[]) {
-      const answer = await post(`/v21.0/${tenant.phoneNumberId}/messages`, nestedSend('4915112345678', 20_000), headers);
+      const answer = await post(`/v21.0/${ctx.tenant.phoneNumberId}/messages`, nestedSend('4915112345678', 20_000), headers);
       expect(answer.status).toBe(400);
       expect(answer.body.error).toMatchObject({ code: 100, error_user_title: 'JSON nested too deeply' });
     }

@@ -2,9 +2,9 @@
  * Numbers in requests over real sockets: non-finite, huge, negative and fractional values are refused with
  * `invalid_request` on every numeric field and listing `limit`, and a refused request changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FINITE_KEYWORD } from '../../src/http/schemas/numbers.js';
-import { startTestGateway, type HttpAnswer, type TestGateway, type TestTenant } from '../helpers/gateway.js';
+import { useGatewayWithTenant, type HttpAnswer } from '../helpers/gateway.js';
 
 const NOT_NUMBERS = ['1e999', 'Infinity', '-1e999'];
 const OUT_OF_BOUNDS = ['1e300', '-5', '2.5'];
@@ -16,26 +16,20 @@ function expectRefused(answer: HttpAnswer, field: string): void {
 }
 
 describe('numbers in requests', () => {
-  let gw: TestGateway;
-  let tenant: TestTenant;
-  beforeAll(async () => {
-    gw = await startTestGateway();
-    tenant = await gw.createTenant({ account: { credit: 10 } });
-  });
-  afterAll(() => gw.close());
-  const admin = (method: string, path: string, body?: unknown) => gw.call(method, path, { key: gw.adminKey, ...(body === undefined ? {} : { body }) });
+  const ctx = useGatewayWithTenant({ account: { credit: 10 } });
+  const admin = (method: string, path: string, body?: unknown) => ctx.gw.call(method, path, { key: ctx.gw.adminKey, ...(body === undefined ? {} : { body }) });
 
   it('refuses a webhook endpoint whose rate is not a finite number in bounds, and creates nothing', async () => {
     for (const value of [...NOT_NUMBERS, ...OUT_OF_BOUNDS, '10001']) {
-      const answer = await gw.call('POST', '/v1/webhooks', { key: tenant.key, body: { url: 'https://example.com/hook', rate_limit_per_second: value } });
+      const answer = await ctx.gw.call('POST', '/v1/webhooks', { key: ctx.tenant.key, body: { url: 'https://example.com/hook', rate_limit_per_second: value } });
       expectRefused(answer, 'rate_limit_per_second');
     }
-    const listed = await gw.call('GET', '/v1/webhooks', { key: tenant.key });
+    const listed = await ctx.gw.call('GET', '/v1/webhooks', { key: ctx.tenant.key });
     expect([listed.status, listed.body.data]).toEqual([200, []]);
   });
 
   it('refuses admin account and control numbers that are not finite or out of bounds, and the tenant keeps working', async () => {
-    const accountPath = `/v1/admin/accounts/${tenant.accountId}`;
+    const accountPath = `/v1/admin/accounts/${ctx.tenant.accountId}`;
     for (const field of ['credit', 'rate_limit_per_second'])
       for (const value of [...NOT_NUMBERS, ...OUT_OF_BOUNDS]) expectRefused(await admin('PATCH', accountPath, { [field]: value }), field);
     for (const field of ['requests_per_minute', 'request_interval_seconds', 'spam_threshold'])
@@ -46,25 +40,25 @@ describe('numbers in requests', () => {
     expect((await admin('GET', accountPath)).body).toMatchObject({ credit: 10, rate_limit_per_second: null });
     expect((await admin('GET', '/v1/admin/accounts')).status).toBe(200);
     expect((await admin('GET', `${accountPath}/controls`)).status).toBe(200);
-    expect((await gw.call('GET', '/v1/credit', { key: tenant.key })).body.balance).toBe(10);
-    expect((await gw.call('GET', '/v1/messages', { key: tenant.key })).status).toBe(200);
+    expect((await ctx.gw.call('GET', '/v1/credit', { key: ctx.tenant.key })).body.balance).toBe(10);
+    expect((await ctx.gw.call('GET', '/v1/messages', { key: ctx.tenant.key })).status).toBe(200);
   });
 
   it('refuses a listing limit that is not a finite number in bounds', async () => {
-    const endpoint = await gw.call('POST', '/v1/webhooks', { key: tenant.key, body: { url: 'https://example.com/listed' } });
+    const endpoint = await ctx.gw.call('POST', '/v1/webhooks', { key: ctx.tenant.key, body: { url: 'https://example.com/listed' } });
     expect(endpoint.status).toBe(201);
     const listings = [
-      { path: '/v1/messages', key: tenant.key },
-      { path: '/v1/credit', key: tenant.key },
-      { path: `/v1/webhooks/${endpoint.body.id}/attempts`, key: tenant.key },
-      { path: `/v1/admin/accounts/${tenant.accountId}/ledger`, key: gw.adminKey },
+      { path: '/v1/messages', key: ctx.tenant.key },
+      { path: '/v1/credit', key: ctx.tenant.key },
+      { path: `/v1/webhooks/${endpoint.body.id}/attempts`, key: ctx.tenant.key },
+      { path: `/v1/admin/accounts/${ctx.tenant.accountId}/ledger`, key: ctx.gw.adminKey },
     ];
     for (const { path, key } of listings)
-      for (const value of [...NOT_NUMBERS, ...OUT_OF_BOUNDS, '0']) expectRefused(await gw.call('GET', `${path}?limit=${encodeURIComponent(value)}`, { key }), 'limit');
+      for (const value of [...NOT_NUMBERS, ...OUT_OF_BOUNDS, '0']) expectRefused(await ctx.gw.call('GET', `${path}?limit=${encodeURIComponent(value)}`, { key }), 'limit');
   });
 
   it('gives every numeric request field of every route the finite check, and every integer stated bounds (or an enum)', async () => {
-    const document = (await gw.call('GET', '/openapi.json')).body;
+    const document = (await ctx.gw.call('GET', '/openapi.json')).body;
     const unchecked: string[] = [];
     const visit = (schema: unknown, where: string): void => {
       if (schema === null || typeof schema !== 'object') return;
