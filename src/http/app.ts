@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { authDecorations, authenticate } from './plugins/auth.js';
 import { DEFAULT_AUTH_FAILURE_LIMITS, memoryAuthFailureCounter, type AuthFailureCounter } from './plugins/auth-failures.js';
+import { answerClientError, renderFrameworkError, requestFramingPlugin } from './plugins/framework-errors.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { problemPlugin } from './plugins/problem.js';
@@ -34,6 +35,7 @@ import { BacklogGauge, DEFAULT_WEBHOOK_BACKLOG_CAP } from '../webhooks/outbound/
 import type { WebhookSender } from '../webhooks/outbound/webhook-sender.js';
 import { GRAPH_ERROR_SCHEMA } from './schemas/graph.js';
 import { memoryUploadSlots } from './upload-slots.js';
+import { finiteNumbersPlugin } from './schemas/numbers.js';
 import { PROBLEM_SCHEMA } from './schemas/problem.js';
 
 export interface AppDeps {
@@ -90,7 +92,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: limits.bodyLimitBytes,
     trustProxy: trustProxyOption(deps.trustProxy),
     // Unknown fields are refused, not silently dropped: a typo such as `credits` must not look like success.
-    ajv: { customOptions: { allErrors: false, removeAdditional: false } },
+    // Refusals raised before routing (bad URL, over-long id, broken framing) still answer from the catalog.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: answerClientError,
+    http: { requireHostHeader: false },
+    ajv: { customOptions: { allErrors: false, removeAdditional: false }, plugins: [finiteNumbersPlugin] },
   });
 
   const failures = deps.authFailures ?? memoryAuthFailureCounter(deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS);
@@ -98,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   requestIdPlugin(app);
   problemPlugin(app);
   jsonBodyPlugin(app);
+  requestFramingPlugin(app);
   app.addSchema(PROBLEM_SCHEMA);
   app.addSchema(GRAPH_ERROR_SCHEMA);
 

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, nextRecipient, template } from '../helpers/controls.js';
-import { startDispatchHarness, type DispatchHarness, type Sender } from '../helpers/dispatch-harness.js';
+import { signBody } from '../../src/webhooks/inbound/verify.js';
+import { APP_SECRET, startDispatchHarness, type DispatchHarness, type Sender } from '../helpers/dispatch-harness.js';
 
 let h: DispatchHarness;
 let s: Sender;
@@ -44,6 +45,23 @@ describe('POST /v1/contacts/check', () => {
     const window = res.body.contacts[0].window;
     expect(window.open).toBe(true);
     expect(Date.parse(window.open_until) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+  });
+
+  it('bounds a signed inbound message\'s far-future timestamp, so the check answers and the window closes 24 h after receipt', async () => {
+    const from = nextRecipient();
+    const message = { from, id: `wamid.FUTURE${from}`, timestamp: '99999999999999', type: 'text', text: { body: 'from the year 5138' } };
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: s.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: s.phoneNumberId }, messages: [message] } }] }],
+    });
+    const stored = await fetch(`${h.gateway.url}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) }, body });
+    expect(stored.status).toBe(200);
+    await h.waitFor(async () => (await h.gateway.store.getLastInbound(s.numberId, from)) !== null);
+    const res = await api('POST', '/v1/contacts/check', { contacts: [from] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const openFor = Date.parse(res.body.contacts[0].window.open_until) - Date.now();
+    expect(openFor).toBeGreaterThan(23.9 * 3600_000);
+    expect(openFor).toBeLessThanOrEqual(24 * 3600_000);
   });
 });
 

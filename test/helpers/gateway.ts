@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type AppDeps } from '../../src/http/app.js';
 import type { Clock } from '../../src/http/clock.js';
 import { issueKey } from '../../src/store/api-keys.js';
@@ -107,4 +108,18 @@ export async function startTestGateway(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A gateway and one tenant for the enclosing `describe`: started before its tests, closed after them. Read the fields
+ * inside tests (they are set once `beforeAll` has run).
+ */
+export function useGatewayWithTenant(tenantOptions: Parameters<TestGateway['createTenant']>[0] = {}): { gw: TestGateway; tenant: TestTenant } {
+  const context = {} as { gw: TestGateway; tenant: TestTenant };
+  beforeAll(async () => {
+    context.gw = await startTestGateway();
+    context.tenant = await context.gw.createTenant(tenantOptions);
+  });
+  afterAll(() => context.gw.close());
+  return context;
 }
