@@ -20,9 +20,11 @@ export interface FailureContext {
   readonly now: number;
   readonly schedule: RetrySchedule;
   readonly random: () => number;
+  /** How long a call whose answer was lost waits for Meta's status webhook before it may be sent again. */
+  readonly recoveryGraceMs: number;
 }
 
-export function decideAfterFailure({ task, error, now, schedule, random }: FailureContext): RetryDecision {
+export function decideAfterFailure({ task, error, now, schedule, random, recoveryGraceMs }: FailureContext): RetryDecision {
   const retryAfterSeconds = error.retryAfterSeconds;
   return decideRetry(
     {
@@ -31,6 +33,7 @@ export function decideAfterFailure({ task, error, now, schedule, random }: Failu
       firstAttemptAt: task.firstAttemptAt ?? now,
       now,
       ...(retryAfterSeconds === undefined || error.entry.retry.backoff ? {} : { retryAfterSeconds }),
+      ...(error.entry.outcomeUnknown ? { statusGraceMs: recoveryGraceMs } : {}),
     },
     schedule,
     random,
@@ -42,7 +45,8 @@ export async function applyFailureDecision(store: DispatchStore, context: Failur
   const { task, error, now } = context;
   switch (decision.kind) {
     case 'retry':
-      return store.settleRetry(task, decision.at, error, now);
+      // A lost answer is no sign of an outage's end: it waits for its status webhook, not for the upstream.
+      return store.settleRetry(task, decision.at, error, now, isOutage(error) && !error.entry.outcomeUnknown);
     case 'fail':
       return store.settleFailed(task, error, now);
     case 'park-number':
