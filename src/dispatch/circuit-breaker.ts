@@ -41,6 +41,12 @@ export class CircuitBreakers {
     return this.hosts.get(host)?.openedAt === undefined ? 'closed' : 'open';
   }
 
+  /** Whether the circuit is open and would let a probe out now (without taking it). */
+  probeDue(host: string, now: number): boolean {
+    const circuit = this.hosts.get(host);
+    return circuit?.openedAt !== undefined && !circuit.probeInFlight && now >= circuit.nextProbeAt;
+  }
+
   /** Asks whether a call may go to `host` now; an allowed call while open is the probe. */
   allowCall(host: string, now: number): CallPermission {
     const circuit = this.circuit(host);

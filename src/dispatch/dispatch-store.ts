@@ -81,8 +81,8 @@ export interface DispatchStore {
    * the upstream itself failed, so the job is due at once when it answers again (`releaseUpstreamWaits`).
    */
   settleRetry(task: DispatchTask, dueAt: number, error: SwitchboardError, now: number, waitsForUpstream: boolean): Promise<void>;
-  /** The upstream answers again: jobs put back because it was down are due now. */
-  releaseUpstreamWaits(now: number): Promise<void>;
+  /** The upstream answers again: jobs put back because it was down are due now (the `limit` earliest, if given). */
+  releaseUpstreamWaits(now: number, limit?: number): Promise<void>;
   /** Message → failed with its catalog error, job removed. */
   settleFailed(task: DispatchTask, error: SwitchboardError, now: number): Promise<void>;
   /** Gives a job back unsent (no attempt counted), due at `dueAt`. */

@@ -91,6 +91,7 @@ export class Dispatcher {
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
   private readonly marks: GroupCommit<DispatchTask, CallMark>;
   private leasesReclaimed = false;
+  private probeFedAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
   /** The circuit breaker's key: every number sends to the same upstream host. */
   private readonly upstreamHost: string;
@@ -138,6 +139,7 @@ export class Dispatcher {
       await this.deps.store.reclaimLeases();
       this.leasesReclaimed = true;
     }
+    await this.feedProbe(now);
     await this.claim(now);
     await this.renewLeases(now);
     this.wakeAt = now + this.deps.config.idlePollMs;
@@ -154,6 +156,18 @@ export class Dispatcher {
     if (tasks.length < Math.min(room, config.claimBatch)) this.nextClaimAt = now + config.idlePollMs;
     for (const task of tasks) this.enqueue(task);
     if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
+  }
+
+  /**
+   * An open circuit probes with a job at hand. When every job waits out a backoff in the store, the earliest of those
+   * put back by the outage is made due now to be that probe, so the outage's end is noticed within a probe interval.
+   */
+  private async feedProbe(now: number): Promise<void> {
+    if (this.buffered > 0 || now < this.probeFedAt + this.deps.config.breaker.probeIntervalMs) return;
+    if (!this.breakers.probeDue(this.upstreamHost, now)) return;
+    this.probeFedAt = now;
+    this.nextClaimAt = 0;
+    await this.deps.store.releaseUpstreamWaits(now, 1);
   }
 
   private enqueue(task: DispatchTask): void {
@@ -216,7 +230,15 @@ export class Dispatcher {
         this.track(this.deps.store.releaseTask(task, now + this.deps.config.recoveryGraceMs, now));
         continue;
       }
+      // The circuit first: a job that may not call must not use up its number's or its recipient's pace meanwhile.
+      const host = this.upstreamHost;
+      const call = this.breakers.allowCall(host, now);
+      if (!call.allowed) {
+        this.wakeAt = Math.min(this.wakeAt, call.retryAt);
+        break;
+      }
       const permit = this.permits.take(numberId, route.maxMps, task.to, now);
+      if (!permit.granted && call.probe) this.breakers.forgoProbe(host);
       if (!permit.granted && permit.limitedBy === 'number') {
         this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
         break;
@@ -228,12 +250,6 @@ export class Dispatcher {
           index += 1;
         }
         continue;
-      }
-      const host = this.upstreamHost;
-      const call = this.breakers.allowCall(host, now);
-      if (!call.allowed) {
-        this.wakeAt = Math.min(this.wakeAt, call.retryAt);
-        break;
       }
       this.track(this.send(this.take(queue, index), route, host, call.probe));
     }
@@ -262,6 +278,8 @@ export class Dispatcher {
     // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.
     const outcome = await upstream.sendMessage(target, { ...task.payload, biz_opaque_callback_data: task.messageId });
     const now = this.deps.now();
+    // The probe's answer ends or renews its number's hold in the store: the cached route no longer says which.
+    if (task.probe) this.routes.delete(task.numberId);
     if (outcome.ok) {
       this.recordAnswer(host, now);
       return this.settleSent(task, outcome.wamid);

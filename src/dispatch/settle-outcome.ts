@@ -25,7 +25,8 @@ export interface FailureContext {
 }
 
 export function decideAfterFailure({ task, error, now, schedule, random, recoveryGraceMs }: FailureContext): RetryDecision {
-  const retryAfterSeconds = error.retryAfterSeconds;
+  // Only a wait the answer stated: the entry's own hint is read by the retry policy, which may probe sooner than it.
+  const retryAfterSeconds = error.statedRetryAfterSeconds;
   return decideRetry(
     {
       retry: error.entry.retry,

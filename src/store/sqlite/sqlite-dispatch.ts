@@ -97,7 +97,10 @@ export class SqliteDispatch implements DispatchStore {
         `SELECT o.id, o.lease_owner, m.wamid FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.id IN (SELECT value FROM json_each(?))`,
       ),
       markCall: db.prepare(`UPDATE outbox SET calling_since = ? WHERE id IN (SELECT value FROM json_each(?))`),
-      upstreamBack: db.prepare(`UPDATE outbox SET due_at = @now, waits_for_upstream = 0 WHERE waits_for_upstream = 1 AND due_at > @now`),
+      upstreamBack: db.prepare(
+        `UPDATE outbox SET due_at = @now, waits_for_upstream = 0
+         WHERE id IN (SELECT id FROM outbox WHERE waits_for_upstream = 1 AND due_at > @now ORDER BY due_at LIMIT @limit)`,
+      ),
       renew: db.prepare(`UPDATE outbox SET lease_expires_at = ? WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?))`),
       route: db.prepare(`SELECT id, phone_number_id, max_mps, access_token_sealed, held_until, paused FROM phone_numbers WHERE id = ?`),
       sent: prepareTransition(db, 'upstream_accepted', { setsWamid: true }),
@@ -154,8 +157,8 @@ export class SqliteDispatch implements DispatchStore {
     }).immediate();
   }
 
-  async releaseUpstreamWaits(now: number): Promise<void> {
-    this.stmts.upstreamBack.run({ now });
+  async releaseUpstreamWaits(now: number, limit = -1): Promise<void> {
+    this.stmts.upstreamBack.run({ now, limit });
   }
 
   async renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<void> {
