@@ -4,73 +4,26 @@
  * our message id): nothing lost, nothing sent twice, and every status the simulator reported applied (each message
  * ends `read`). After each restart the backlog must move again at once, not after the lapsed leases' 30 s.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { RunningSimulator } from '../../src/simulator/types.js';
-import { killHard, serveProcess, type ServedGateway } from '../helpers/serve-process.js';
+import { killHard } from '../helpers/serve-process.js';
+import { acceptedSends, api, createServedSender, servedRig } from '../helpers/served-gateway.js';
 import { faultScale, reportFigures } from './fault-scale.js';
 
-const ADMIN_KEY = 'sigkill-test-admin-key-0123456789abcdef';
-const APP_SECRET = 'sigkill-test-app-secret';
-const VERIFY_TOKEN = 'sigkill-test-verify-token';
 const MESSAGES = faultScale(600, 3_000);
 const KILLS = faultScale(3, 6);
 const MPS = 200;
 
-function serve(dataDir: string, upstreamUrl: string): Promise<ServedGateway> {
-  return serveProcess({
-    SWITCHBOARD_DATA_DIR: dataDir,
-    SWITCHBOARD_UPSTREAM_URL: upstreamUrl,
-    SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
-    SWITCHBOARD_META_APP_SECRET: APP_SECRET,
-    SWITCHBOARD_META_VERIFY_TOKEN: VERIFY_TOKEN,
-    SWITCHBOARD_DEMO: 'false',
-    SWITCHBOARD_BATCH_MAX: '1000',
-    // Long enough for the simulator's webhook retries to reach the restarted process.
-    SWITCHBOARD_RECOVERY_GRACE_MS: '3000',
-  });
-}
-
-async function api(url: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${url}${path}`, { method, headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
 describe('SIGKILL during sends', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sigkill-'));
-  const children: ChildProcess[] = [];
-  let simulator: RunningSimulator | undefined;
-  afterAll(async () => {
-    for (const c of children) await killHard(c);
-    await simulator?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const rig = servedRig('switchboard-sigkill-');
+  afterAll(() => rig.dispose());
 
   it('loses nothing, sends nothing twice and applies every status over repeated kills', async () => {
-    simulator = await startSimulator({ port: 0, recordLimit: 50_000, statusDelaysMs: { sent: 0, delivered: 20, read: 40 }, webhookRetryDelaysMs: [100, 200, 400, 800, 1_000, 1_000, 2_000, 2_000] });
-    const sim = simulator;
-    const business = sim.admin.createBusiness({});
-    const remote = sim.admin.createPhoneNumber({ wabaId: business.wabaId, throughputMps: MPS, registered: true });
-    sim.admin.createTemplate({ wabaId: business.wabaId, name: 'hello_world', language: 'en_US', status: 'APPROVED', body: 'Hello World' });
-    const start = async () => {
-      const gateway = await serve(dataDir, sim.url);
-      children.push(gateway.child);
-      sim.admin.setWebhook({ url: `${gateway.url}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
-      return gateway;
-    };
+    const sim = await rig.startSimulator({ port: 0, recordLimit: 50_000, statusDelaysMs: { sent: 0, delivered: 20, read: 40 }, webhookRetryDelaysMs: [100, 200, 400, 800, 1_000, 1_000, 2_000, 2_000] });
+    // A grace long enough for the simulator's webhook retries to reach the restarted process.
+    const start = () => rig.serve({ SWITCHBOARD_BATCH_MAX: '1000', SWITCHBOARD_RECOVERY_GRACE_MS: '3000' });
 
     let gateway = await start();
-    const account = await api(gateway.url, ADMIN_KEY, 'POST', '/v1/admin/accounts', { name: 'sigkill' });
-    const number = await api(gateway.url, ADMIN_KEY, 'POST', '/v1/admin/numbers', {
-      phone_number_id: remote.phoneNumberId, display_phone_number: remote.displayPhoneNumber, waba_id: business.wabaId,
-      account_id: account.body.id, registration: 'registered', max_mps: MPS, access_token: business.accessToken,
-    });
-    await api(gateway.url, ADMIN_KEY, 'PATCH', `/v1/admin/accounts/${String(account.body.id)}`, { default_number_id: number.body.id });
-    const key = String((await api(gateway.url, ADMIN_KEY, 'POST', '/v1/admin/keys', { kind: 'account', account_id: account.body.id })).body.key);
+    const key = await createServedSender(sim, gateway.url, MPS);
     const ids: string[] = [];
     for (let batch = 0; batch < MESSAGES / 500; batch++) {
       const messages = Array.from({ length: Math.min(500, MESSAGES - batch * 500) }, (_, i) => ({ to: `4917${String(20_000_000 + batch * 500 + i)}`, type: 'template', template: { name: 'hello_world', language: 'en_US' } }));
@@ -102,11 +55,7 @@ describe('SIGKILL during sends', () => {
       if (read.size === 0) await new Promise((r) => setTimeout(r, 200));
     }
 
-    const accepted = new Map<string, number>();
-    for (const request of sim.admin.requests()) {
-      const callback = (request.body as { biz_opaque_callback_data?: string } | undefined)?.biz_opaque_callback_data;
-      if (request.method === 'POST' && callback && request.status === 200) accepted.set(callback, (accepted.get(callback) ?? 0) + 1);
-    }
+    const accepted = acceptedSends(sim);
     const figures = {
       messages: ids.length,
       kills: KILLS,
