@@ -62,7 +62,10 @@ function sendRaw(base: URL, raw: string): Promise<FaultAnswer> {
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
       const contentType = /^content-type:\s*(.*)$/im.exec(head)?.[1]?.trim() ?? '';
       const body = rest.join('\r\n\r\n');
-      resolve({ status, contentType, text: /^transfer-encoding:\s*chunked/im.test(head) ? dechunk(body) : body });
+      const length = /^content-length:\s*(\d+)/im.exec(head)?.[1];
+      // Only the first answer counts: the server may answer again to the bytes that followed.
+      const first = /^transfer-encoding:\s*chunked/im.test(head) ? dechunk(body) : length === undefined ? body : Buffer.from(body).subarray(0, Number(length)).toString('utf8');
+      resolve({ status, contentType, text: first });
     });
     socket.end(raw);
   });

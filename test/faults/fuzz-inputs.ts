@@ -5,6 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { FaultRequest } from './fault-http.js';
+import { fillPath } from './route-scopes.js';
 import type { JsonSchema, RouteEntry } from './route-table.js';
 import type { Random } from './seeded-random.js';
 
@@ -114,9 +115,9 @@ function bodyRequest(route: RouteEntry, ctx: InputContext, body: Buffer, headers
   return { method: route.method, path: pathOf(route, ctx), headers: { ...headers }, body };
 }
 
-/** The route's path with real-looking parameters, or with `override` for every parameter. */
-export function pathOf(route: RouteEntry, ctx: InputContext, override?: () => string): string {
-  return route.path.replace(/:(\w+)|\*$/g, (_m, name: string | undefined) => override?.() ?? encodeURIComponent(ctx.paramValue(route, name ?? '*')));
+/** The route's path with real-looking parameters, or with `override` (sent unencoded) for every parameter. */
+function pathOf(route: RouteEntry, ctx: InputContext, override?: () => string): string {
+  return override ? route.path.replace(/:(\w+)|\*$/g, override) : fillPath(route, (name) => ctx.paramValue(route, name));
 }
 
 const MARK = '__raw_number__';

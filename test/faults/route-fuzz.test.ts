@@ -11,12 +11,12 @@ import { faultScale, reportFigures } from './fault-scale.js';
 import { seedTenant, type SeededTenant } from './fault-tenants.js';
 import { INPUT_CLASSES, type InputClass, type InputContext } from './fuzz-inputs.js';
 import { routeTable, type RouteEntry } from './route-table.js';
+import { scopesOf, type Scope } from './route-scopes.js';
 import { faultSeed, seededRandom, type Random } from './seeded-random.js';
 
 const BODY_LIMIT = 64 * 1024;
 const KEY_KINDS = ['valid', 'valid', 'valid', 'valid', 'bearer', 'invalid', 'none', 'other-scope'] as const;
 type KeyKind = (typeof KEY_KINDS)[number];
-type Scope = 'public' | 'tenant' | 'admin';
 
 interface Finding {
   readonly violation: Violation;
@@ -38,15 +38,6 @@ beforeAll(async () => {
   bystander = await seedTenant(g, 'bystander', '4915120000001');
 });
 afterAll(async () => g?.close());
-
-/** Whether a route needs a key, and which: asked of the gateway itself (no key, then a tenant key), not listed. */
-async function scopeOf(route: RouteEntry, base: URL, ctx: InputContext): Promise<Scope> {
-  const path = route.path.replace(/:(\w+)|\*$/g, (_m, name: string | undefined) => encodeURIComponent(ctx.paramValue(route, name ?? '*')));
-  const anonymous = await sendFault(base, { method: route.method, path, headers: {} });
-  if (anonymous.status !== 401) return 'public';
-  const asTenant = await sendFault(base, { method: route.method, path, headers: { 'x-api-key': fuzzing.key } });
-  return asTenant.status === 401 || asTenant.status === 403 ? 'admin' : 'tenant';
-}
 
 function keyHeaders(kind: KeyKind, scope: Scope): Record<string, string> {
   const own = scope === 'admin' ? g.adminKey : fuzzing.key;
@@ -89,8 +80,7 @@ describe('route fuzzer', () => {
     const routes = routeTable(g.app);
     const documented = Object.keys((g.app.swagger() as { paths: object }).paths).length;
     expect(routes.length).toBeGreaterThan(documented);
-    const scopes = new Map<RouteEntry, Scope>();
-    for (const route of routes) scopes.set(route, await scopeOf(route, base, ctx));
+    const scopes = await scopesOf(routes, base, fuzzing.key, (route, name) => ctx.paramValue(route, name));
 
     const pairs = routes.flatMap((route) => INPUT_CLASSES.filter((c) => c.applies(route)).map((c) => [route, c] as const));
     const passes = faultScale(3, 10);
