@@ -35,7 +35,7 @@ export async function seedTenant(g: TestGateway, name: string, recipient: string
   const key = tenant.key;
   const message = expectCreated('message', await g.call('POST', '/v1/messages', { key, body: { to: recipient, type: 'template', template: { name: 'hello_world', language: 'en_US' } } }));
   // A public address literal: no DNS in tests, and the address guard lets it through.
-  const webhook = expectCreated('webhook', await g.call('POST', '/v1/webhooks', { key, body: { url: 'https://93.184.215.14/hook', event_types: ['message.sent'] } }));
+  const webhook = expectCreated('webhook', await g.call('POST', '/v1/webhooks', { key, body: { url: `https://93.184.215.14/hooks/${name}`, event_types: ['message.sent'] } }));
   const optedOut = recipient.replace(/.$/, '9');
   expectCreated('opt-out', await g.call('PUT', `/v1/opt-outs/${optedOut}`, { key, body: {} }));
   const mediaId = await upload(g, key);

@@ -33,23 +33,26 @@ const hasBody = (route: RouteEntry) => !['GET', 'HEAD'].includes(route.method);
 const hasQuery = (route: RouteEntry) => route.query !== undefined;
 const always = () => true;
 
-/** A value that satisfies `schema` as far as a small sampler can (enums, required properties, bounds). */
-export function sampleOf(schema: JsonSchema, random: Random, depth = 0): unknown {
+/**
+ * A value that satisfies `schema` as far as a small sampler can (enums, required properties, bounds), with each optional
+ * property taken at the odds `optional` (1: every field that could carry an id is there to be aimed at).
+ */
+export function sampleOf(schema: JsonSchema, random: Random, optional = 0.4, depth = 0): unknown {
   if (!schema || depth > 6) return 'x';
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum)) return random.pick(schema.enum);
   const alternatives = schema.oneOf ?? schema.anyOf;
-  if (Array.isArray(alternatives)) return sampleOf(random.pick(alternatives), random, depth + 1);
+  if (Array.isArray(alternatives)) return sampleOf(random.pick(alternatives), random, optional, depth + 1);
   const type = Array.isArray(schema.type) ? random.pick(schema.type.filter((t: string) => t !== 'null')) : schema.type;
   switch (type) {
     case 'object': {
       const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
       const required = new Set<string>(schema.required ?? []);
-      const chosen = Object.keys(properties).filter((p) => required.has(p) || random.chance(0.4));
-      return Object.fromEntries(chosen.map((p) => [p, sampleOf(properties[p], random, depth + 1)]));
+      const chosen = Object.keys(properties).filter((p) => required.has(p) || random.chance(optional));
+      return Object.fromEntries(chosen.map((p) => [p, sampleOf(properties[p], random, optional, depth + 1)]));
     }
     case 'array':
-      return Array.from({ length: Math.max(schema.minItems ?? 0, 1) }, () => sampleOf(schema.items, random, depth + 1));
+      return Array.from({ length: Math.max(schema.minItems ?? 0, 1) }, () => sampleOf(schema.items, random, optional, depth + 1));
     case 'integer':
     case 'number':
       return schema.minimum ?? 1;
@@ -71,16 +74,16 @@ function stringSample(schema: JsonSchema, random: Random): string {
 }
 
 /** Every JSON path (as keys) inside `value`, so a mutation can land anywhere, not only at the top. */
-function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+export function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (typeof value !== 'object' || value === null) return prefix.length === 0 ? [] : [prefix];
   const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
   return [...(prefix.length === 0 ? [] : [prefix]), ...entries.flatMap(([k, v]) => pathsOf(v, [...prefix, k]))];
 }
 
-function replaceAt(value: unknown, path: readonly (string | number)[], replacement: unknown): unknown {
+export function replaceAt(value: unknown, path: readonly (string | number)[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   const [head, ...rest] = path;
-  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>;
+  const copy = (Array.isArray(value) ? [...value] : value === undefined && typeof head === 'number' ? [] : { ...(value as object) }) as Record<string | number, unknown>;
   copy[head!] = replaceAt(copy[head!], rest, replacement);
   return copy;
 }
@@ -161,7 +164,7 @@ export const INPUT_CLASSES: readonly InputClass[] = [
   { name: 'oversized', applies: hasBody, build: (r, c) => bodyRequest(r, c, json({ padding: 'x'.repeat(c.bodyLimitBytes + 1) })) },
   { name: 'huge-string', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c.random, 'y'.repeat(Math.floor(c.bodyLimitBytes / 2))))) },
   { name: 'gzip-encoded', applies: hasBody, build: (r, c) => bodyRequest(r, c, gzipSync(JSON.stringify(sampleOf(r.body, c.random))), { ...JSON_TYPE, 'content-encoding': c.random.pick(['gzip', 'deflate', 'br', 'x-unknown']) }) },
-  { name: 'bad-charset', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(sampleOf(r.body, c.random))!, { 'content-type': `application/json; charset=${c.random.pick(['ebcdic', 'utf-16', 'x-fault', '"'])}` }) },
+  { name: 'bad-charset', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(sampleOf(r.body, c.random)), { 'content-type': `application/json; charset=${c.random.pick(['ebcdic', 'utf-16', 'x-fault', '"'])}` }) },
   { name: 'invalid-utf8', applies: hasBody, build: (r, c) => bodyRequest(r, c, Buffer.concat([Buffer.from('{"to":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from('"}')])) },
   { name: 'wrong-content-type', applies: hasBody, build: (r, c) => bodyRequest(r, c, Buffer.from('<a>1</a>'), { 'content-type': c.random.pick(['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'image/png', ';;;']) }) },
   { name: 'multipart-no-boundary', applies: hasBody, build: (r, c) => { const m = multipart(c.random, 'no-boundary'); return bodyRequest(r, c, m.body, m.headers); } },
