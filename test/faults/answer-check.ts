@@ -34,6 +34,14 @@ function errorEntry(answer: FaultAnswer, method: string): { code: string } | Vio
   return 'not problem+json';
 }
 
+/**
+ * A 502, 503 or 504 named by a catalog code tells the truth about a dependency (no upstream configured, the upstream
+ * unreachable): not a fault of the gateway. A 500, or any 5xx without a catalog code, is.
+ */
+export function isHonestUnavailability(status: number, code: string | undefined): boolean {
+  return code !== undefined && [502, 503, 504].includes(status);
+}
+
 /** The violations of one answer (empty when it is as it must be), and the catalog code it carried. */
 export function checkAnswer(answer: FaultAnswer, method: string): { violations: Violation[]; code: string | undefined } {
   if (answer.status < 400) return { violations: [], code: undefined };
@@ -41,8 +49,7 @@ export function checkAnswer(answer: FaultAnswer, method: string): { violations: 
   const entry = errorEntry(answer, method);
   const code = typeof entry === 'string' ? undefined : entry.code;
   if (typeof entry === 'string') violations.push(entry);
-  const honestUnavailable = code !== undefined && answer.status === 503;
-  if (answer.status >= 500 && !honestUnavailable) violations.push('5xx');
+  if (answer.status >= 500 && !isHonestUnavailability(answer.status, code)) violations.push('5xx');
   if (INTERNALS.some((pattern) => pattern.test(answer.text))) violations.push('framework internals');
   return { violations, code };
 }
