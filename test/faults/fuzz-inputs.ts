@@ -13,6 +13,8 @@ export interface InputContext {
   readonly random: Random;
   /** A value for a path parameter that routes somewhere real (an existing id when there is one). */
   paramValue(route: RouteEntry, name: string): string;
+  /** A body the route accepted, to mutate from; undefined when none was found. */
+  acceptedBody(route: RouteEntry): unknown;
   /** Bytes just over the body limit the gateway was started with. */
   readonly bodyLimitBytes: number;
 }
@@ -69,7 +71,7 @@ function stringSample(schema: JsonSchema, random: Random): string {
   if (schema.format === 'date-time') return new Date(Date.parse('2026-06-01T00:00:00Z') + random.int(1e9)).toISOString();
   if (schema.format === 'uri') return 'https://example.com/hook';
   if (schema.pattern === '^v[0-9]+\\.[0-9]+$') return 'v21.0';
-  const base = random.pick(['4915112345678', 'hello_world', 'en_US', 'x', 'msg_00000000000000000000000000']);
+  const base = random.pick(['4915112345678', 'hello_world', 'en_US', 'x', 'msg_00000000000000000000000000', 'https://93.184.215.14/hook']);
   return base.slice(0, schema.maxLength ?? base.length).padEnd(schema.minLength ?? 0, 'x');
 }
 
@@ -102,8 +104,9 @@ function numericPaths(schema: JsonSchema, prefix: (string | number)[] = [], dept
  * The route's sample body with one place replaced: a numeric field when `numeric` and the schema has one, else any
  * place of the sample (or a new field when the sample is flat).
  */
-function mutated(route: RouteEntry, random: Random, replacement: unknown, numeric = false): unknown {
-  const sample = sampleOf(route.body ?? { type: 'object' }, random);
+function mutated(route: RouteEntry, ctx: InputContext, replacement: unknown, numeric = false): unknown {
+  const random = ctx.random;
+  const sample = ctx.acceptedBody(route) ?? sampleOf(route.body ?? { type: 'object' }, random);
   const numbers = numeric ? numericPaths(route.body).filter((p) => p.length > 0) : [];
   if (numbers.length > 0) return replaceAt(sample, random.pick(numbers), replacement);
   const paths = pathsOf(sample);
@@ -125,9 +128,9 @@ function pathOf(route: RouteEntry, ctx: InputContext, override?: () => string): 
 
 const MARK = '__raw_number__';
 
-function rawNumberBody(route: RouteEntry, random: Random): Buffer {
-  const text = JSON.stringify(mutated(route, random, MARK, true));
-  return Buffer.from(text.replace(`"${MARK}"`, random.pick(NON_FINITE_RAW)));
+function rawNumberBody(route: RouteEntry, ctx: InputContext): Buffer {
+  const text = JSON.stringify(mutated(route, ctx, MARK, true));
+  return Buffer.from(text.replace(`"${MARK}"`, ctx.random.pick(NON_FINITE_RAW)));
 }
 
 function deeplyNested(random: Random): Buffer {
@@ -153,16 +156,16 @@ function queryRequest(route: RouteEntry, ctx: InputContext, value: () => string)
 const BAD_SEGMENTS = ['%zz', '%', '%c0%af', '%00', '..%2f..%2f', '%ff%fe', '%E2%80%AE', 'a%20b', '%2e%2e'];
 
 export const INPUT_CLASSES: readonly InputClass[] = [
-  { name: 'valid-sample', applies: always, build: (r, c) => (hasBody(r) ? bodyRequest(r, c, json(sampleOf(r.body ?? { type: 'object' }, c.random))) : { method: r.method, path: pathOf(r, c), headers: {} }) },
-  { name: 'wrong-type', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c.random, c.random.pick(WRONG_VALUES)))) },
-  { name: 'non-finite-string', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c.random, c.random.pick(NON_FINITE_TEXT), true))) },
-  { name: 'non-finite-raw', applies: hasBody, build: (r, c) => bodyRequest(r, c, rawNumberBody(r, c.random)) },
-  { name: 'null-field', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c.random, null))) },
+  { name: 'valid-sample', applies: always, build: (r, c) => (hasBody(r) ? bodyRequest(r, c, json(c.acceptedBody(r) ?? sampleOf(r.body ?? { type: 'object' }, c.random))) : { method: r.method, path: pathOf(r, c), headers: {} }) },
+  { name: 'wrong-type', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c, c.random.pick(WRONG_VALUES)))) },
+  { name: 'non-finite-string', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c, c.random.pick(NON_FINITE_TEXT), true))) },
+  { name: 'non-finite-raw', applies: hasBody, build: (r, c) => bodyRequest(r, c, rawNumberBody(r, c)) },
+  { name: 'null-field', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c, null))) },
   { name: 'malformed-json', applies: hasBody, build: (r, c) => bodyRequest(r, c, Buffer.from(JSON.stringify(sampleOf(r.body, c.random)).slice(0, -1 - c.random.int(3)) + c.random.pick(['', ',', '}}', '\u0000', 'garbage']))) },
   { name: 'empty-body', applies: hasBody, build: (r, c) => bodyRequest(r, c, Buffer.alloc(0)) },
   { name: 'deep-nesting', applies: hasBody, build: (r, c) => bodyRequest(r, c, deeplyNested(c.random), { ...JSON_TYPE, ...(c.random.chance(0.5) ? { 'idempotency-key': `deep-${c.random.int(1e9)}` } : {}) }) },
   { name: 'oversized', applies: hasBody, build: (r, c) => bodyRequest(r, c, json({ padding: 'x'.repeat(c.bodyLimitBytes + 1) })) },
-  { name: 'huge-string', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c.random, 'y'.repeat(Math.floor(c.bodyLimitBytes / 2))))) },
+  { name: 'huge-string', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(mutated(r, c, 'y'.repeat(Math.floor(c.bodyLimitBytes / 2))))) },
   { name: 'gzip-encoded', applies: hasBody, build: (r, c) => bodyRequest(r, c, gzipSync(JSON.stringify(sampleOf(r.body, c.random))), { ...JSON_TYPE, 'content-encoding': c.random.pick(['gzip', 'deflate', 'br', 'x-unknown']) }) },
   { name: 'bad-charset', applies: hasBody, build: (r, c) => bodyRequest(r, c, json(sampleOf(r.body, c.random)), { 'content-type': `application/json; charset=${c.random.pick(['ebcdic', 'utf-16', 'x-fault', '"'])}` }) },
   { name: 'invalid-utf8', applies: hasBody, build: (r, c) => bodyRequest(r, c, Buffer.concat([Buffer.from('{"to":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from('"}')])) },

@@ -11,7 +11,8 @@ import { faultScale, reportFigures } from './fault-scale.js';
 import { seedTenant, type SeededTenant } from './fault-tenants.js';
 import { INPUT_CLASSES, type InputClass, type InputContext } from './fuzz-inputs.js';
 import { routeTable, type RouteEntry } from './route-table.js';
-import { scopesOf, type Scope } from './route-scopes.js';
+import { fillPath, scopesOf, type Scope } from './route-scopes.js';
+import { acceptedBody, foundParams, matchesRoute, type ParamValues } from './route-targets.js';
 import { faultSeed, seededRandom, type Random } from './seeded-random.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -56,12 +57,18 @@ function keyHeaders(kind: KeyKind, scope: Scope): Record<string, string> {
   }
 }
 
-/** Path parameters aim at the fuzzing tenant's own data; the operator's routes at the bystander's, so no fuzz disables the fuzzer. */
-function inputContext(random: Random): InputContext {
+/**
+ * Path parameters aim at the fuzzing tenant's own data, mostly at ids the route finds; the operator's routes at the
+ * bystander's, so no fuzz disables the fuzzer. Bodies are mutated from one the route accepted, where there is one.
+ */
+function inputContext(random: Random, found: ParamValues, accepted: ReadonlyMap<RouteEntry, unknown>): InputContext {
   return {
     random,
     bodyLimitBytes: BODY_LIMIT,
+    acceptedBody: (route) => accepted.get(route),
     paramValue(route, name) {
+      const hit = found(route, name);
+      if (hit !== undefined && random.chance(0.7)) return hit;
       const tenant = route.path.startsWith('/v1/admin') ? bystander : fuzzing;
       const byName: Record<string, readonly string[]> = {
         version: ['v21.0', 'v1.0'], phoneNumberId: [tenant.phoneNumberId], namespace: ['meta', 'gateway'], code: ['131047', 'not_found'],
@@ -72,15 +79,31 @@ function inputContext(random: Random): InputContext {
   };
 }
 
+/** What the fuzz starts from: ids each route finds, and a body each route accepts. */
+async function targetsOf(routes: readonly RouteEntry[], scopes: ReadonlyMap<RouteEntry, Scope>, base: URL, random: Random) {
+  const headersFor = (route: RouteEntry) => keyHeaders('valid', scopes.get(route)!);
+  const found = await foundParams(routes, base, headersFor, [...fuzzing.ids, ...bystander.ids]);
+  const ctx = inputContext(random, found, new Map());
+  const accepted = new Map<RouteEntry, unknown>();
+  for (const route of routes.filter((r) => r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD')) {
+    const path = fillPath(route, (name) => found(route, name) ?? ctx.paramValue(route, name));
+    const corpus = fuzzing.accepted.filter((a) => a.method === route.method && matchesRoute(route, a.path)).map((a) => a.body);
+    const body = await acceptedBody(route, path, headersFor(route), base, random, corpus);
+    if (body !== undefined) accepted.set(route, body);
+  }
+  return { found, accepted };
+}
+
 describe('route fuzzer', () => {
   it('answers every generated request below 500, with problem+json from the catalog, in bounded memory', async () => {
     const base = new URL(g.url);
     const random = seededRandom(faultSeed());
-    const ctx = inputContext(random);
     const routes = routeTable(g.app);
     const documented = Object.keys((g.app.swagger() as { paths: object }).paths).length;
     expect(routes.length).toBeGreaterThan(documented);
-    const scopes = await scopesOf(routes, base, fuzzing.key, (route, name) => ctx.paramValue(route, name));
+    const scopes = await scopesOf(routes, base, fuzzing.key, () => 'x');
+    const { found, accepted } = await targetsOf(routes, scopes, base, random);
+    const ctx = inputContext(random, found, accepted);
 
     const pairs = routes.flatMap((route) => INPUT_CLASSES.filter((c) => c.applies(route)).map((c) => [route, c] as const));
     const passes = faultScale(3, 10);
@@ -115,7 +138,7 @@ describe('route fuzzer', () => {
       if (f.violation === 'framework internals') figures.internals += 1;
       if (f.violation === 'no answer') figures.noAnswer += 1;
     }
-    reportFigures('route fuzz', { routes: routes.length, inputClasses: INPUT_CLASSES.length, ...figures, failing: findings.length, rssGrowthMiB, seed: faultSeed() });
+    reportFigures('route fuzz', { routes: routes.length, acceptedBodies: accepted.size, inputClasses: INPUT_CLASSES.length, ...figures, failing: findings.length, rssGrowthMiB, seed: faultSeed() });
     expect(summarise(findings)).toEqual([]);
     expect(rssGrowthMiB).toBeLessThan(faultScale(300, 400));
   }, faultScale(120_000, 900_000));

@@ -11,6 +11,7 @@ import { seedTenant, type SeededTenant } from './fault-tenants.js';
 import { pathsOf, replaceAt, sampleOf } from './fuzz-inputs.js';
 import { routeTable, type RouteEntry } from './route-table.js';
 import { fillPath, scopesOf } from './route-scopes.js';
+import { acceptedBody, foundParams, matchesRoute } from './route-targets.js';
 import { faultSeed, seededRandom, type Random } from './seeded-random.js';
 
 interface Probe {
@@ -51,39 +52,22 @@ function unknownLike(value: string, random: Random): string {
   return value.slice(0, cut) + Array.from(value.slice(cut), () => random.pick(alphabet)).join('');
 }
 
-/**
- * The attacker's own value for each parameter not being probed, so a request reaches the handler: the attacker's id
- * that its GET of the same path prefix answers 200 for, else a value of the parameter's kind.
- */
+/** The attacker's own value for each parameter not being probed, so a request reaches the handler. */
 async function ownValues(routes: readonly RouteEntry[], base: URL): Promise<(route: RouteEntry, name: string) => string> {
   const fallback: Record<string, string> = { version: 'v21.0', phoneNumberId: attacker.phoneNumberId, waId: attacker.optedOut, name: 'hello_world' };
-  const found = new Map<string, string>();
-  for (const route of routes.filter((r) => r.method === 'GET' && r.params.length === 1 && r.path.endsWith(`:${r.params[0]}`)))
-    for (const id of attacker.ids) {
-      const answer = await sendFault(base, { method: 'GET', path: fillPath(route, () => id), headers: { 'x-api-key': attacker.key } });
-      if (answer.status === 200 && !found.has(route.path)) found.set(route.path, id);
-    }
-  return (route, name) => {
-    const prefix = route.path.slice(0, route.path.indexOf(`:${name}`) + name.length + 1);
-    return found.get(prefix) ?? fallback[name] ?? attacker.accountId;
-  };
+  const found = await foundParams(routes, base, () => ({ 'x-api-key': attacker.key }), attacker.ids);
+  return (route, name) => found(route, name) ?? fallback[name] ?? attacker.accountId;
 }
 
-/** A body the attacker's own request gets through with, when a few samples find one: the required fields first. */
-async function baseBody(route: RouteEntry, path: string, base: URL, random: Random): Promise<unknown> {
-  let body: unknown;
-  for (let attempt = 0; attempt < 8; attempt += 1) {
-    body = sampleOf(route.body, random, attempt < 4 ? 0 : 0.4);
-    const answer = await sendFault(base, { method: route.method, path, headers: { 'x-api-key': attacker.key, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) });
-    if (answer.status < 300) return body;
-  }
-  return body;
+function corpusOf(route: RouteEntry): unknown[] {
+  return attacker.accepted.filter((a) => a.method === route.method && matchesRoute(route, a.path)).map((a) => a.body);
 }
 
 async function probesOf(route: RouteEntry, own: (route: RouteEntry, name: string) => string, base: URL, random: Random): Promise<Probe[]> {
   const headers = { 'x-api-key': attacker.key };
   const basePath = fillPath(route, (name) => own(route, name));
-  const body = route.body && !['GET', 'HEAD'].includes(route.method) ? await baseBody(route, basePath, base, random) : undefined;
+  // A body the attacker's own request gets through with, or a plain sample when none does.
+  const body = route.body && !['GET', 'HEAD'].includes(route.method) ? ((await acceptedBody(route, basePath, headers, base, random, corpusOf(route))) ?? sampleOf(route.body, random, 0)) : undefined;
   const withBody = (value: unknown) => (value === undefined ? {} : { body: Buffer.from(JSON.stringify(value)), headers: { ...headers, 'content-type': 'application/json' } });
   const probes: Probe[] = route.params.map((param) => ({
     route, place: `path :${param}`,
@@ -151,7 +135,7 @@ describe('tenant isolation', () => {
         differences += 1;
         violations.push(`different answer | ${label} | foreign ${outcome(foreign)} vs unknown ${outcome(unknown)} | ${foreign.text.slice(0, 160)}`);
       }
-      const leaked = victimValues.filter((v) => v !== value && foreign.text.includes(v));
+      const leaked = victim.markers.filter((marker) => foreign.text.includes(marker));
       if (leaked.length > 0) {
         reads += 1;
         violations.push(`read | ${label} | answer shows ${leaked.join(', ')}`);
@@ -166,6 +150,8 @@ describe('tenant isolation', () => {
     });
     expect(tenantRoutes.length).toBeGreaterThan(20);
     expect(before.size).toBeGreaterThan(5);
+    // The markers are data the victim itself reads, so an answer showing one to the attacker is a read.
+    for (const marker of victim.markers) expect([...before.values()].some((text) => text.includes(marker))).toBe(true);
     expect(violations.sort()).toEqual([]);
   }, faultScale(120_000, 900_000));
 });
