@@ -117,7 +117,7 @@ describe('route fuzzer', () => {
       const request: FaultRequest = { ...input, headers: { ...input.headers, ...keyHeaders(key, scopes.get(route)!) } };
       figures.requests += 1;
       const record = (violation: Violation, status: number, example: string) =>
-        findings.push({ violation, method: route.method, route: route.path, inputClass: inputClass.name, key, status, example: `${request.path.slice(0, 80)} → ${example.slice(0, 160)}` });
+        findings.push({ violation, method: route.method, route: route.path, inputClass: inputClass.name, key, status, example: `${request.path.slice(0, 80)} ${request.body?.subarray(0, 100).toString('utf8') ?? request.raw?.slice(0, 100) ?? ''} → ${example.slice(0, 160)}` });
       try {
         const answer = await sendFault(base, request);
         const { violations } = checkAnswer(answer, route.method);
