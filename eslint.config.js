@@ -14,4 +14,22 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The layers of STYLE.md §1 and §3: rules are pure, the store knows nothing of HTTP, and only the composition
+  // root chooses a storage engine.
+  layerRule('src/domain/**/*.ts', 'domain rules take plain data and return decisions; I/O belongs at the edges', [
+    '^node:',
+    '(^|/)(store|http|dispatch|webhooks|simulator|cli|runtime)/',
+  ]),
+  layerRule('src/store/**/*.ts', 'the store persists what it is given and knows nothing of HTTP', ['(^|/)http/']),
+  layerRule('src/{http,dispatch,webhooks,cli}/**/*.ts', 'code outside the store depends on its ports, never on an engine folder', [
+    '(^|/)store/(sqlite|postgres)/',
+  ]),
 );
+
+function layerRule(files, message, regexes) {
+  return {
+    files: [files],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: regexes.map((regex) => ({ regex, message })) }] },
+  };
+}

@@ -21,6 +21,14 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Largest media upload in bytes (Meta's largest, documents, is 100 MB). */
   readonly mediaLimitBytes: number;
+  /** Media uploads one account may have in progress at once. */
+  readonly mediaUploadsPerAccount: number;
+  /** Bytes of uploaded media one account may keep stored. */
+  readonly mediaStorageBytesPerAccount: number;
+  /** Wrong or revoked keys one client address may present per minute before it is locked out. */
+  readonly authFailureLimit: number;
+  /** How long a client address that passed the failure limit is refused, in seconds. */
+  readonly authLockoutSeconds: number;
   /** Most requests gathered into one durable commit. */
   readonly groupCommitMaxItems: number;
   readonly logLevel: string;
@@ -63,6 +71,10 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_GRAPH_VERSION', meaning: 'Graph API version used upstream (default v21.0).' },
   { name: 'SWITCHBOARD_BATCH_MAX', meaning: 'Most recipients in one POST /v1/messages/batch (default 1000).' },
   { name: 'SWITCHBOARD_BODY_LIMIT', meaning: 'Largest JSON body in bytes (default 1048576).' },
+  { name: 'SWITCHBOARD_MEDIA_UPLOADS_PER_ACCOUNT', meaning: 'Media uploads one account may have in progress at once; more are refused with 429 (default 2).' },
+  { name: 'SWITCHBOARD_MEDIA_STORAGE_PER_ACCOUNT', meaning: 'Bytes of uploaded media one account may keep; an upload past it is refused with 413 (default 1073741824, 1 GiB).' },
+  { name: 'SWITCHBOARD_AUTH_FAILURE_LIMIT', meaning: 'Wrong or revoked keys one client address may present per minute before it is refused with 429 (default 20).' },
+  { name: 'SWITCHBOARD_AUTH_LOCKOUT_SECONDS', meaning: 'How long an address past the failure limit is refused, whatever key it presents (default 300).' },
   { name: 'SWITCHBOARD_LOG_LEVEL', meaning: 'pino level: fatal, error, warn, info (default), debug.' },
   { name: 'SWITCHBOARD_TRUST_PROXY', meaning: 'Trust X-Forwarded-For: true, a hop count, or proxy addresses (default false).' },
   { name: 'SWITCHBOARD_DEMO', meaning: 'Create a demo account and number on a fresh database (default true; false to skip).' },
@@ -92,6 +104,10 @@ const DEFAULTS: Config = {
   batchMaxRecipients: 1000,
   bodyLimitBytes: 1024 * 1024,
   mediaLimitBytes: 100 * 1024 * 1024,
+  mediaUploadsPerAccount: 2,
+  mediaStorageBytesPerAccount: 1024 * 1024 * 1024,
+  authFailureLimit: 20,
+  authLockoutSeconds: 300,
   groupCommitMaxItems: 512,
   logLevel: 'info',
   trustProxy: false,
@@ -160,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphVersion: env['SWITCHBOARD_GRAPH_VERSION'] || undefined,
     batchMaxRecipients: integer('SWITCHBOARD_BATCH_MAX', env['SWITCHBOARD_BATCH_MAX'], 1),
     bodyLimitBytes: integer('SWITCHBOARD_BODY_LIMIT', env['SWITCHBOARD_BODY_LIMIT'], 1024),
+    mediaUploadsPerAccount: integer('SWITCHBOARD_MEDIA_UPLOADS_PER_ACCOUNT', env['SWITCHBOARD_MEDIA_UPLOADS_PER_ACCOUNT'], 1),
+    mediaStorageBytesPerAccount: integer('SWITCHBOARD_MEDIA_STORAGE_PER_ACCOUNT', env['SWITCHBOARD_MEDIA_STORAGE_PER_ACCOUNT'], 0),
+    authFailureLimit: integer('SWITCHBOARD_AUTH_FAILURE_LIMIT', env['SWITCHBOARD_AUTH_FAILURE_LIMIT'], 1),
+    authLockoutSeconds: integer('SWITCHBOARD_AUTH_LOCKOUT_SECONDS', env['SWITCHBOARD_AUTH_LOCKOUT_SECONDS'], 1),
     logLevel: env['SWITCHBOARD_LOG_LEVEL'] || undefined,
     trustProxy: trustProxy(env['SWITCHBOARD_TRUST_PROXY']),
     demo: flag('SWITCHBOARD_DEMO', env['SWITCHBOARD_DEMO']),

@@ -168,7 +168,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       recordInbound: (numberId, waId, at) => store.recordInbound(numberId, waId, at),
       recordOptOut: (accountId, waId, now) => store.recordOptOut(accountId, waId, now),
       removeOptOut: (accountId, waId) => store.removeOptOut(accountId, waId),
-      markOnWhatsApp: (numberId, waId, now) => store.contactChecks.saveContactChecks(numberId, [{ waId, status: 'valid' }], now),
+      markOnWhatsApp: (accountId, waId, now) => store.contactChecks.saveContactChecks(accountId, [{ waId, status: 'valid' }], now),
     },
     templates: templateStatusWriter(store),
     keywords: DEFAULT_KEYWORDS,
@@ -218,7 +218,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const app = await buildApp({
       store,
       clock,
-      limits: { batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes },
+      limits: {
+        batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes,
+        mediaUploadsPerAccount: config.mediaUploadsPerAccount, mediaStorageBytesPerAccount: config.mediaStorageBytesPerAccount,
+      },
+      authFailureLimits: { limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds },
       trustProxy: config.trustProxy,
       logger: options.logger === false ? false : { level: config.logLevel },
       onAccepted: () => {

@@ -34,21 +34,47 @@ export function metaEntry(code: number): CatalogEntry | undefined {
   return findEntry('meta', code);
 }
 
+/**
+ * The HTTP status the Cloud-API-compatible surface answers an entry with: Meta's status for the Graph code the body
+ * carries (Graph answers 131047 with 400, where our own `outside_service_window` is a 422), else the entry's own.
+ */
+export function graphHttpStatus(entry: CatalogEntry): number {
+  return metaEntry(entry.graphCode)?.httpStatus ?? entry.httpStatus;
+}
+
 function namespaceRank(entry: CatalogEntry): number {
   return NAMESPACES.indexOf(entry.namespace);
 }
 
+function normalizeQuery(query: string): string {
+  return query.trim().toLowerCase().replace(/^#/, '');
+}
+
+function unique(entries: readonly CatalogEntry[]): CatalogEntry[] {
+  const seen = new Set<CatalogEntry>();
+  return entries.filter((e) => (seen.has(e) ? false : (seen.add(e), true)));
+}
+
 /**
- * Finds what a user means by a code or a phrase: entries whose code is the query (every namespace, Meta's first),
- * then entries that providers or the Cloud-API-compatible surface give that code, then titles and alias labels,
- * case-insensitively.
+ * Entries a code names, in every namespace: their own code (Meta's first), then entries providers give that code,
+ * then entries the Cloud-API-compatible surface answers with that Graph code.
  */
-export function explain(query: string): CatalogEntry[] {
-  const q = query.trim().toLowerCase().replace(/^#/, '');
+export function findByCode(code: string): CatalogEntry[] {
+  const q = normalizeQuery(code);
   if (q === '') return [];
   const byOwnCode = CATALOG.filter((e) => String(e.code).toLowerCase() === q);
   const byAliasCode = CATALOG.filter((e) => e.aliases.some((a) => a.code?.toLowerCase() === q));
   const byGraphCode = CATALOG.filter((e) => e.namespace !== 'meta' && String(e.graphCode) === q);
+  return unique([...byOwnCode.sort((a, b) => namespaceRank(a) - namespaceRank(b)), ...byAliasCode, ...byGraphCode]);
+}
+
+/**
+ * Finds what a user means by a code or a phrase (the CLI's `explain` and `GET /v1/errors/{code}`): the entries
+ * `findByCode` finds, then titles and alias labels, case-insensitively.
+ */
+export function explain(query: string): CatalogEntry[] {
+  const q = normalizeQuery(query);
+  if (q === '') return [];
   const exactText = CATALOG.filter(
     (e) => e.title.toLowerCase() === q || e.aliases.some((a) => a.label.toLowerCase() === q),
   );
@@ -61,7 +87,5 @@ export function explain(query: string): CatalogEntry[] {
             String(e.code).toLowerCase().includes(q.replaceAll(' ', '_')) ||
             e.aliases.some((a) => a.label.toLowerCase().includes(q)),
         );
-  const seen = new Set<CatalogEntry>();
-  const ordered = [...byOwnCode.sort((a, b) => namespaceRank(a) - namespaceRank(b)), ...byAliasCode, ...byGraphCode, ...exactText, ...partialText];
-  return ordered.filter((e) => (seen.has(e) ? false : (seen.add(e), true)));
+  return unique([...findByCode(q), ...exactText, ...partialText]);
 }

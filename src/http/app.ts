@@ -6,6 +6,8 @@ import multipart from '@fastify/multipart';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { authDecorations, authenticate } from './plugins/auth.js';
+import { DEFAULT_AUTH_FAILURE_LIMITS, memoryAuthFailureCounter, type AuthFailureCounter } from './plugins/auth-failures.js';
+import { answerClientError, renderFrameworkError, requestFramingPlugin } from './plugins/framework-errors.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { problemPlugin } from './plugins/problem.js';
@@ -33,6 +35,8 @@ import { BacklogGauge, DEFAULT_WEBHOOK_BACKLOG_CAP } from '../webhooks/outbound/
 import type { WebhookSender } from '../webhooks/outbound/webhook-sender.js';
 import { EVENT_WEBHOOKS } from './schemas/events.js';
 import { GRAPH_ERROR_SCHEMA } from './schemas/graph.js';
+import { memoryUploadSlots } from './upload-slots.js';
+import { finiteNumbersPlugin } from './schemas/numbers.js';
 import { PROBLEM_SCHEMA } from './schemas/problem.js';
 
 export interface AppDeps {
@@ -50,7 +54,15 @@ export interface AppDeps {
     readonly batchMaxRecipients?: number;
     readonly bodyLimitBytes?: number;
     readonly mediaLimitBytes?: number;
+    /** Media uploads one account may have in progress at once. */
+    readonly mediaUploadsPerAccount?: number;
+    /** Bytes of uploaded media one account may keep stored. */
+    readonly mediaStorageBytesPerAccount?: number;
   };
+  /** Wrong keys per client address per minute, and how long an address that passed it is refused. */
+  readonly authFailureLimits?: { readonly limit: number; readonly lockoutSeconds: number };
+  /** Where failed authentications are counted; default: this process's memory, with `authFailureLimits`. */
+  readonly authFailures?: AuthFailureCounter;
   readonly trustProxy?: boolean | number | string;
   /** pino options (level …), or false for no logging (tests, benchmarks). */
   readonly logger?: false | { readonly level: string };
@@ -69,7 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const backlog = new BacklogGauge(store.webhooks, deps.webhooks?.backlogCap ?? DEFAULT_WEBHOOK_BACKLOG_CAP, () => clock.now());
   const sendDeps = { store, clock, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}), webhookBacklog: (accountId: string) => backlog.read(accountId),
     ...(deps.management?.contactCheckTtlMs === undefined ? {} : { contactCheckTtlMs: deps.management.contactCheckTtlMs }) };
-  const limits = { batchMaxRecipients: 1000, bodyLimitBytes: 1024 * 1024, mediaLimitBytes: 100 * 1024 * 1024, ...deps.limits };
+  const limits = {
+    batchMaxRecipients: 1000, bodyLimitBytes: 1024 * 1024, mediaLimitBytes: 100 * 1024 * 1024,
+    mediaUploadsPerAccount: 2, mediaStorageBytesPerAccount: 1024 * 1024 * 1024, ...deps.limits,
+  };
   const app = Fastify({
     logger: deps.logger === undefined || deps.logger === false ? false : { level: deps.logger.level },
     // One log line per request halves throughput on this hardware (research/stack.md); errors are still logged.
@@ -78,13 +93,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: limits.bodyLimitBytes,
     trustProxy: trustProxyOption(deps.trustProxy),
     // Unknown fields are refused, not silently dropped: a typo such as `credits` must not look like success.
-    ajv: { customOptions: { allErrors: false, removeAdditional: false } },
+    // Refusals raised before routing (bad URL, over-long id, broken framing) still answer from the catalog.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: answerClientError,
+    http: { requireHostHeader: false },
+    ajv: { customOptions: { allErrors: false, removeAdditional: false }, plugins: [finiteNumbersPlugin] },
   });
 
+  const failures = deps.authFailures ?? memoryAuthFailureCounter(deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS);
   authDecorations(app);
   requestIdPlugin(app);
   problemPlugin(app);
   jsonBodyPlugin(app);
+  requestFramingPlugin(app);
   app.addSchema(PROBLEM_SCHEMA);
   app.addSchema(GRAPH_ERROR_SCHEMA);
 
@@ -123,7 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(async function tenantScope(scope) {
-    scope.addHook('onRequest', authenticate({ store, clock, kind: 'account' }));
+    scope.addHook('onRequest', authenticate({ store, clock, kind: 'account', failures }));
     scope.addHook('onRequest', accountRateLimit());
     scope.addHook('onRequest', accountQuota({ store }));
     idempotencyPlugin(scope, { store, clock });
@@ -143,13 +164,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Multipart adds three hooks to every request of its scope, so only the upload routes live in it.
     await scope.register(async function uploadScope(uploads) {
       await uploads.register(multipart, { limits: { fileSize: limits.mediaLimitBytes, files: 1 } });
-      mediaRoutes(uploads, sendDeps);
-      cloudMediaRoutes(uploads, sendDeps);
+      const uploadDeps = {
+        store, clock, slots: memoryUploadSlots(limits.mediaUploadsPerAccount), storageBytesPerAccount: limits.mediaStorageBytesPerAccount,
+      };
+      mediaRoutes(uploads, uploadDeps);
+      cloudMediaRoutes(uploads, uploadDeps);
     });
   });
 
   await app.register(async function adminScope(scope) {
-    scope.addHook('onRequest', authenticate({ store, clock, kind: 'admin' }));
+    scope.addHook('onRequest', authenticate({ store, clock, kind: 'admin', failures }));
     adminAccountRoutes(scope, { store, clock });
     adminKeyRoutes(scope, { store, clock });
     adminNumberRoutes(scope, { store, clock });

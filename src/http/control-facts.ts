@@ -40,7 +40,7 @@ export async function gatherControlFacts(
 ): Promise<ControlFacts> {
   const controls = await store.controls.getControls(account.id);
   const price = account.credit === null ? 0 : priceOf(await store.controls.listPrices(account.id), categoryOf(message.type, template?.category), countryOf(message.to));
-  const invalid = await store.contactChecks.isKnownInvalid(message.to, now - contactCheckTtlMs);
+  const invalid = await store.contactChecks.isKnownInvalid(account.id, message.to, now - contactCheckTtlMs);
   const body = message.type === 'text' ? (message.payload['text'] as { body?: unknown } | undefined)?.body : undefined;
   const spamKey = controls.spamThreshold !== null && typeof body === 'string' ? { day: spamDay(now), textHash: textHash(body) } : undefined;
   return { controls, price, ...(invalid ? { recipientStatus: 'invalid' as const } : {}), ...(spamKey ? { spamKey } : {}) };

@@ -10,6 +10,7 @@ import { checkMediaReference, guessLink, type MediaDecision } from './rules/medi
 import { MEDIA_MESSAGE_TYPES, readMessage, type MediaMessageType, type OutboundMessage } from './rules/message-shape.js';
 import { reject, type Rejection } from './rules/outcome.js';
 import { checkPairRate } from './rules/pair-rate.js';
+import { checkNotSelf } from './rules/self-recipient.js';
 import { checkStanding } from './rules/standing.js';
 import { checkTemplate } from './rules/template.js';
 import { checkAllowedRecipient } from './rules/test-number.js';
@@ -35,6 +36,9 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
   const shape = readMessage(body);
   if (shape.kind === 'reject') return graphFailure(core, shape);
   const message = shape.message;
+
+  const self = checkNotSelf(number, message.waId);
+  if (self.kind === 'reject') return graphFailure(core, self);
 
   const allowed = checkAllowedRecipient(number, message.waId);
   if (allowed.kind === 'reject') return graphFailure(core, allowed);

@@ -72,10 +72,11 @@ export interface ContactCheck {
   readonly checkedAt: number;
 }
 
+/** Contact checks are kept per account: one tenant never sees what another asked or learned. */
 export interface ContactStore {
-  /** The latest check of `waId` made at or after `since` (the cache TTL), from any number. */
-  getContactCheck(waId: string, since: number): Promise<ContactCheck | undefined>;
-  /** Whether the latest fresh check found `waId` without WhatsApp: the send path's question, answered from memory. */
-  isKnownInvalid(waId: string, since: number): Promise<boolean>;
-  saveContactChecks(numberId: string, checks: readonly Omit<ContactCheck, 'checkedAt'>[], now: number): Promise<void>;
+  /** The account's latest check of `waId` made at or after `since` (the cache TTL). */
+  getContactCheck(accountId: string, waId: string, since: number): Promise<ContactCheck | undefined>;
+  /** Whether the account's latest fresh check found `waId` without WhatsApp: the send path's question, answered from memory. */
+  isKnownInvalid(accountId: string, waId: string, since: number): Promise<boolean>;
+  saveContactChecks(accountId: string, checks: readonly Omit<ContactCheck, 'checkedAt'>[], now: number): Promise<void>;
 }

@@ -67,7 +67,22 @@ export interface MediaRecord {
   readonly createdAt: number;
 }
 
-export type NewMedia = Omit<MediaRecord, 'id' | 'createdAt'> & { readonly content: Uint8Array };
+export type NewMedia = Omit<MediaRecord, 'id' | 'createdAt' | 'bytes' | 'sha256'>;
+
+/**
+ * An upload being stored: chunks are written as they arrive, nothing is visible (or counted) until `commit`, and
+ * `discard` leaves nothing behind.
+ */
+export interface MediaUpload {
+  append(chunk: Uint8Array): Promise<void>;
+  /**
+   * Makes the upload visible, unless the account's stored bytes would then pass `capBytes` (checked in the same
+   * transaction, so concurrent uploads cannot together pass it): then the upload is discarded.
+   */
+  commit(facts: { readonly bytes: number; readonly sha256: string; readonly capBytes: number }):
+    Promise<{ readonly kind: 'stored'; readonly media: MediaRecord } | { readonly kind: 'over-cap'; readonly storedBytes: number }>;
+  discard(): Promise<void>;
+}
 
 /** One message to accept, with what must be written in the same transaction. */
 export interface AcceptItem {
@@ -207,8 +222,12 @@ export interface Store {
   findTemplate(wabaId: string, name: string, language: string): Promise<TemplateRecord | undefined>;
   hasTemplates(wabaId: string): Promise<boolean>;
 
-  createMedia(input: NewMedia, now: number): Promise<MediaRecord>;
+  beginMedia(input: NewMedia, now: number): Promise<MediaUpload>;
+  /** Bytes of committed media the account keeps. */
+  mediaBytesStored(accountId: string): Promise<number>;
   getMedia(accountId: string, id: string): Promise<MediaRecord | undefined>;
+  /** Deletes the account's media and its bytes; false when the account has no such media. */
+  deleteMedia(accountId: string, id: string): Promise<boolean>;
 
   /** True when the store answers queries: backs `/readyz`. */
   ping(): Promise<boolean>;

@@ -157,6 +157,19 @@ describe('blocked paths and the WhatsApp API switch (seed 002)', () => {
     expect((await call(h, s.key, 'GET', '/v1/messages')).status).toBe(200);
   });
 
+  it('blocks the route the router chose, however its path is percent-encoded, and creates nothing', async () => {
+    const s = await h.createSender();
+    await controls(s, { blocked_paths: ['GET /v1/credit', 'POST /v1/templates', '/v1/media*'] });
+    for (const [method, path] of [['GET', '/v1/%63redit'], ['GET', '/v1/credit'], ['HEAD', '/v1/%63redit'], ['POST', '/v1/%74emplates'], ['POST', '/v1/%6dedia']]) {
+      const res = await call(h, s.key, method!, path!, method === 'POST' ? { name: 'x_y', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi' }] } : undefined);
+      expect(res.status, `${method} ${path}`).toBe(403);
+      if (method !== 'HEAD') expect(res.body.code).toBe('path_blocked');
+    }
+    const listed = await call(h, s.key, 'GET', '/v1/templates');
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain('x_y');
+  });
+
   it('answers whatsapp_api_disabled (403) for sends and template creation while the API is switched off', async () => {
     const s = await h.createSender();
     await controls(s, { whatsapp_api_disabled: true });

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, nextRecipient, template } from '../helpers/controls.js';
-import { startDispatchHarness, type DispatchHarness, type Sender } from '../helpers/dispatch-harness.js';
+import { signBody } from '../../src/webhooks/inbound/verify.js';
+import { APP_SECRET, startDispatchHarness, type DispatchHarness, type Sender } from '../helpers/dispatch-harness.js';
 
 let h: DispatchHarness;
 let s: Sender;
@@ -44,6 +45,45 @@ describe('POST /v1/contacts/check', () => {
     const window = res.body.contacts[0].window;
     expect(window.open).toBe(true);
     expect(Date.parse(window.open_until) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+  });
+
+  it('bounds a signed inbound message\'s far-future timestamp, so the check answers and the window closes 24 h after receipt', async () => {
+    const from = nextRecipient();
+    const message = { from, id: `wamid.FUTURE${from}`, timestamp: '99999999999999', type: 'text', text: { body: 'from the year 5138' } };
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: s.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: s.phoneNumberId }, messages: [message] } }] }],
+    });
+    const stored = await fetch(`${h.gateway.url}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) }, body });
+    expect(stored.status).toBe(200);
+    await h.waitFor(async () => (await h.gateway.store.getLastInbound(s.numberId, from)) !== null);
+    const res = await api('POST', '/v1/contacts/check', { contacts: [from] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const openFor = Date.parse(res.body.contacts[0].window.open_until) - Date.now();
+    expect(openFor).toBeGreaterThan(23.9 * 3600_000);
+    expect(openFor).toBeLessThanOrEqual(24 * 3600_000);
+  });
+});
+
+describe('contact checks between tenants', () => {
+  it("never answers from another account's check or from a contact writing to another account's number", async () => {
+    const other = await h.createSender();
+    const asOther = (path: string, body: unknown) => call(h, other.key, 'POST', path, body);
+    const [checkedByOther, wroteToOther, invalidForOther] = [nextRecipient(), nextRecipient(), nextRecipient()];
+    h.simulator.admin.setContact({ waId: invalidForOther, hasWhatsApp: false });
+    await asOther('/v1/contacts/check', { contacts: [checkedByOther, invalidForOther] });
+    await h.simulator.admin.sendInbound({ phoneNumberId: other.phoneNumberId, from: wroteToOther, text: 'hello' });
+    await h.waitFor(async () => (await h.gateway.store.contactChecks.getContactCheck(other.accountId, wroteToOther, 0)) !== undefined);
+
+    const calls = contactCalls();
+    const mine = await api('POST', '/v1/contacts/check', { contacts: [checkedByOther, wroteToOther] });
+    expect(mine.body.contacts.map((c: { cached: boolean }) => c.cached)).toEqual([false, false]);
+    expect(contactCalls()).toBe(calls + 1);
+    // The other account's "no WhatsApp" answer does not refuse this account's send.
+    expect((await api('POST', '/v1/messages', template(invalidForOther))).status).toBe(202);
+    // And the other account still has its own cache.
+    const theirs = await asOther('/v1/contacts/check', { contacts: [checkedByOther, wroteToOther] });
+    expect(theirs.body.contacts.map((c: { cached: boolean }) => c.cached)).toEqual([true, true]);
   });
 });
 

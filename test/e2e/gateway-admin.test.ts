@@ -32,6 +32,15 @@ describe('admin API', () => {
     expect((await admin('POST', '/v1/admin/accounts', {})).body).toMatchObject({ code: 'missing_required_field', field: 'name' });
   });
 
+  it('refuses a key whose account_id is null or empty, and creates no key', async () => {
+    const before = (await admin('GET', '/v1/admin/keys')).body.data.length;
+    for (const body of [{ account_id: null }, { account_id: '' }, { kind: 'account', account_id: null }, { kind: 'admin', account_id: null }]) {
+      const answer = await admin('POST', '/v1/admin/keys', body);
+      expect([answer.status, answer.body.code, answer.body.field], JSON.stringify(body)).toEqual([400, 'invalid_request', 'account_id']);
+    }
+    expect((await admin('GET', '/v1/admin/keys')).body.data.length).toBe(before);
+  });
+
   it('creates keys shown once, lists them without secrets, revokes them', async () => {
     const account = (await admin('POST', '/v1/admin/accounts', { name: 'keys' })).body;
     const key = await admin('POST', '/v1/admin/keys', { account_id: account.id, name: 'ci' });

@@ -77,3 +77,41 @@ describe('authentication', () => {
     expect(minted.headers.get('x-request-id')).toMatch(/^req_/);
   });
 });
+
+describe('failed authentication per client address', () => {
+  let gw: TestGateway;
+  let tenant: TestTenant;
+  beforeAll(async () => {
+    // Addresses come from X-Forwarded-For, so one socket can play several clients.
+    gw = await startTestGateway({ app: { authFailureLimits: { limit: 5, lockoutSeconds: 120 }, trustProxy: true } });
+    tenant = await gw.createTenant();
+  });
+  afterAll(() => gw.close());
+  const from = (address: string, key: string) => ({ key, headers: { 'x-forwarded-for': address } });
+
+  it('answers 429 too_many_failed_auth with Retry-After once an address passed the limit, whatever key it then presents', async () => {
+    const attacker = '203.0.113.5';
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push((await gw.call('GET', '/v1/admin/accounts', from(attacker, `sk_admin_wrong${i}`))).status);
+    // Wrong account keys add up with wrong admin keys.
+    answers.push((await gw.call('GET', '/v1/messages', from(attacker, 'sk_wrong_account_key'))).status);
+    expect(answers).toEqual([401, 401, 401, 401, 401]);
+    const locked = await gw.call('GET', '/v1/admin/accounts', from(attacker, 'sk_admin_wrong5'));
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('content-type')).toContain('application/problem+json');
+    expect(locked.body).toMatchObject({ code: 'too_many_failed_auth', namespace: 'gateway', status: 429 });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(60);
+    // The right key does not tell itself apart while the address is locked out.
+    expect((await gw.call('GET', '/v1/admin/accounts', from(attacker, gw.adminKey))).status).toBe(429);
+    expect((await gw.call('GET', '/v1/messages', from(attacker, tenant.key))).status).toBe(429);
+  });
+
+  it('never counts valid keys, and other addresses are not held up', async () => {
+    const client = '198.51.100.9';
+    for (let i = 0; i < 30; i++) expect((await gw.call('GET', '/v1/messages', from(client, tenant.key))).status).toBe(200);
+    expect((await gw.call('GET', '/v1/admin/accounts', from(client, gw.adminKey))).status).toBe(200);
+    expect((await gw.call('GET', '/v1/admin/accounts', from(client, 'sk_admin_typo'))).status).toBe(401);
+    expect((await gw.call('GET', '/v1/admin/accounts', from(client, gw.adminKey))).status).toBe(200);
+  });
+});
+

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhatsAppAPI } from 'whatsapp-api-js';
 import { BodyComponent, BodyParameter, Document, Image, Language, Template, Text } from 'whatsapp-api-js/messages';
+import { findEntry } from '../../src/catalog/catalog.js';
+import { CLOUD_SEND_ERRORS, CLOUD_UPLOAD_ERRORS } from '../../src/http/routes/cloud.js';
 import { startTestGateway, type TestGateway, type TestTenant } from '../helpers/gateway.js';
 
 const TO = '4915112345678';
@@ -93,5 +95,42 @@ describe('Cloud-API-compatible surface via whatsapp-api-js', () => {
     expect(res.body.error.error_data.details).toMatch(/Latitude/);
     const missing = await gw.call('POST', `/v21.0/${t.phoneNumberId}/messages`, { body: { to: TO, text: { body: 'x' } } });
     expect([missing.status, missing.body.error.code]).toEqual([401, 0]);
+  });
+
+  it("answers each refusal with Meta's HTTP status for its Graph code (131047 is a 400, not our 422)", async () => {
+    const send = (body: Record<string, unknown>) => gw.call('POST', `/v21.0/${t.phoneNumberId}/messages`, { key: t.key, body: { messaging_product: 'whatsapp', ...body } });
+    const closedWindow = await send({ to: '4915100000009', text: { body: 'hi' } });
+    expect([closedWindow.status, closedWindow.body.error.code]).toEqual([400, 131047]);
+    const unknownTemplate = await send({ to: TO, type: 'template', template: { name: 'nope', language: { code: 'en_US' } } });
+    expect([unknownTemplate.status, unknownTemplate.body.error.code]).toEqual([findEntry('meta', 132001)!.httpStatus, 132001]);
+    const optedOut = await gw.call('PUT', `/v1/opt-outs/${TO}`, { key: t.key });
+    expect(optedOut.status).toBe(200);
+    const refused = await send({ to: TO, text: { body: 'hi' } });
+    await gw.call('DELETE', `/v1/opt-outs/${TO}`, { key: t.key });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 100]);
+  });
+
+  it('documents every code the compatible surface can answer under Meta\'s HTTP status for its Graph code', async () => {
+    const document = (await gw.call('GET', '/openapi.json')).body;
+    const routes = [
+      { path: '/{version}/{phoneNumberId}/messages', codes: CLOUD_SEND_ERRORS },
+      { path: '/{version}/{phoneNumberId}/media', codes: CLOUD_UPLOAD_ERRORS },
+    ];
+    for (const { path, codes } of routes) {
+      const responses = document.paths[path].post.responses as Record<string, { description: string }>;
+      for (const ref of codes) {
+        const entry = typeof ref === 'string' ? findEntry('gateway', ref)! : findEntry(ref[0], ref[1])!;
+        const metaStatus = findEntry('meta', entry.graphCode)?.httpStatus ?? entry.httpStatus;
+        expect(responses[String(metaStatus)]?.description, `${path} ${entry.namespace}/${entry.code} (Graph ${entry.graphCode})`).toContain(`\`${entry.namespace}/${entry.code}\``);
+      }
+    }
+  });
+
+  it('requires messaging_product, as Meta does', async () => {
+    const answer = await gw.call('POST', `/v21.0/${t.phoneNumberId}/messages`, { key: t.key, body: { to: TO, text: { body: 'x' } } });
+    expect([answer.status, answer.body.error.code]).toEqual([400, 100]);
+    expect(answer.body.error.error_data.details).toMatch(/messaging_product/);
+    const wrong = await gw.call('POST', `/v21.0/${t.phoneNumberId}/messages`, { key: t.key, body: { messaging_product: 'sms', to: TO, text: { body: 'x' } } });
+    expect([wrong.status, wrong.body.error.code]).toEqual([400, 100]);
   });
 });

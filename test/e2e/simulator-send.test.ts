@@ -27,6 +27,16 @@ async function openWindow(from = CUSTOMER): Promise<void> {
   await h.sim.admin.sendInbound({ phoneNumberId: h.phoneNumberId, from, text: 'hi' });
 }
 
+describe('recipient is the sender (131021)', () => {
+  it('refuses a message to the sending number itself, however it is written, even with the window open', async () => {
+    await setup();
+    await openWindow('+1 555 000 1111');
+    for (const to of ['15550001111', '+1 (555) 000-1111']) expectGraphError(await h.send(text(to)), 131021);
+    await openWindow();
+    expectAccepted(await h.send(text()));
+  });
+});
+
 describe('customer service window (131047)', () => {
   it('refuses free-form before the customer writes, allows it for 24 h after, and refuses it again after', async () => {
     await setup();

@@ -185,6 +185,14 @@ describe('customer webhooks', () => {
     expect(body.type).toBe('webhook.test');
   });
 
+  it('refuses the benchmarking and documentation ranges and loopback names spelled with a trailing dot or capitals', async () => {
+    const g = await gateway({ settings: { webhookAllowPrivate: false } });
+    for (const url of ['http://198.18.0.1/hook', 'http://198.19.3.4/hook', 'http://192.0.2.1/hook', 'http://198.51.100.2/hook', 'http://203.0.113.3/hook',
+      'http://localhost./hook', 'http://LOCALHOST./hook', 'http://api.localhost/hook'])
+      expect(await g.call('POST', '/v1/webhooks', { url }), url).toMatchObject({ status: 400, body: { code: 'webhook_endpoint_invalid', field: 'url' } });
+    expect((await g.call('GET', '/v1/webhooks')).body.data).toHaveLength(0);
+  });
+
   it('manages endpoints: filters, validation, private addresses, other accounts\u2019 ids, delete', async () => {
     const g = await gateway({ settings: { webhookAllowPrivate: false } });
     const refused = await g.call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook' });

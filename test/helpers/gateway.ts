@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type AppDeps } from '../../src/http/app.js';
 import type { Clock } from '../../src/http/clock.js';
 import { issueKey } from '../../src/store/api-keys.js';
@@ -87,14 +88,14 @@ export async function createTenantWith(call: TestGateway['call'], adminKey: stri
 }
 
 export async function startTestGateway(
-  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store } = {},
+  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy'> } = {},
 ): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const inner = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
   const store = options.wrapStore ? options.wrapStore(inner) : inner;
   const clock = options.clock ?? { now: () => Date.now() };
   const { secret: adminKey } = await issueKey(store, { kind: 'admin', accountId: null, name: 'test' }, clock.now());
-  const app = await buildApp({ store, clock, ...(options.limits ? { limits: options.limits } : {}), logger: false });
+  const app = await buildApp({ store, clock, ...(options.limits ? { limits: options.limits } : {}), ...options.app, logger: false });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const call = callerOf(url);
@@ -114,4 +115,18 @@ export async function startTestGateway(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A gateway and one tenant for the enclosing `describe`: started before its tests, closed after them. Read the fields
+ * inside tests (they are set once `beforeAll` has run).
+ */
+export function useGatewayWithTenant(tenantOptions: Parameters<TestGateway['createTenant']>[0] = {}): { gw: TestGateway; tenant: TestTenant } {
+  const context = {} as { gw: TestGateway; tenant: TestTenant };
+  beforeAll(async () => {
+    context.gw = await startTestGateway();
+    context.tenant = await context.gw.createTenant(tenantOptions);
+  });
+  afterAll(() => context.gw.close());
+  return context;
 }

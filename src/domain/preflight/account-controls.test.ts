@@ -79,18 +79,25 @@ describe('checkMessagingLimit', () => {
 
 describe('blocked paths', () => {
   it.each([
-    ['/v1/messages', 'POST', '/v1/messages', true],
-    ['POST /v1/messages', 'GET', '/v1/messages', false],
-    ['POST /v1/messages', 'POST', '/v1/messages?x=1', true],
-    ['/v1/media*', 'POST', '/v1/media/abc', true],
-    ['/v1/messages/:id', 'GET', '/v1/messages/msg_1', true],
-    ['/v1/messages/:id', 'GET', '/v1/messages', false],
-    ['/v1/templates', 'GET', '/v1/templates/sync', false],
-  ] as const)('%s matches %s %s: %s', (pattern, method, path, expected) => {
-    expect(pathMatches(pattern, method, path)).toBe(expected);
+    ['/v1/messages', 'POST', '/v1/messages', '/v1/messages', true],
+    ['POST /v1/messages', 'GET', '/v1/messages', '/v1/messages', false],
+    ['POST /v1/messages', 'POST', '/v1/messages', '/v1/messages?x=1', true],
+    ['/v1/media*', 'POST', '/v1/media', '/v1/media', true],
+    ['/v1/messages/:id', 'GET', '/v1/messages/:id', '/v1/messages/msg_1', true],
+    ['/v1/messages/:id', 'GET', '/v1/messages', '/v1/messages', false],
+    ['/v1/templates', 'GET', '/v1/templates/sync', '/v1/templates/sync', false],
+    ['GET /v1/credit', 'GET', '/v1/credit', '/v1/%63redit', true],
+    ['GET /v1/credit', 'HEAD', '/v1/credit', '/v1/%63redit', true],
+    ['POST /v1/templates', 'POST', '/v1/templates', '/v1/%74emplates', true],
+    ['/v1/media*', 'POST', '/v1/media', '/v1/%6dedia', true],
+    ['GET /v1/messages/msg_1', 'GET', '/v1/messages/:id', '/v1/messages/%6dsg_1', true],
+    ['GET /v1/messages/msg_1', 'GET', '/v1/messages/:id', '/v1/messages/msg_2', false],
+    ['GET /v1/messages/:id', 'GET', '/v1/messages/:id', '/v1/messages/%zz', true],
+  ] as const)('%s matches %s %s (%s): %s', (pattern, method, route, url, expected) => {
+    expect(pathMatches(pattern, { method, route, url })).toBe(expected);
   });
   it('refuses with path_blocked', () => {
-    expect(code(checkBlockedPath(['/v1/media*'], 'POST', '/v1/media'))).toBe('path_blocked');
+    expect(code(checkBlockedPath(['/v1/media*'], { method: 'POST', route: '/v1/media', url: '/v1/%6dedia' }))).toBe('path_blocked');
   });
 });
 

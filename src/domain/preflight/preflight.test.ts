@@ -40,6 +40,8 @@ describe('runPreflight', () => {
     [{ optedOutAt: now - 5 }, 'recipient_opted_out'],
     [{ lastInboundAt: null }, 'outside_service_window'],
     [{ optedOutAt: now, lastInboundAt: null }, 'recipient_opted_out'],
+    [{ number: { ...number, displayPhoneNumber: '+49 151 1234-5678' } }, 131021],
+    [{ number: { ...number, displayPhoneNumber: '+49 151 1234-5679' } }, 'allow'],
   ])('%j → %s', (patch, expected) => {
     expect(code(runPreflight(facts(patch), now))).toBe(expected);
   });

@@ -13,6 +13,7 @@ import { checkOptOut } from './opt-out.js';
 import { checkPrepaidExpiry } from './prepaid-expiry.js';
 import { checkRecipientOnWhatsApp, type ContactStatus } from './recipient-on-whatsapp.js';
 import { checkRegistration } from './registration.js';
+import { checkNotSelf } from './self-recipient.js';
 import { checkConnection } from './connection.js';
 import { checkTemplate } from './template.js';
 import { checkWindow } from './window.js';
@@ -44,6 +45,7 @@ export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
     () => checkCredit(facts.account, facts.cost),
     () => checkRegistration(facts.number),
     () => checkConnection(facts.number),
+    () => checkNotSelf(facts.number.displayPhoneNumber, facts.message.to),
     () => checkOptOut(facts.message.to, facts.optedOutAt),
     () => checkRecipientOnWhatsApp(facts.message.to, facts.recipientStatus, facts.force ?? false),
     () => checkWindow(facts.message.type, facts.lastInboundAt, now),

@@ -96,10 +96,16 @@ export function mediaTypeForMime(mimeType: string): MediaType | undefined {
   return MEDIA_TYPES.find((t) => MEDIA_RULES[t].mimeTypes.includes(mime));
 }
 
-export function checkUploadSize(mimeType: string, bytes: number): void {
+/** The largest upload Meta takes for this MIME type (its media type's limit); unsupported types are refused. */
+export function uploadLimitFor(mimeType: string): { readonly type: MediaType; readonly maxBytes: number } {
   const type = mediaTypeForMime(mimeType);
   if (type === undefined)
     throw gatewayError('media_mime_mismatch', { detail: `${mimeType} is not a media type WhatsApp supports.`, field: 'file' });
-  if (bytes > MEDIA_RULES[type].maxBytes)
-    throw gatewayError('payload_too_large', { detail: `A ${type} may be at most ${MEDIA_RULES[type].maxBytes} bytes; this one has ${bytes}.`, field: 'file' });
+  return { type, maxBytes: MEDIA_RULES[type].maxBytes };
+}
+
+/** Called as bytes arrive, so an oversized file is refused at its limit, not after it was read in full. */
+export function checkUploadSize(limit: { readonly type: MediaType; readonly maxBytes: number }, bytes: number): void {
+  if (bytes > limit.maxBytes)
+    throw gatewayError('payload_too_large', { detail: `A ${limit.type} may be at most ${limit.maxBytes} bytes; this one has more.`, field: 'file' });
 }

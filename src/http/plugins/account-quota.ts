@@ -43,7 +43,7 @@ export function accountQuota(options: { store: Pick<Store, 'controls'> }) {
     const account = request.account;
     if (!account) return;
     const controls = await store.controls.getControls(account.id);
-    const blocked = checkBlockedPath(controls.blockedPaths, request.method, request.url);
+    const blocked = checkBlockedPath(controls.blockedPaths, { method: request.method, route: request.routeOptions.url ?? '', url: request.url });
     if (blocked.kind === 'refuse') throw blocked.error;
     for (const quota of quotasOf(controls)) {
       let answer: RateLimiterRes;

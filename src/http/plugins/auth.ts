@@ -10,6 +10,7 @@ import type { KeyKind } from '../../domain/api-key.js';
 import { hashSecret } from '../../store/api-keys.js';
 import type { ApiKeyRecord, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
+import type { AuthFailureCounter } from './auth-failures.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,19 +34,34 @@ export interface AuthOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly kind: KeyKind;
+  /** Shared by every scope, so wrong admin and account keys from one address add up. */
+  readonly failures: AuthFailureCounter;
+}
+
+function lockedOut(seconds: number) {
+  return gatewayError('too_many_failed_auth', {
+    detail: `Too many wrong keys came from your address; try again in ${seconds} seconds.`,
+    retryAfterSeconds: seconds,
+  });
 }
 
 export function authenticate(options: AuthOptions) {
-  const { store, clock, kind } = options;
-  if (!store || !clock || (kind !== 'admin' && kind !== 'account')) throw new Error('authenticate needs a store, a clock and a key kind');
+  const { store, clock, kind, failures } = options;
+  if (!store || !clock || !failures || (kind !== 'admin' && kind !== 'account'))
+    throw new Error('authenticate needs a store, a clock, a failure counter and a key kind');
   return async function authenticateRequest(request: FastifyRequest): Promise<void> {
     const secret = presentedSecret(request);
     if (secret === undefined) throw gatewayError('missing_api_key');
+    // Checked before the key: a locked-out address must not learn which of its guesses would have been right.
+    const waitSeconds = await failures.lockedFor(request.ip);
+    if (waitSeconds > 0) throw lockedOut(waitSeconds);
     const hash = hashSecret(secret);
     const key = await store.findKeyByHash(hash);
     // The lookup is by hash, so timing says nothing about the secret; the comparison is constant-time all the same.
-    if (!key || key.revokedAt !== null || !timingSafeEqual(Buffer.from(key.secretHash, 'hex'), Buffer.from(hash, 'hex')))
-      throw gatewayError('invalid_api_key');
+    if (!key || key.revokedAt !== null || !timingSafeEqual(Buffer.from(key.secretHash, 'hex'), Buffer.from(hash, 'hex'))) {
+      const lockout = await failures.recordFailure(request.ip);
+      throw lockout > 0 ? lockedOut(lockout) : gatewayError('invalid_api_key');
+    }
     if (key.kind !== kind)
       throw gatewayError('forbidden', {
         detail: kind === 'admin' ? 'This endpoint needs an admin key.' : 'Admin keys manage the gateway; send messages with an account key.',

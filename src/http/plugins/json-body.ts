@@ -1,6 +1,7 @@
 /** Reads JSON bodies itself so that malformed JSON is answered with `malformed_json` and where parsing stopped. */
 import type { FastifyInstance } from 'fastify';
 import { gatewayError } from '../../catalog/switchboard-error.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../domain/json-depth.js';
 
 /** Line and column (1-based) of a character offset, for a `detail` a person can act on. */
 function locate(text: string, offset: number): string {
@@ -12,6 +13,8 @@ function locate(text: string, offset: number): string {
 
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw gatewayError('malformed_json', { detail: 'The body is empty; send a JSON object.' });
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    throw gatewayError('json_too_deep', { detail: `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.` });
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -49,7 +49,7 @@ describe('problem plugin', () => {
   it('answers in Graph\u2019s shape on Cloud-API routes', async () => {
     const res = await app.inject({ method: 'GET', url: '/boom-graph' });
     expect(res.statusCode).toBe(500);
-    expect(res.json().error).toMatchObject({ code: 1, type: 'OAuthException', is_transient: true });
+    expect(res.json().error).toMatchObject({ code: 131000, type: 'OAuthException', is_transient: true });
   });
 
   it('sends Retry-After with 503 service_unavailable', async () => {

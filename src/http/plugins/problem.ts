@@ -4,7 +4,9 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { gatewayError, isSwitchboardError, type SwitchboardError } from '../../catalog/switchboard-error.js';
+import { graphHttpStatus } from '../../catalog/catalog.js';
 import { PROBLEM_CONTENT_TYPE, toGraphError, toProblem } from '../../catalog/problem.js';
+import { FINITE_KEYWORD } from '../schemas/numbers.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,7 +32,8 @@ function fromValidation(error: FastifyError): SwitchboardError {
   }
   const field = fieldFromPointer(first.instancePath);
   const where = field === '' ? `The ${context}` : `\`${field}\``;
-  return gatewayError('invalid_request', { detail: `${where} ${first.message ?? 'is invalid'}.`, ...(field ? { field } : {}) });
+  const message = first.keyword === FINITE_KEYWORD ? 'must be a finite number' : first.message ?? 'is invalid';
+  return gatewayError('invalid_request', { detail: `${where} ${message}.`, ...(field ? { field } : {}) });
 }
 
 /** Maps what Fastify and its plugins throw to catalog errors; anything unrecognised is internal. */
@@ -47,6 +50,10 @@ export function toSwitchboardError(error: unknown): { error: SwitchboardError; i
     case 'FST_PARTS_LIMIT':
     case 'FST_FILES_LIMIT':
       return { error: gatewayError('payload_too_large', { detail: e.message }), internal: false };
+    case 'FST_ERR_BAD_URL':
+      return { error: gatewayError('malformed_request', { detail: 'The URL path does not decode: a `%` must be followed by two hex digits.' }), internal: false };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { error: gatewayError('uri_too_long', { detail: 'A path segment is longer than any id the gateway issues.' }), internal: false };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { error: gatewayError('malformed_json', { detail: 'The body is empty; send a JSON object.' }), internal: false };
   }
@@ -59,21 +66,25 @@ export function toSwitchboardError(error: unknown): { error: SwitchboardError; i
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: SwitchboardError): FastifyReply {
-  const status = error.entry.httpStatus;
+  const graph = request.routeOptions.config?.errorShape === 'graph';
+  const status = graph ? graphHttpStatus(error.entry) : error.entry.httpStatus;
   const retryAfter = error.retryAfterSeconds;
-  if (retryAfter !== undefined && (status === 429 || status === 503)) reply.header('retry-after', String(Math.ceil(retryAfter)));
-  if (request.routeOptions.config?.errorShape === 'graph')
-    return reply.code(status).type('application/json; charset=utf-8').send(toGraphError(error, request.id));
+  // Retry-After follows the entry's own meaning (a Graph 400 for throttling still asks the caller to wait).
+  if (retryAfter !== undefined && (error.entry.httpStatus === 429 || error.entry.httpStatus === 503)) reply.header('retry-after', String(Math.ceil(retryAfter)));
+  if (graph) return reply.code(status).type('application/json; charset=utf-8').send(toGraphError(error, request.id));
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(toProblem(error, request.id));
 }
 
+/** Renders any error as the catalog's answer; unknown ones are logged, never shown. */
+export function renderError(raw: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { error, internal } = toSwitchboardError(raw);
+  if (internal) request.log.error({ err: raw }, 'unhandled error');
+  else if (error.entry.httpStatus >= 500) request.log.warn({ code: error.entry.code }, error.message);
+  return sendError(request, reply, error);
+}
+
 export function problemPlugin(app: FastifyInstance): void {
-  app.setErrorHandler(function renderError(raw, request, reply) {
-    const { error, internal } = toSwitchboardError(raw);
-    if (internal) request.log.error({ err: raw }, 'unhandled error');
-    else if (error.entry.httpStatus >= 500) request.log.warn({ code: error.entry.code }, error.message);
-    return sendError(request, reply, error);
-  });
+  app.setErrorHandler(renderError);
   app.setNotFoundHandler(function renderNotFound(request, reply) {
     return sendError(request, reply, gatewayError('not_found', { detail: `No route ${request.method} ${request.url.split('?')[0]}.` }));
   });

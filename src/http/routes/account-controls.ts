@@ -7,6 +7,7 @@ import { PRICE_CATEGORIES, type PriceRule } from '../../domain/credit/pricing.js
 import type { ControlsPatch } from '../../store/controls-store.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
+import { integerField, MAX_COUNT, MAX_CREDIT, MAX_INTERVAL_SECONDS, pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -16,10 +17,10 @@ const ERRORS = [...AUTH_ERRORS, ...BODY_ERRORS, 'not_found'] as const;
 const CONTROL_FIELDS = {
   prepaid_expires_at: { type: ['string', 'null'], description: 'ISO 8601; from then on prepaid credit cannot pay (prepaid_expired)' },
   whatsapp_api_disabled: { type: 'boolean', description: 'true: every send answers whatsapp_api_disabled' },
-  spam_threshold: { type: ['integer', 'null'], minimum: 1, description: 'Most recipients of the same text per UTC day' },
+  spam_threshold: integerField(1, MAX_COUNT, { nullable: true, description: 'Most recipients of the same text per UTC day' }),
   messaging_tier: { type: ['integer', 'null'], enum: [...MESSAGING_TIERS, null], description: 'Unique recipients of templates per rolling 24 h; null = unlimited' },
-  requests_per_minute: { type: ['integer', 'null'], minimum: 1 },
-  request_interval_seconds: { type: ['integer', 'null'], minimum: 1, description: '"1 request every N seconds"' },
+  requests_per_minute: integerField(1, MAX_COUNT, { nullable: true }),
+  request_interval_seconds: integerField(1, MAX_INTERVAL_SECONDS, { nullable: true, description: '"1 request every N seconds"' }),
   blocked_paths: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'e.g. `/v1/media*`, `POST /v1/templates`' },
 } as const;
 
@@ -36,7 +37,7 @@ const CONTROLS_VIEW = {
 
 const PRICE = {
   type: 'object', required: ['category', 'price'], additionalProperties: false,
-  properties: { category: { type: 'string', enum: [...PRICE_CATEGORIES] }, country: { type: 'string', pattern: '^([A-Z]{2}|\\*)$' }, price: { type: 'integer', minimum: 0 } },
+  properties: { category: { type: 'string', enum: [...PRICE_CATEGORIES] }, country: { type: 'string', pattern: '^([A-Z]{2}|\\*)$' }, price: integerField(0, MAX_CREDIT) },
 } as const;
 
 const ENTRY_VIEW = { type: 'object', additionalProperties: true } as const;
@@ -117,7 +118,7 @@ export function accountControlRoutes(app: FastifyInstance, deps: { store: Store;
       tags: ['admin'], summary: 'Top up (or correct) prepaid credit; the movement is written to the ledger', params: ID_PARAMS,
       body: {
         type: 'object', required: ['amount'], additionalProperties: false,
-        properties: { amount: { type: 'integer' }, note: { type: 'string', maxLength: 500 }, kind: { type: 'string', enum: ['topup', 'adjust'] } },
+        properties: { amount: integerField(-MAX_CREDIT, MAX_CREDIT), note: { type: 'string', maxLength: 500 }, kind: { type: 'string', enum: ['topup', 'adjust'] } },
       },
       response: { 201: { type: 'object', properties: { balance: { type: 'integer' }, entry: ENTRY_VIEW } }, ...errorResponses(ERRORS) },
     },
@@ -133,7 +134,7 @@ export function accountControlRoutes(app: FastifyInstance, deps: { store: Store;
   app.get<{ Params: { id: string }; Querystring: { limit?: number } }>('/v1/admin/accounts/:id/ledger', {
     schema: {
       tags: ['admin'], summary: 'The credit ledger: every movement, newest first, with the balance and its drift from the ledger sum', params: ID_PARAMS,
-      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 } } },
+      querystring: { type: 'object', properties: { limit: pageLimitField(10000, 100) } },
       response: {
         200: { type: 'object', properties: { balance: { type: ['integer', 'null'] }, ledger_sum: { type: 'integer' }, drift: { type: 'integer' }, data: { type: 'array', items: ENTRY_VIEW } } },
         ...errorResponses(ERRORS),

@@ -6,6 +6,7 @@ import { ACCOUNT_STATES } from '../../domain/account.js';
 import { isValidAllowEntry } from '../../domain/ip-allow-list.js';
 import type { AccountPatch, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
+import { integerField, MAX_CREDIT, MAX_REQUESTS_PER_SECOND } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 import { accountView } from '../views.js';
 
@@ -24,8 +25,8 @@ const ACCOUNT_FIELDS = {
   state: { type: 'string', enum: [...ACCOUNT_STATES] },
   expires_at: { type: ['string', 'null'], description: 'ISO 8601; from then on the account answers account_expired' },
   ip_allow_list: { type: 'array', items: { type: 'string' }, description: 'Addresses or CIDR blocks; empty = any address' },
-  rate_limit_per_second: { type: ['integer', 'null'], minimum: 1, description: 'Requests per second; null = no limit' },
-  credit: { type: ['integer', 'null'], minimum: 0, description: 'Prepaid messages; null = not on prepaid credit' },
+  rate_limit_per_second: integerField(1, MAX_REQUESTS_PER_SECOND, { nullable: true, description: 'Requests per second; null = no limit' }),
+  credit: integerField(0, MAX_CREDIT, { nullable: true, description: 'Prepaid messages; null = not on prepaid credit' }),
   default_number_id: { type: ['string', 'null'], description: 'A number assigned to this account' },
 } as const;
 

@@ -7,9 +7,12 @@ import { accountOf } from '../plugins/auth.js';
 import { MESSAGE_CONTENT_PROPERTIES } from '../schemas/message.js';
 import { errorResponses } from '../schemas/problem.js';
 import { toCompatWamid } from '../compat-ids.js';
-import { storeUpload, UPLOAD_ERRORS } from './media.js';
+import { storeUpload, type UploadDeps } from '../media-upload.js';
+import { UPLOAD_ERRORS } from './media.js';
 import { acceptPrepared, insufficientCreditError, prepareSend, type SendDeps } from '../sending.js';
+import { graphHttpStatus } from '../../catalog/catalog.js';
 import { toGraphError } from '../../catalog/problem.js';
+import type { SwitchboardError } from '../../catalog/switchboard-error.js';
 import { SEND_ERRORS, TEMPLATE_ERRORS } from './messages.js';
 
 const PATH_PARAMS = {
@@ -21,6 +24,10 @@ const PATH_PARAMS = {
   },
 } as const;
 
+/** Every code the compatible surface can answer, per route (a test checks each one's status against Meta's). */
+export const CLOUD_SEND_ERRORS = [...SEND_ERRORS, ...TEMPLATE_ERRORS] as const;
+export const CLOUD_UPLOAD_ERRORS = UPLOAD_ERRORS;
+
 const SEND_RESPONSE = {
   type: 'object',
   properties: {
@@ -29,6 +36,11 @@ const SEND_RESPONSE = {
     messages: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, message_status: { type: 'string' } } } },
   },
 } as const;
+
+/** A refusal stored as the idempotent outcome, answered as sendError would answer it. */
+function graphRefusal(error: SwitchboardError, requestId: string): { statusCode: number; body: unknown } {
+  return { statusCode: graphHttpStatus(error.entry), body: toGraphError(error, requestId) };
+}
 
 export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
   app.post<{ Params: { version: string; phoneNumberId: string }; Body: Record<string, unknown> }>(
@@ -41,11 +53,12 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
         params: PATH_PARAMS,
         body: {
           type: 'object',
-          required: ['to'],
+          // Meta requires messaging_product on every send, so the compatible surface does too.
+          required: ['messaging_product', 'to'],
           additionalProperties: true,
           properties: { messaging_product: { type: 'string', enum: ['whatsapp'] }, recipient_type: { type: 'string' }, ...MESSAGE_CONTENT_PROPERTIES },
         },
-        response: { 200: SEND_RESPONSE, ...errorResponses([...SEND_ERRORS, ...TEMPLATE_ERRORS], 'GraphError#') },
+        response: { 200: SEND_RESPONSE, ...errorResponses(CLOUD_SEND_ERRORS, 'graph') },
       },
     },
     async function sendCloudMessage(request) {
@@ -60,7 +73,7 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
       const [result] = await acceptPrepared(deps, account, [prepared], claim ? {
         ...claim,
         respond: ([r]) =>
-          r?.kind === 'accepted' ? { statusCode: 200, body: body(r.id) } : { statusCode: 402, body: toGraphError(insufficientCreditError(), request.id) },
+          r?.kind === 'accepted' ? { statusCode: 200, body: body(r.id) } : graphRefusal(insufficientCreditError(), request.id),
       } : undefined);
       if (result?.kind !== 'accepted') throw insufficientCreditError();
       return body(result.id);
@@ -70,7 +83,7 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
 }
 
 /** Graph's media upload; registered in the scope that parses multipart. */
-export function cloudMediaRoutes(app: FastifyInstance, deps: SendDeps): void {
+export function cloudMediaRoutes(app: FastifyInstance, deps: UploadDeps): void {
   app.post<{ Params: { version: string; phoneNumberId: string } }>(
     '/:version/:phoneNumberId/media',
     {
@@ -80,7 +93,7 @@ export function cloudMediaRoutes(app: FastifyInstance, deps: SendDeps): void {
         summary: 'Upload media (multipart: file, type, messaging_product), Graph-compatible',
         consumes: ['multipart/form-data'],
         params: PATH_PARAMS,
-        response: { 200: { type: 'object', properties: { id: { type: 'string' } } }, ...errorResponses(UPLOAD_ERRORS, 'GraphError#') },
+        response: { 200: { type: 'object', properties: { id: { type: 'string' } } }, ...errorResponses(CLOUD_UPLOAD_ERRORS, 'graph') },
       },
     },
     async function uploadCloudMedia(request) {

@@ -52,7 +52,7 @@ export function contactRoutes(app: FastifyInstance, deps: { store: Store; clock:
     const cached = new Map<string, { status: 'valid' | 'invalid'; checkedAt: number }>();
     if (!request.body.force_check)
       for (const { waId } of inputs) {
-        const hit = waId === undefined ? undefined : await store.contactChecks.getContactCheck(waId, since);
+        const hit = waId === undefined ? undefined : await store.contactChecks.getContactCheck(account.id, waId, since);
         if (hit && waId !== undefined) cached.set(waId, hit);
       }
     const ask = [...new Set(inputs.map((i) => i.waId).filter((w): w is string => w !== undefined && !cached.has(w)))];
@@ -63,7 +63,7 @@ export function contactRoutes(app: FastifyInstance, deps: { store: Store; clock:
       for (const a of answers) fresh.set(a.input.replace(/\D/g, ''), a.status === 'valid' ? 'valid' : 'invalid');
       // An input the upstream did not mention is not known to have WhatsApp.
       for (const waId of ask) if (!fresh.has(waId)) fresh.set(waId, 'invalid');
-      await store.contactChecks.saveContactChecks(number.id, [...fresh].map(([waId, status]) => ({ waId, status })), now);
+      await store.contactChecks.saveContactChecks(account.id, [...fresh].map(([waId, status]) => ({ waId, status })), now);
     }
     const contacts = [];
     for (const { input, waId } of inputs) {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/store.js';
 import { accountOf } from '../plugins/auth.js';
+import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, errorResponses } from '../schemas/problem.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -11,7 +12,7 @@ export function creditRoutes(app: FastifyInstance, deps: { store: Store }): void
   app.get<{ Querystring: { limit?: number } }>('/v1/credit', {
     schema: {
       tags: ['credit'], summary: 'Your prepaid balance (null = not on prepaid credit), its expiry, your prices and recent movements',
-      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } } },
+      querystring: { type: 'object', properties: { limit: pageLimitField(1000, 50) } },
       response: {
         200: {
           type: 'object',

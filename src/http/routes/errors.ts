@@ -1,6 +1,9 @@
-/** The error catalog over HTTP: GET /v1/errors and GET /v1/errors/:namespace/:code, which every problem `type` links to. */
+/**
+ * The error catalog over HTTP: GET /v1/errors (optionally by code), GET /v1/errors/:query (the CLI's `explain`) and
+ * GET /v1/errors/:namespace/:code, which every problem `type` links to.
+ */
 import type { FastifyInstance } from 'fastify';
-import { CATALOG, findEntry } from '../../catalog/catalog.js';
+import { CATALOG, explain, findByCode, findEntry } from '../../catalog/catalog.js';
 import { isRetryable, NAMESPACES, type CatalogEntry, type Namespace } from '../../catalog/entry.js';
 import { problemType } from '../../catalog/problem.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
@@ -17,24 +20,49 @@ const ENTRY_SCHEMA = {
   },
 } as const;
 
+const ENTRY_LIST_SCHEMA = { type: 'object', properties: { data: { type: 'array', items: ENTRY_SCHEMA } } } as const;
+
 function entryView(e: CatalogEntry) {
   return { ...e, type: problemType(e.namespace, e.code), retryable: isRetryable(e.retry) };
 }
 
 export function errorRoutes(app: FastifyInstance): void {
-  app.get<{ Querystring: { namespace?: Namespace } }>(
+  app.get<{ Querystring: { namespace?: Namespace; code?: string } }>(
     '/v1/errors',
     {
       schema: {
         tags: ['errors'],
-        summary: 'The whole error catalog',
-        querystring: { type: 'object', properties: { namespace: { type: 'string', enum: [...NAMESPACES] } } },
-        response: { 200: { type: 'object', properties: { data: { type: 'array', items: ENTRY_SCHEMA } } } },
+        summary: 'The error catalog, or the entries one code names',
+        querystring: {
+          type: 'object',
+          properties: {
+            namespace: { type: 'string', enum: [...NAMESPACES] },
+            code: { type: 'string', minLength: 1, maxLength: 100, description: 'Only entries this code names, in any namespace: their own code, a provider\u2019s, or the Graph code' },
+          },
+        },
+        response: { 200: ENTRY_LIST_SCHEMA },
       },
     },
     async function listErrors(request) {
-      const ns = request.query.namespace;
-      return { data: CATALOG.filter((e) => ns === undefined || e.namespace === ns).map(entryView) };
+      const { namespace, code } = request.query;
+      const entries = code === undefined ? CATALOG : findByCode(code);
+      return { data: entries.filter((e) => namespace === undefined || e.namespace === namespace).map(entryView) };
+    },
+  );
+  app.get<{ Params: { query: string } }>(
+    '/v1/errors/:query',
+    {
+      schema: {
+        tags: ['errors'],
+        summary: 'What a code or phrase means, in every namespace (as `switchboard explain` answers)',
+        params: { type: 'object', required: ['query'], properties: { query: { type: 'string' } } },
+        response: { 200: ENTRY_LIST_SCHEMA, ...errorResponses(['not_found']) },
+      },
+    },
+    async function explainError(request) {
+      const entries = explain(request.params.query);
+      if (entries.length === 0) throw gatewayError('not_found', { detail: `No catalog entry matches "${request.params.query}".` });
+      return { data: entries.map(entryView) };
     },
   );
   app.get<{ Params: { namespace: string; code: string } }>(

@@ -25,7 +25,12 @@ export function adminKeyRoutes(app: FastifyInstance, deps: { store: Store; clock
       description: 'Give `account_id` for an account key (the default kind when an account is named), or `kind: admin` for an admin key.',
       body: {
         type: 'object', additionalProperties: false,
-        properties: { kind: { type: 'string', enum: [...KEY_KINDS] }, account_id: { type: 'string' }, name: { type: 'string', maxLength: 200 } },
+        properties: {
+          kind: { type: 'string', enum: [...KEY_KINDS] },
+          // Fastify coerces null to "", so an empty id (or null) is refused here rather than read as "no account".
+          account_id: { type: 'string', minLength: 1, description: 'Absent for an admin key; null is refused, not read as "no account"' },
+          name: { type: 'string', maxLength: 200 },
+        },
       },
       response: {
         201: { type: 'object', properties: { ...KEY_VIEW.properties, key: { type: 'string' } } },

@@ -7,6 +7,7 @@ import { normalizeRecipient } from '../../domain/validation/phone.js';
 import { fromCompatWamid } from '../compat-ids.js';
 import { accountOf } from '../plugins/auth.js';
 import { ACCEPTED_SCHEMA, MESSAGE_VIEW_SCHEMA, SEND_MESSAGE_BODY } from '../schemas/message.js';
+import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 import { acceptPrepared, insufficientCreditError, prepareSend, type SendDeps } from '../sending.js';
 import { messageView } from '../views.js';
@@ -16,7 +17,7 @@ export const SEND_ERRORS = [
   'invalid_phone_number', 'text_too_long', 'media_mime_mismatch', 'invalid_media_link', 'invalid_coordinates', 'media_not_found',
   'phone_number_not_authorized', 'could_not_route', 'phone_number_not_registered', 'insufficient_credit', 'recipient_opted_out',
   'outside_service_window', 'template_not_approved', 'idempotency_in_progress', 'idempotency_key_reused',
-  'account_disconnected', 'webhook_backlog_full',
+  'account_disconnected', 'webhook_backlog_full', ['meta', 131021],
 ] as const;
 export const TEMPLATE_ERRORS = [['meta', 132001], ['meta', 132000], ['meta', 132005], ['meta', 132012], ['meta', 132015], ['meta', 132016], ['meta', 132018]] as const;
 
@@ -97,7 +98,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
             since: { type: 'string', description: 'ISO 8601, inclusive' },
             until: { type: 'string', description: 'ISO 8601, exclusive' },
             cursor: { type: 'string', description: '`next_cursor` of the previous page' },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            limit: pageLimitField(500, 50),
           },
         },
         response: {

@@ -5,6 +5,7 @@ import { REGISTRATION_STATES } from '../../domain/phone-number.js';
 import type { NewPhoneNumber, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { accountOf } from '../plugins/auth.js';
+import { integerField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 import { numberView } from '../views.js';
 
@@ -24,7 +25,7 @@ const NUMBER_FIELDS = {
   waba_id: { type: 'string', minLength: 1, description: 'WhatsApp Business Account id' },
   account_id: { type: ['string', 'null'], description: 'Assign to this account (null: unassigned)' },
   registration: { type: 'string', enum: [...REGISTRATION_STATES] },
-  max_mps: { type: 'integer', minimum: 1, maximum: 1000, description: 'Messages per second Meta allows this number' },
+  max_mps: integerField(1, 1000, { description: 'Messages per second Meta allows this number' }),
   access_token: { type: 'string', minLength: 1, description: 'Stored encrypted; never shown again' },
 } as const;
 

@@ -12,6 +12,7 @@ import type { WebhookSender } from '../../webhooks/outbound/webhook-sender.js';
 import type { AttemptRecord, EndpointRecord, WebhookStore } from '../../webhooks/outbound/webhook-store.js';
 import type { Clock } from '../clock.js';
 import { accountOf } from '../plugins/auth.js';
+import { integerField, pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 
 export interface WebhookRouteDeps {
@@ -58,7 +59,7 @@ const ENDPOINT_FIELDS = {
   description: { type: ['string', 'null'], maxLength: 500 },
   event_types: { type: 'array', items: { type: 'string', enum: [...SUBSCRIBABLE] }, uniqueItems: true, description: 'Empty or absent: every event type.' },
   enabled: { type: 'boolean' },
-  rate_limit_per_second: { type: ['integer', 'null'], minimum: 1, maximum: 10_000 },
+  rate_limit_per_second: integerField(1, 10_000, { nullable: true }),
 } as const;
 
 interface EndpointBody {
@@ -170,7 +171,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): voi
     schema: {
       tags: ['webhooks'], summary: 'Rotate the signing secret; the old one keeps signing during the grace period (both signatures are sent)',
       params: ID_PARAMS,
-      body: { type: 'object', additionalProperties: false, properties: { grace_seconds: { type: 'integer', minimum: 0, maximum: 7 * 24 * 3600 }, secret: { type: 'string', pattern: SECRET_PATTERN } } },
+      body: { type: 'object', additionalProperties: false, properties: { grace_seconds: integerField(0, 7 * 24 * 3600), secret: { type: 'string', pattern: SECRET_PATTERN } } },
       response: { 200: ENDPOINT_VIEW, ...errorResponses([...NOT_FOUND, ...BODY_ERRORS]) },
     },
   }, async function rotateSecret(request) {
@@ -186,7 +187,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): voi
   app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string } }>('/v1/webhooks/:id/attempts', {
     schema: {
       tags: ['webhooks'], summary: 'Delivery attempts to this endpoint, newest first', params: ID_PARAMS,
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, cursor: { type: 'string' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: pageLimitField(500, 100), cursor: { type: 'string' } } },
       response: { 200: { type: 'object', properties: { data: { type: 'array', items: ATTEMPT_VIEW }, next_cursor: { type: ['string', 'null'] } } }, ...errorResponses(NOT_FOUND) },
     },
   }, async function listAttempts(request) {

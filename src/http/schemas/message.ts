@@ -1,6 +1,7 @@
 /** JSON schemas of the send request and of a stored message, as the native API shows them. */
 import { MESSAGE_TYPES } from '../../domain/message.js';
 import { MESSAGE_STATES } from '../../domain/message-state.js';
+import { finiteNumberField } from './numbers.js';
 
 const mediaObject = {
   type: 'object',
@@ -33,8 +34,8 @@ export const MESSAGE_CONTENT_PROPERTIES = {
   location: {
     type: 'object',
     properties: {
-      latitude: { type: 'number', description: '−90..90' },
-      longitude: { type: 'number', description: '−180..180' },
+      latitude: finiteNumberField({ description: '−90..90' }),
+      longitude: finiteNumberField({ description: '−180..180' }),
       name: { type: 'string' },
       address: { type: 'string' },
     },

@@ -1,5 +1,5 @@
 /** The problem+json schema and the per-route error documentation, generated from catalog entries. */
-import { gatewayEntry, requireEntry } from '../../catalog/catalog.js';
+import { gatewayEntry, graphHttpStatus, requireEntry } from '../../catalog/catalog.js';
 import type { CatalogEntry } from '../../catalog/entry.js';
 import type { GatewayCode } from '../../catalog/entries/gateway.js';
 
@@ -27,7 +27,7 @@ export const PROBLEM_SCHEMA = {
 
 /** Every authenticated route can answer these. */
 export const AUTH_ERRORS: readonly GatewayCode[] = [
-  'missing_api_key', 'invalid_api_key', 'forbidden', 'account_disabled', 'account_expired', 'ip_not_allowed', 'rate_limited',
+  'missing_api_key', 'invalid_api_key', 'too_many_failed_auth', 'forbidden', 'account_disabled', 'account_expired', 'ip_not_allowed', 'rate_limited',
   'internal_error',
 ];
 export const BODY_ERRORS: readonly GatewayCode[] = ['malformed_json', 'invalid_request', 'missing_required_field', 'unsupported_content_type', 'payload_too_large'];
@@ -38,10 +38,15 @@ export function entryOf(ref: EntryRef): CatalogEntry {
   return typeof ref === 'string' ? gatewayEntry(ref) : requireEntry(ref[0], ref[1]);
 }
 
-/** Response schemas for each status the entries can produce, describing which codes lead there. */
-export function errorResponses(refs: readonly EntryRef[], schemaRef = 'Problem#'): Record<number, unknown> {
+/**
+ * Response schemas for each status the entries can produce, describing which codes lead there; `graph` for the
+ * Cloud-API-compatible routes, which answer in Graph's shape with Meta's status for each Graph code.
+ */
+export function errorResponses(refs: readonly EntryRef[], shape: 'problem' | 'graph' = 'problem'): Record<number, unknown> {
+  const schemaRef = shape === 'graph' ? 'GraphError#' : 'Problem#';
+  const statusOf = shape === 'graph' ? graphHttpStatus : (entry: CatalogEntry) => entry.httpStatus;
   const byStatus = new Map<number, CatalogEntry[]>();
-  for (const entry of refs.map(entryOf)) byStatus.set(entry.httpStatus, [...(byStatus.get(entry.httpStatus) ?? []), entry]);
+  for (const entry of refs.map(entryOf)) byStatus.set(statusOf(entry), [...(byStatus.get(statusOf(entry)) ?? []), entry]);
   return Object.fromEntries(
     [...byStatus].map(([status, entries]) => [
       status,

@@ -4,6 +4,8 @@ import { dispatch } from './002-dispatch.js';
 import { webhooks } from './003-webhooks.js';
 import { controls } from './004-controls.js';
 import { queuedState } from './005-queued-state.js';
+import { tenantContactChecks } from './006-tenant-contact-checks.js';
+import { mediaChunks } from './007-media-chunks.js';
 
 export interface Migration {
   readonly id: number;
@@ -12,4 +14,4 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks];

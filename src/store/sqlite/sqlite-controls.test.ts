@@ -31,14 +31,16 @@ describe('sqlite account controls', () => {
     expect(await store.controls.getControls(account.id)).toEqual(NO_CONTROLS);
     await store.controls.setControls(account.id, { spamThreshold: 5, blockedPaths: ['/v1/media*'] }, 2);
     await store.controls.setPrices(account.id, [{ category: 'marketing', country: 'DE', price: 9 }]);
-    await store.contactChecks.saveContactChecks('num_1', [{ waId: '4915112345678', status: 'invalid' }, { waId: '4915112345679', status: 'valid' }], 3);
+    await store.contactChecks.saveContactChecks(account.id, [{ waId: '4915112345678', status: 'invalid' }, { waId: '4915112345679', status: 'valid' }], 3);
     await store.close();
     store = open(dir);
     expect(await store.controls.getControls(account.id)).toMatchObject({ spamThreshold: 5, blockedPaths: ['/v1/media*'], messagingTier: null });
     expect(await store.controls.listPrices(account.id)).toEqual([{ category: 'marketing', country: 'DE', price: 9 }]);
-    expect(await store.contactChecks.isKnownInvalid('4915112345678', 0)).toBe(true);
-    expect(await store.contactChecks.isKnownInvalid('4915112345678', 4)).toBe(false);
-    expect(await store.contactChecks.isKnownInvalid('4915112345679', 0)).toBe(false);
+    expect(await store.contactChecks.isKnownInvalid(account.id, '4915112345678', 0)).toBe(true);
+    expect(await store.contactChecks.isKnownInvalid(account.id, '4915112345678', 4)).toBe(false);
+    expect(await store.contactChecks.isKnownInvalid(account.id, '4915112345679', 0)).toBe(false);
+    expect(await store.contactChecks.isKnownInvalid('acct_other', '4915112345678', 0)).toBe(false);
+    expect(await store.contactChecks.getContactCheck('acct_other', '4915112345679', 0)).toBeUndefined();
     await store.close();
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../migrations/migrations.js';
 import { openStore } from '../open-store.js';
 import { describeStoreConformance } from '../store.conformance.js';
 
@@ -27,6 +28,46 @@ describe('sqlite specifics', () => {
     expect(sealed).not.toContain('EAAplain');
     db.close();
     await dispose();
+  });
+
+  it('keeps an upload\u2019s bytes as chunks and drops the chunks of an upload a crash cut short', async () => {
+    const { dataDir, store } = tempStore();
+    const account = await store.createAccount({ name: 'x' }, 1);
+    const media = { accountId: account.id, numberId: null, mimeType: 'image/png', filename: null };
+    const kept = await store.beginMedia(media, 1);
+    await kept.append(new Uint8Array([1, 2]));
+    await kept.append(new Uint8Array([3]));
+    await kept.commit({ bytes: 3, sha256: 'x', capBytes: 10 });
+    const cut = await store.beginMedia(media, 2);
+    await cut.append(new Uint8Array([9, 9]));
+    await store.close();
+    const reopened = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
+    const chunks = db.prepare('SELECT content FROM media_chunks ORDER BY media_id, seq').pluck().all() as Buffer[];
+    expect(chunks.map((c) => [...c])).toEqual([[1, 2], [3]]);
+    db.close();
+    await reopened.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('moves media stored whole before chunks into one chunk each', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
+    const before = new Database(join(dataDir, 'switchboard.db'));
+    before.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.id < 7)) {
+      for (const statement of m.statements) before.exec(statement);
+      before.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, 0)').run(m.id, m.name);
+    }
+    before.prepare(`INSERT INTO media (id, account_id, number_id, mime_type, bytes, sha256, filename, content, created_at)
+      VALUES ('med_old', 'acct_1', NULL, 'image/png', 2, 'x', NULL, ?, 1)`).run(Buffer.from([7, 8]));
+    before.close();
+    const store = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    expect(await store.mediaBytesStored('acct_1')).toBe(2);
+    const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
+    expect([...(db.prepare(`SELECT content FROM media_chunks WHERE media_id = 'med_old'`).pluck().get() as Buffer)]).toEqual([7, 8]);
+    db.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('refuses PostgreSQL URLs until that backend exists, and in-memory databases', () => {

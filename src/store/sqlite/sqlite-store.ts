@@ -6,7 +6,7 @@ import type { TemplateRecord } from '../../domain/template.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secret-box.js';
 import type {
-  AccountPatch, ApiKeyRecord, IdempotencyCompletion, KeyKind, MediaRecord, NewAccount, NewMedia, NewPhoneNumber, PhoneNumberPatch, SendFacts, SendFactsQuery, Store,
+  AccountPatch, ApiKeyRecord, IdempotencyCompletion, KeyKind, MediaRecord, MediaUpload, NewAccount, NewMedia, NewPhoneNumber, PhoneNumberPatch, SendFacts, SendFactsQuery, Store,
   StoreCapabilities, StoredResponse,
 } from '../store.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
@@ -16,11 +16,12 @@ import { SqliteControls } from './sqlite-controls.js';
 import { SqliteCredit } from './sqlite-credit.js';
 import { SqliteDispatch } from './sqlite-dispatch.js';
 import { SqliteInbound } from './sqlite-inbound.js';
+import { SqliteMedia } from './sqlite-media.js';
 import { SqliteMessages } from './sqlite-messages.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteWebhooks } from './sqlite-webhooks.js';
 import {
-  toAccount, toKey, toMedia, toNumber, type AccountRow, type KeyRow, type MediaRow, type NumberRow,
+  toAccount, toKey, toNumber, type AccountRow, type KeyRow, type NumberRow,
 } from './sqlite-rows.js';
 
 export interface SqliteStoreOptions {
@@ -58,6 +59,7 @@ export class SqliteStore implements Store {
   readonly credit: SqliteCredit;
   readonly templates: SqliteTemplates;
   readonly contactChecks: SqliteContacts;
+  private readonly media: SqliteMedia;
   private readonly contacts: SqliteContactFacts;
   /** Idempotency claims still in flight. One process owns a SQLite file, so memory is the right place for them. */
   private readonly inFlight = new Map<string, IdempotencyRecord>();
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
     this.credit = new SqliteCredit(this.db, () => this.cache.clear());
     this.templates = new SqliteTemplates(this.db);
     this.contactChecks = new SqliteContacts(this.db);
+    this.media = new SqliteMedia(this.db);
     const db = this.db;
     this.stmts = {
       account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
@@ -312,20 +315,17 @@ export class SqliteStore implements Store {
     return this.contacts.hasTemplates(wabaId);
   }
 
-  async createMedia(input: NewMedia, now: number): Promise<MediaRecord> {
-    const id = newId('med', now);
-    this.db
-      .prepare('INSERT INTO media (id, account_id, number_id, mime_type, bytes, sha256, filename, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, input.accountId, input.numberId, input.mimeType, input.bytes, input.sha256, input.filename, input.content, now);
-    const { content: _content, ...record } = input;
-    return { ...record, id, createdAt: now };
+  beginMedia(input: NewMedia, now: number): Promise<MediaUpload> {
+    return this.media.beginMedia(input, now);
   }
-
-  async getMedia(accountId: string, id: string): Promise<MediaRecord | undefined> {
-    const row = this.db
-      .prepare('SELECT id, account_id, number_id, mime_type, bytes, sha256, filename, created_at FROM media WHERE id = ? AND account_id = ?')
-      .get(id, accountId) as MediaRow | undefined;
-    return row ? toMedia(row) : undefined;
+  mediaBytesStored(accountId: string): Promise<number> {
+    return this.media.mediaBytesStored(accountId);
+  }
+  getMedia(accountId: string, id: string): Promise<MediaRecord | undefined> {
+    return this.media.getMedia(accountId, id);
+  }
+  deleteMedia(accountId: string, id: string): Promise<boolean> {
+    return this.media.deleteMedia(accountId, id);
   }
 
   async ping(): Promise<boolean> {

@@ -3,6 +3,7 @@
  * window, STOP/START keywords) and template review changes. Idempotent, because Meta re-sends: applying a delivery
  * twice changes nothing the first time did not.
  */
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../domain/json-depth.js';
 import { keywordIntent, type KeywordConfig } from '../../domain/opt-out-keywords.js';
 import type { InboundStore } from './inbound-store.js';
 import { parseMetaWebhook, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from './parse.js';
@@ -12,8 +13,8 @@ export interface ContactFactsWriter {
   recordInbound(numberId: string, waId: string, at: number): Promise<void>;
   recordOptOut(accountId: string, waId: string, now: number): Promise<void>;
   removeOptOut(accountId: string, waId: string): Promise<boolean>;
-  /** A customer who writes in has WhatsApp, whatever an older contact check said. */
-  markOnWhatsApp(numberId: string, waId: string, now: number): Promise<void>;
+  /** A customer who writes in has WhatsApp, whatever the number's account checked before; other accounts learn nothing. */
+  markOnWhatsApp(accountId: string, waId: string, now: number): Promise<void>;
 }
 
 export interface TemplateStatusWriter {
@@ -89,8 +90,8 @@ export class MetaWebhookApplier {
   private async applyPending(): Promise<void> {
     for (;;) {
       const pending = await this.deps.inbound.pendingMetaWebhooks(BATCH);
-      const events = pending.flatMap((delivery) => parseMetaWebhook(parseJson(delivery.body)));
       const now = this.deps.now();
+      const events = pending.flatMap((delivery) => parseMetaWebhook(parseJson(delivery.body), now));
       const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');
       if (statuses.length > 0) await this.deps.inbound.applyStatuses(statuses.map((status) => ({ status, error: status.errors[0] })), now);
       for (const event of events) await this.applyEvent(event, now);
@@ -121,9 +122,9 @@ export class MetaWebhookApplier {
     const owner = await this.deps.inbound.findNumberOwner(message.phoneNumberId);
     if (!owner) return;
     await this.deps.inbound.saveCustomerMessage(owner, message, now);
-    await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at || now);
-    await this.deps.contacts.markOnWhatsApp(owner.numberId, message.from, now);
+    await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at);
     if (!owner.accountId) return;
+    await this.deps.contacts.markOnWhatsApp(owner.accountId, message.from, now);
     const intent = keywordIntent(message.text, this.deps.keywords);
     if (intent === 'opt-out') await this.deps.contacts.recordOptOut(owner.accountId, message.from, now);
     if (intent === 'opt-in') await this.deps.contacts.removeOptOut(owner.accountId, message.from);
@@ -138,6 +139,8 @@ export class MetaWebhookApplier {
 }
 
 function parseJson(body: string): unknown {
+  // Deeper than any batch Meta sends: reading it would only cost stack.
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return undefined;
   try {
     return JSON.parse(body);
   } catch {

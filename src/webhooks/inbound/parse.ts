@@ -3,6 +3,7 @@
  * messages, template review changes and account-level errors. Pure; what it cannot read it skips, never throws.
  */
 import { normalizeStatusError } from '../../catalog/normalize.js';
+import { decideEventTime } from '../../domain/event-time.js';
 import type { SwitchboardError } from '../../catalog/switchboard-error.js';
 
 export const UPSTREAM_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
@@ -13,7 +14,7 @@ export interface StatusEvent {
   readonly phoneNumberId: string;
   readonly wamid: string;
   readonly status: UpstreamStatus;
-  /** Milliseconds since the epoch (Meta sends seconds). */
+  /** Milliseconds since the epoch (Meta sends seconds); the time of receipt when Meta's is not believable. */
   readonly at: number;
   readonly recipientId: string;
   readonly errors: readonly SwitchboardError[];
@@ -69,16 +70,12 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
-function epochMs(seconds: unknown): number {
-  const n = Number(seconds);
-  return Number.isFinite(n) ? n * 1000 : 0;
-}
 
 function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return (values as readonly unknown[]).includes(value);
 }
 
-function readStatus(phoneNumberId: string, status: Json): StatusEvent | undefined {
+function readStatus(phoneNumberId: string, status: Json, now: number): StatusEvent | undefined {
   const wamid = text(status.id);
   if (wamid === undefined || !isOneOf(UPSTREAM_STATUSES, status.status)) return undefined;
   const category = text(record(status.pricing)?.category);
@@ -88,7 +85,7 @@ function readStatus(phoneNumberId: string, status: Json): StatusEvent | undefine
     phoneNumberId,
     wamid,
     status: status.status,
-    at: epochMs(status.timestamp),
+    at: decideEventTime(status.timestamp, now).at,
     recipientId: text(status.recipient_id) ?? '',
     errors: list(status.errors).map((e) => normalizeStatusError(e, 'meta')),
     ...(category === undefined ? {} : { pricingCategory: category }),
@@ -108,7 +105,7 @@ function replyText(message: Json): string | undefined {
   );
 }
 
-function readMessage(phoneNumberId: string, message: Json, contacts: Json[]): CustomerMessageEvent | undefined {
+function readMessage(phoneNumberId: string, message: Json, contacts: Json[], now: number): CustomerMessageEvent | undefined {
   const wamid = text(message.id);
   const from = text(message.from);
   if (wamid === undefined || from === undefined) return undefined;
@@ -119,7 +116,7 @@ function readMessage(phoneNumberId: string, message: Json, contacts: Json[]): Cu
     phoneNumberId,
     wamid,
     from,
-    at: epochMs(message.timestamp),
+    at: decideEventTime(message.timestamp, now).at,
     type: text(message.type) ?? 'unknown',
     ...(body === undefined ? {} : { text: body }),
     ...(profileName === undefined ? {} : { profileName }),
@@ -127,12 +124,12 @@ function readMessage(phoneNumberId: string, message: Json, contacts: Json[]): Cu
   };
 }
 
-function readMessagesChange(wabaId: string, value: Json): MetaWebhookEvent[] {
+function readMessagesChange(wabaId: string, value: Json, now: number): MetaWebhookEvent[] {
   const phoneNumberId = text(record(value.metadata)?.phone_number_id) ?? '';
   const contacts = list(value.contacts);
   const events: Array<MetaWebhookEvent | undefined> = [
-    ...list(value.statuses).map((s) => readStatus(phoneNumberId, s)),
-    ...list(value.messages).map((m) => readMessage(phoneNumberId, m, contacts)),
+    ...list(value.statuses).map((s) => readStatus(phoneNumberId, s, now)),
+    ...list(value.messages).map((m) => readMessage(phoneNumberId, m, contacts, now)),
     ...list(value.errors).map((e): AccountErrorEvent => ({ kind: 'account_error', wabaId, ...(phoneNumberId ? { phoneNumberId } : {}), error: normalizeStatusError(e, 'meta') })),
   ];
   return events.filter((e): e is MetaWebhookEvent => e !== undefined);
@@ -157,12 +154,13 @@ function readTemplateChange(wabaId: string, value: Json): TemplateStatusEvent[] 
   ];
 }
 
-export function parseMetaWebhook(payload: unknown): MetaWebhookEvent[] {
+/** `now` (the time of receipt) bounds the timestamps Meta claims; see domain/event-time.ts. */
+export function parseMetaWebhook(payload: unknown, now: number): MetaWebhookEvent[] {
   return list(record(payload)?.entry).flatMap((entry) => {
     const wabaId = text(entry.id) ?? '';
     return list(entry.changes).flatMap((change) => {
       const value = record(change.value) ?? {};
-      if (change.field === 'messages') return readMessagesChange(wabaId, value);
+      if (change.field === 'messages') return readMessagesChange(wabaId, value, now);
       if (change.field === 'message_template_status_update') return readTemplateChange(wabaId, value);
       return [];
     });

@@ -13,6 +13,11 @@ for (const [prefix, bits] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.168.0.0', 16],
+  // Benchmarking (RFC 2544) and the three documentation ranges (RFC 5737): no public service lives there.
+  ['198.18.0.0', 15],
+  ['192.0.2.0', 24],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
@@ -36,6 +41,16 @@ export function isPrivateAddress(address: string): boolean {
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** `LOCALHOST.` and `localhost` name the same host: compare without case, brackets or the root's trailing dot. */
+function comparableHost(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
+}
+
+/** `localhost` and every name under it resolve to loopback (RFC 6761). */
+function isLoopbackName(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost');
+}
+
 export type UrlVerdict = { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly reason: string };
 
 /** Checks what can be checked without DNS; the resolved address is checked again at connect time. */
@@ -48,7 +63,7 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): UrlVerdict 
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'only http and https URLs can receive webhooks' };
   if (url.username || url.password) return { ok: false, reason: 'credentials in the URL are not allowed; use the signing secret' };
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && (host === 'localhost' || isPrivateAddress(host))) return { ok: false, reason: `${host} is a private or loopback address` };
+  const host = comparableHost(url.hostname);
+  if (!allowPrivate && (isLoopbackName(host) || isPrivateAddress(host))) return { ok: false, reason: `${host} is a private or loopback address` };
   return { ok: true, url };
 }
