@@ -63,6 +63,23 @@ describe('POST /v1/contacts/check', () => {
     expect(openFor).toBeGreaterThan(23.9 * 3600_000);
     expect(openFor).toBeLessThanOrEqual(24 * 3600_000);
   });
+
+  it('keeps the window of a far-future message where its first receipt put it when Meta sends the message again', async () => {
+    const from = nextRecipient();
+    const message = { from, id: `wamid.AGAIN${from}`, timestamp: '99999999999999', type: 'text', text: { body: 'sent twice' } };
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: s.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: s.phoneNumberId }, messages: [message] } }] }],
+    });
+    const deliver = () => fetch(`${h.gateway.url}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) }, body });
+    expect((await deliver()).status).toBe(200);
+    await h.waitFor(async () => (await h.gateway.store.getLastInbound(s.numberId, from)) !== null);
+    const first = await h.gateway.store.getLastInbound(s.numberId, from);
+    await h.waitFor(() => Date.now() > first! + 5);
+    expect((await deliver()).status).toBe(200);
+    await h.gateway.metaWebhooks.idle();
+    expect(await h.gateway.store.getLastInbound(s.numberId, from)).toBe(first);
+  });
 });
 
 describe('contact checks between tenants', () => {

@@ -36,6 +36,7 @@ export class SqliteInbound implements InboundStore {
         `INSERT OR IGNORE INTO inbound_messages (wamid, number_id, account_id, sender, type, body, payload, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      customerMessageReceivedAt: db.prepare('SELECT received_at FROM inbound_messages WHERE wamid = ?').pluck(),
     };
     this.transitions = {
       status_sent: prepareTransition(db, 'status_sent'),
@@ -89,7 +90,7 @@ export class SqliteInbound implements InboundStore {
     return row ? { numberId: row.id, accountId: row.account_id } : undefined;
   }
 
-  async saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<boolean> {
+  async saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<number> {
     return this.db.transaction(() => {
       const inserted =
         this.stmts.customerMessage.run(message.wamid, owner.numberId, owner.accountId, message.from, message.type, message.text ?? null, JSON.stringify(message.raw), message.at || now)
@@ -97,7 +98,7 @@ export class SqliteInbound implements InboundStore {
       if (inserted && owner.accountId) {
         this.events.append(messageReceivedEvent({ accountId: owner.accountId, numberId: owner.numberId, wamid: message.wamid, from: message.from, type: message.type, text: message.text, raw: message.raw }), now);
       }
-      return inserted;
+      return this.stmts.customerMessageReceivedAt.get(message.wamid) as number;
     })();
   }
 }
