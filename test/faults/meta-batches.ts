@@ -2,6 +2,7 @@
  * Meta webhook batches as the fault suite sends them: good status and message items mixed with malformed ones, items
  * dated far in the future, and whole bodies that are not what Meta sends. Each good item says what it must change.
  */
+import { MAX_JSON_DEPTH } from '../../src/domain/json-depth.js';
 import type { Random } from './seeded-random.js';
 
 export interface BatchTarget {
@@ -30,7 +31,8 @@ export function newExpectations(): Expectations {
 const FAR_FUTURE = ['99999999999999', '4102444800', '1e12', '253402300800'];
 
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
-const deep = (depth: number): unknown => JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+/** Nested as deep as a readable body may be: an odd item, not a body too deep to read (those are in ODD_BODIES). */
+const deep = (): unknown => JSON.parse('['.repeat(MAX_JSON_DEPTH - 12) + ']'.repeat(MAX_JSON_DEPTH - 12));
 
 type ItemMaker = (random: Random, target: BatchTarget, expect: Expectations, n: string) => { statuses?: unknown[]; messages?: unknown[] };
 
@@ -68,8 +70,8 @@ const BAD: readonly ItemMaker[] = [
     return { messages: [{ from, id: `wamid.future-${n}`, timestamp: random.pick(FAR_FUTURE), type: 'text', text: { body: 'from the future' } }] };
   },
   (random, _target, _expect, n) => ({ messages: [{ from: '4915180000000', id: `wamid.odd-${n}`, timestamp: nowSeconds(), type: random.pick(['unknown', '', 'image']), text: random.pick([{ body: 'x'.repeat(100_000) }, 'x', null, { body: 7 }]) }] }),
-  (random) => ({ statuses: random.pick([[null], ['string'], [[1, 2]], [deep(500)]]) }),
-  (random) => ({ messages: random.pick([[null], [42], [deep(500)]]) }),
+  (random) => ({ statuses: random.pick([[null], ['string'], [[1, 2]], [deep()]]) }),
+  (random) => ({ messages: random.pick([[null], [42], [deep()]]) }),
 ];
 
 /** A `messages` change; a bad item's may itself be malformed or about something else. */
