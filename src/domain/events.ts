@@ -5,6 +5,7 @@
  */
 import { errorSummary, type ErrorSummary } from '../catalog/error-summary.js';
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
+import type { TemplateStatus } from './template.js';
 
 export const EVENT_TYPES = [
   'message.accepted',
@@ -94,6 +95,23 @@ export function accountDisconnectedEvent(accountId: string, numberId: string, er
 
 export function accountReconnectedEvent(accountId: string, numberId: string): NewEvent {
   return { accountId, type: 'account.reconnected', subjectId: numberId, data: { number_id: numberId } };
+}
+
+export interface TemplateReviewFacts {
+  readonly accountId: string;
+  readonly wabaId: string;
+  readonly name: string;
+  readonly language: string;
+  readonly status: TemplateStatus;
+  /** Meta's reason for a rejection or a pause; null when it gave none. */
+  readonly reason: string | null;
+}
+
+export function templateStatusEvent(t: TemplateReviewFacts): NewEvent {
+  return {
+    accountId: t.accountId, type: 'template.status', subjectId: `${t.wabaId}/${t.name}/${t.language}`,
+    data: { waba_id: t.wabaId, name: t.name, language: t.language, status: t.status, reason: t.reason },
+  };
 }
 
 export interface DisabledEndpointFacts {

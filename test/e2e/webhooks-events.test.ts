@@ -13,7 +13,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Raises each event type once (message.failed twice: with a catalog error and with none). */
+/** Raises each event type once (message.failed twice: with a catalog error and with none; a template review twice). */
 async function raiseEveryEvent(g: WebhookGateway): Promise<void> {
   const store = g.store;
   for (let i = 0; i < 3; i += 1) expect((await g.send()).status).toBe(202);
@@ -31,6 +31,12 @@ async function raiseEveryEvent(g: WebhookGateway): Promise<void> {
   await store.inbound.saveCustomerMessage(owner, { kind: 'message', phoneNumberId: number.phoneNumberId, wamid: raw.id, from: raw.from, at: Date.now(), type: 'text', text: 'hello', raw }, Date.now());
   await store.dispatch.holdNumber(number.id, null, new SwitchboardError(requireEntry('meta', 190), { detail: 'token expired' }), Date.now());
   await store.updateNumber(number.id, { accessToken: 'EAAGreplaced' }, Date.now());
+
+  await store.templates.saveTemplate({
+    wabaId: number.wabaId, name: 'order_update', language: 'en_US', status: 'pending', category: 'UTILITY', components: [], updatedAt: Date.now(), upstreamId: null, reason: null,
+  });
+  // Meta re-sends its review webhook: the same review twice raises one event.
+  for (let i = 0; i < 2; i += 1) await store.templates.setTemplateStatus(number.wabaId, 'order_update', 'en_US', 'rejected', 'INVALID_FORMAT', Date.now());
 
   const doomed = await g.call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/never', event_types: ['message.read'] });
   await store.webhooks.disableEndpoint(doomed.body.id, 'disabled for the test', Date.now());
@@ -78,6 +84,8 @@ describe('customer event payloads', () => {
       if (mismatch) mismatches.push(`${mismatch} in ${x.body}`);
     }
     expect(mismatches).toEqual([]);
-    expect(r.received.filter((x) => (JSON.parse(x.body) as { type: string }).type === 'message.failed')).toHaveLength(2);
+    const ofType = (type: string) => r.received.filter((x) => (JSON.parse(x.body) as { type: string }).type === type);
+    expect(ofType('message.failed')).toHaveLength(2);
+    expect(ofType('template.status').map((x) => JSON.parse(x.body).data)).toEqual([{ waba_id: expect.any(String), name: 'order_update', language: 'en_US', status: 'rejected', reason: 'INVALID_FORMAT' }]);
   });
 });

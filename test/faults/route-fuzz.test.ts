@@ -140,7 +140,7 @@ describe('route fuzzer', () => {
     }
     reportFigures('route fuzz', { routes: routes.length, acceptedBodies: accepted.size, inputClasses: INPUT_CLASSES.length, ...figures, failing: findings.length, rssGrowthMiB, seed: faultSeed() });
     expect(summarise(findings)).toEqual([]);
-    expect(rssGrowthMiB).toBeLessThan(faultScale(300, 400));
+    expect(rssGrowthMiB).toBeLessThan(128);
   }, faultScale(120_000, 900_000));
 });
 

@@ -4,6 +4,7 @@
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { TEST_EVENT_TYPE, type EventType } from '../../domain/events.js';
+import { TEMPLATE_STATUSES } from '../../domain/template.js';
 
 const id = (description: string) => ({ type: 'string', description });
 const nullable = (description: string) => ({ type: ['string', 'null'], description });
@@ -39,7 +40,7 @@ interface EventDoc {
   readonly data: Record<string, unknown>;
 }
 
-type DocumentedType = Exclude<EventType, 'template.status'> | typeof TEST_EVENT_TYPE;
+type DocumentedType = EventType | typeof TEST_EVENT_TYPE;
 
 const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
   'message.accepted': {
@@ -66,6 +67,16 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
       },
       ['text'],
     ),
+  },
+  'template.status': {
+    summary: 'Meta reviewed a template of one of the account\u2019s WABAs (approved, rejected, paused, disabled …).',
+    data: object({
+      waba_id: id('The WhatsApp Business Account the template belongs to.'),
+      name: id('The template\u2019s name.'),
+      language: id('The language reviewed, e.g. en_US.'),
+      status: { type: 'string', enum: [...TEMPLATE_STATUSES], description: 'Its review status now.' },
+      reason: nullable('Meta\u2019s reason for a rejection or a pause; null when it gave none.'),
+    }),
   },
   'account.disconnected': {
     summary: 'Meta refused the number\u2019s access token: sending is paused until the token is replaced.',
