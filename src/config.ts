@@ -52,8 +52,13 @@ export interface Config {
   readonly metaVerifyToken: string | undefined;
   /** Run the dispatcher in this process (false: accept only, e.g. when another process dispatches). */
   readonly dispatch: boolean;
-  /** How long a send cut short by a crash waits for Meta's status webhook before it is sent again (docs/dispatch.md). */
+  /**
+   * How long a send cut short (by a crash, or an answer lost after the request was written) waits for Meta's status
+   * webhook before it is sent again (docs/dispatch.md).
+   */
   readonly recoveryGraceMs: number;
+  /** How long a message send waits for Meta's answer (headers, then body) before its outcome counts as unknown. */
+  readonly upstreamTimeoutMs: number;
   /** How often templates and their review status are synced from the upstream (seconds; 0 = never). */
   readonly templateSyncSeconds: number;
   /** How long a contact check's answer (has WhatsApp or not) is trusted, in seconds. */
@@ -88,7 +93,8 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', meaning: 'Deadline of one webhook post in milliseconds (default 15000).' },
   { name: 'SWITCHBOARD_TEMPLATE_SYNC_SECONDS', meaning: 'How often templates and their review status are synced from the upstream (default 900; 0 = never).' },
   { name: 'SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', meaning: 'How long a contact check\u2019s answer is trusted (default 604800, 7 days).' },
-  { name: 'SWITCHBOARD_RECOVERY_GRACE_MS', meaning: 'After a crash, how long an interrupted send waits for Meta\u2019s status webhook before it is sent again (default 10000).' },
+  { name: 'SWITCHBOARD_RECOVERY_GRACE_MS', meaning: 'After a crash or a lost answer, how long an interrupted send waits for Meta\u2019s status webhook before it is sent again (default 10000).' },
+  { name: 'SWITCHBOARD_UPSTREAM_TIMEOUT_MS', meaning: 'How long a message send waits for Meta\u2019s answer before its outcome counts as unknown (default 15000).' },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
 
@@ -121,6 +127,7 @@ const DEFAULTS: Config = {
   metaVerifyToken: undefined,
   dispatch: true,
   recoveryGraceMs: 10_000,
+  upstreamTimeoutMs: 15_000,
   templateSyncSeconds: 900,
   contactCheckTtlSeconds: 7 * 24 * 3600,
 };
@@ -192,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metaVerifyToken: env['SWITCHBOARD_META_VERIFY_TOKEN'] || undefined,
     dispatch: flag('SWITCHBOARD_DISPATCH', env['SWITCHBOARD_DISPATCH']),
     recoveryGraceMs: integer('SWITCHBOARD_RECOVERY_GRACE_MS', env['SWITCHBOARD_RECOVERY_GRACE_MS'], 0),
+    upstreamTimeoutMs: integer('SWITCHBOARD_UPSTREAM_TIMEOUT_MS', env['SWITCHBOARD_UPSTREAM_TIMEOUT_MS'], 100),
     templateSyncSeconds: integer('SWITCHBOARD_TEMPLATE_SYNC_SECONDS', env['SWITCHBOARD_TEMPLATE_SYNC_SECONDS'], 0),
     contactCheckTtlSeconds: integer('SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', env['SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS'], 0),
   });

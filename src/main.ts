@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DEFAULT_DISPATCHER_CONFIG, Dispatcher, type DispatcherConfig } from './dispatch/dispatcher.js';
-import { UpstreamClient } from './dispatch/upstream-client.js';
+import { DEFAULT_UPSTREAM_CLIENT_OPTIONS, UpstreamClient } from './dispatch/upstream-client.js';
 import { GraphManagementClient } from './dispatch/graph-management-client.js';
 import { TemplateSync } from './dispatch/template-sync.js';
 import { reviewReasonOf, templateStatusOf } from './domain/templates/status.js';
@@ -194,13 +194,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const verifyToken = config.metaVerifyToken ?? (upstream ? randomSecret() : undefined);
     const upstreamBaseUrl = config.upstreamUrl ?? upstream?.url;
     if (config.dispatch && upstreamBaseUrl !== undefined) {
-      upstreamClient = new UpstreamClient();
+      upstreamClient = new UpstreamClient({ ...DEFAULT_UPSTREAM_CLIENT_OPTIONS, timeoutMs: config.upstreamTimeoutMs });
       dispatcher = new Dispatcher({
         store: store.dispatch,
         upstream: upstreamClient,
         now: () => clock.now(),
         random: Math.random,
-        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
+        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ownsStore: !store.capabilities.sharedAcrossProcesses, ...options.dispatcher },
         onError: (error) => console.error('dispatch failed:', error),
       });
     }

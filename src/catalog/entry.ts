@@ -60,6 +60,8 @@ export interface CatalogEntry {
   readonly success?: boolean;
   /** Retired codes keep their row so that they are never reused. */
   readonly retired?: boolean;
+  /** True for failures after which the upstream may have acted on the request all the same (a lost answer). */
+  readonly outcomeUnknown?: boolean;
 }
 
 /** What a data file writes; the namespace, docs slug and defaults are filled in by `defineEntries`. */
@@ -75,6 +77,7 @@ export interface EntryInput {
   readonly graphCode?: number;
   readonly success?: boolean;
   readonly retired?: boolean;
+  readonly outcomeUnknown?: boolean;
 }
 
 export function docsSlug(namespace: Namespace, code: number | string): string {
@@ -107,6 +110,7 @@ export function defineEntries(namespace: Namespace, inputs: readonly EntryInput[
     ...(input.arrives === undefined ? {} : { arrives: input.arrives }),
     ...(input.success === undefined ? {} : { success: input.success }),
     ...(input.retired === undefined ? {} : { retired: input.retired }),
+    ...(input.outcomeUnknown === undefined ? {} : { outcomeUnknown: input.outcomeUnknown }),
   }));
 }
 

@@ -544,6 +544,13 @@ describe('normalizeUpstreamFailure over network errors', () => {
     expect(error.cause).toBe(c.thrown);
   });
 
+  it.each(['headers timeout', 'body timeout', 'reset', 'socket closed'])('%s after the request was written: the outcome is unknown', (name) => {
+    const thrown = NETWORK_CASES.find((c) => c.name === name)!.thrown;
+    const error = normalizeUpstreamFailure({ kind: 'network', error: thrown, requestWritten: true });
+    expectNormalized(error, { namespace: 'gateway', code: 'upstream_outcome_unknown', retry: 'transient' });
+    expect(error.entry.outcomeUnknown).toBe(true);
+  });
+
   it('names the wait of a plain timeout', () => {
     expect(normalizeUpstreamFailure({ kind: 'timeout', afterMs: 10_000 }).detail).toBe('No answer within 10000 ms');
     expectNormalized(normalizeUpstreamFailure({ kind: 'timeout' }), { namespace: 'gateway', code: 'upstream_timeout', retry: 'transient' });

@@ -20,7 +20,8 @@ import { parseRetryAfter } from './normalize/retry-after.js';
 
 export type UpstreamAnswer =
   | { kind: 'http'; status: number; body: string | Uint8Array; headers?: HeaderMap }
-  | { kind: 'network'; error: unknown }
+  /** `requestWritten`: the request had gone out whole when it failed, so the upstream may have acted on it. */
+  | { kind: 'network'; error: unknown; requestWritten?: boolean }
   | { kind: 'timeout'; afterMs?: number };
 
 export interface NormalizeOptions {
@@ -89,9 +90,9 @@ function normalizeHttpAnswer(answer: Extract<UpstreamAnswer, { kind: 'http' }>, 
   });
 }
 
-function normalizeNetworkError(error: unknown): SwitchboardError {
+function normalizeNetworkError(error: unknown, requestWritten: boolean): SwitchboardError {
   const reading = readNetworkError(error);
-  return gatewayError(reading.code, {
+  return gatewayError(requestWritten ? 'upstream_outcome_unknown' : reading.code, {
     detail: reading.detail,
     upstream: { code: reading.upstreamCode, message: reading.detail },
     cause: error,
@@ -103,7 +104,7 @@ export function normalizeUpstreamFailure(answer: UpstreamAnswer, options: Normal
     case 'http':
       return normalizeHttpAnswer(answer, options.now ?? Date.now);
     case 'network':
-      return normalizeNetworkError(answer.error);
+      return normalizeNetworkError(answer.error, answer.requestWritten === true);
     case 'timeout':
       return gatewayError('upstream_timeout', {
         detail: answer.afterMs === undefined ? undefined : `No answer within ${answer.afterMs} ms`,

@@ -44,6 +44,11 @@ export class SwitchboardError extends Error {
     this.retryAfterOverride = occurrence.retryAfterSeconds;
   }
 
+  /** Seconds to wait that this occurrence itself stated (a Retry-After, a wait in the message), if any. */
+  get statedRetryAfterSeconds(): number | undefined {
+    return this.retryAfterOverride;
+  }
+
   /** Seconds to wait before retrying: what this occurrence said, else the entry's hint. */
   get retryAfterSeconds(): number | undefined {
     return this.retryAfterOverride ?? this.entry.retry.delaySeconds;

@@ -40,8 +40,17 @@ describe('CircuitBreakers', () => {
     for (let i = 0; i < 3; i++) breakers.recordFailure('graph', 0);
     expect(breakers.allowCall('other', 0)).toEqual({ allowed: true, probe: false });
     breakers.allowCall('graph', 1000);
-    breakers.recordSuccess('graph');
+    expect(breakers.recordSuccess('graph')).toBe(true);
+    expect(breakers.recordSuccess('graph')).toBe(false);
     expect(breakers.state('graph')).toBe('closed');
     expect(breakers.allowCall('graph', 1001)).toEqual({ allowed: true, probe: false });
+  });
+
+  it('lets the next probe out when an allowed probe was forgone', () => {
+    const breakers = new CircuitBreakers(config);
+    for (let i = 0; i < 3; i++) breakers.recordFailure('graph', 0);
+    expect(breakers.allowCall('graph', 1000).allowed).toBe(true);
+    breakers.forgoProbe('graph');
+    expect(breakers.allowCall('graph', 1001)).toEqual({ allowed: true, probe: true });
   });
 });

@@ -41,6 +41,12 @@ export class CircuitBreakers {
     return this.hosts.get(host)?.openedAt === undefined ? 'closed' : 'open';
   }
 
+  /** Whether the circuit is open and would let a probe out now (without taking it). */
+  probeDue(host: string, now: number): boolean {
+    const circuit = this.hosts.get(host);
+    return circuit?.openedAt !== undefined && !circuit.probeInFlight && now >= circuit.nextProbeAt;
+  }
+
   /** Asks whether a call may go to `host` now; an allowed call while open is the probe. */
   allowCall(host: string, now: number): CallPermission {
     const circuit = this.circuit(host);
@@ -53,12 +59,21 @@ export class CircuitBreakers {
     return { allowed: true, probe: true };
   }
 
-  /** The host answered (any answer that is not an outage): close the circuit. */
-  recordSuccess(host: string): void {
+  /** The host answered (any answer that is not an outage): close the circuit. Answers whether it was open. */
+  recordSuccess(host: string): boolean {
     const circuit = this.circuit(host);
+    const wasOpen = circuit.openedAt !== undefined;
     circuit.failures = 0;
     circuit.openedAt = undefined;
     circuit.probeInFlight = false;
+    return wasOpen;
+  }
+
+  /** An allowed probe was not made after all (its job turned out to be settled): the next call may probe. */
+  forgoProbe(host: string): void {
+    const circuit = this.circuit(host);
+    circuit.probeInFlight = false;
+    circuit.nextProbeAt = 0;
   }
 
   /** A timeout, refused connection or 5xx. */

@@ -7,7 +7,7 @@ import { WorkLoop } from '../runtime/work-loop.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
-import type { DispatchStore, DispatchTask, NumberRoute, SentOutcome } from './dispatch-store.js';
+import type { CallMark, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from './dispatch-store.js';
 import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
@@ -26,8 +26,13 @@ export interface DispatcherConfig {
   readonly maxInFlight: number;
   /** How often an idle loop looks for due jobs (accepts also nudge it). */
   readonly idlePollMs: number;
-  /** How long a job interrupted by a crash waits for a status webhook to prove it was sent before it is sent again. */
+  /**
+   * How long a job whose call was cut short (by a crash, or by a timeout or reset after the request was written)
+   * waits for a status webhook to prove it was sent before it is sent again.
+   */
   readonly recoveryGraceMs: number;
+  /** No other process uses the store: leases left by an earlier run of this one are void at start. */
+  readonly ownsStore: boolean;
   /** A pair refusal longer than this hands the job back to the store instead of holding it in memory. */
   readonly pairHoldMs: number;
   readonly retry: RetrySchedule;
@@ -45,6 +50,7 @@ export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
   maxInFlight: 256,
   idlePollMs: 50,
   recoveryGraceMs: 10_000,
+  ownsStore: false,
   pairHoldMs: 2_000,
   retry: DEFAULT_RETRY_SCHEDULE,
   permits: DEFAULT_RATE_PERMIT_CONFIG,
@@ -82,6 +88,10 @@ export class Dispatcher {
   private readonly permits: RatePermits;
   private readonly breakers: CircuitBreakers;
   private readonly sent: GroupCommit<SentOutcome, void>;
+  /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
+  private readonly marks: GroupCommit<DispatchTask, CallMark>;
+  private leasesReclaimed = false;
+  private probeFedAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
   /** The circuit breaker's key: every number sends to the same upstream host. */
   private readonly upstreamHost: string;
@@ -98,6 +108,7 @@ export class Dispatcher {
     this.breakers = new CircuitBreakers(config.breaker);
     this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: config.idlePollMs, onError: (error) => deps.onError?.(error) });
     this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, gatherMs: 10, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
+    this.marks = new GroupCommit<DispatchTask, CallMark>({ maxItems: 500, commit: (tasks) => store.markCalls(config.owner, tasks, deps.now()) });
   }
 
   start(): void {
@@ -124,6 +135,11 @@ export class Dispatcher {
 
   private async tick(): Promise<void> {
     const now = this.deps.now();
+    if (this.deps.config.ownsStore && !this.leasesReclaimed) {
+      await this.deps.store.reclaimLeases();
+      this.leasesReclaimed = true;
+    }
+    await this.feedProbe(now);
     await this.claim(now);
     await this.renewLeases(now);
     this.wakeAt = now + this.deps.config.idlePollMs;
@@ -140,6 +156,18 @@ export class Dispatcher {
     if (tasks.length < Math.min(room, config.claimBatch)) this.nextClaimAt = now + config.idlePollMs;
     for (const task of tasks) this.enqueue(task);
     if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
+  }
+
+  /**
+   * An open circuit probes with a job at hand. When every job waits out a backoff in the store, the earliest of those
+   * put back by the outage is made due now to be that probe, so the outage's end is noticed within a probe interval.
+   */
+  private async feedProbe(now: number): Promise<void> {
+    if (this.buffered > 0 || now < this.probeFedAt + this.deps.config.breaker.probeIntervalMs) return;
+    if (!this.breakers.probeDue(this.upstreamHost, now)) return;
+    this.probeFedAt = now;
+    this.nextClaimAt = 0;
+    await this.deps.store.releaseUpstreamWaits(now, 1);
   }
 
   private enqueue(task: DispatchTask): void {
@@ -173,22 +201,27 @@ export class Dispatcher {
   }
 
   private async pump(numberId: string, now: number): Promise<void> {
-    const queue = this.queues.get(numberId);
-    if (!queue) return;
+    const claimed = this.queues.get(numberId);
+    if (!claimed) return;
     const route = await this.routeFor(numberId, now);
     if (!route || route.paused || (route.heldUntil ?? 0) > now) {
-      // Held while these were claimed: give them back; the store will not hand them out until the hold ends.
+      // Held while these were claimed: give them back, due now; the store's hold keeps them until it ends (or until the
+      // probe is answered: the one job the store let out of a hold that ran out, which goes on).
+      const back = claimed.filter((task) => !task.probe || !route || route.paused);
+      this.queues.set(numberId, claimed.filter((task) => !back.includes(task)));
+      this.buffered -= back.length;
+      await Promise.all(back.map((task) => this.deps.store.releaseTask(task, now, now)));
+    }
+    const queue = this.queues.get(numberId) ?? [];
+    if (!route || queue.length === 0) {
       this.queues.delete(numberId);
-      this.buffered -= queue.length;
-      await Promise.all(queue.map((task) => this.deps.store.releaseTask(task, Math.max(now, route?.heldUntil ?? now), now)));
       return;
     }
     let index = 0;
     while (index < queue.length && this.inFlight.size < this.deps.config.maxInFlight) {
       const task = queue[index] as DispatchTask;
       if (task.wamid !== null) {
-        this.take(queue, index);
-        this.track(this.sent.submit({ task, wamid: task.wamid, at: now }).then(() => void (this.counters.sent += 1)));
+        this.track(this.settleSent(this.take(queue, index), task.wamid));
         continue;
       }
       if (task.interrupted) {
@@ -197,7 +230,15 @@ export class Dispatcher {
         this.track(this.deps.store.releaseTask(task, now + this.deps.config.recoveryGraceMs, now));
         continue;
       }
+      // The circuit first: a job that may not call must not use up its number's or its recipient's pace meanwhile.
+      const host = this.upstreamHost;
+      const call = this.breakers.allowCall(host, now);
+      if (!call.allowed) {
+        this.wakeAt = Math.min(this.wakeAt, call.retryAt);
+        break;
+      }
       const permit = this.permits.take(numberId, route.maxMps, task.to, now);
+      if (!permit.granted && call.probe) this.breakers.forgoProbe(host);
       if (!permit.granted && permit.limitedBy === 'number') {
         this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
         break;
@@ -210,13 +251,7 @@ export class Dispatcher {
         }
         continue;
       }
-      const host = this.upstreamHost;
-      const call = this.breakers.allowCall(host, now);
-      if (!call.allowed) {
-        this.wakeAt = Math.min(this.wakeAt, call.retryAt);
-        break;
-      }
-      this.track(this.send(this.take(queue, index), route, host));
+      this.track(this.send(this.take(queue, index), route, host, call.probe));
     }
     if (queue.length === 0) this.queues.delete(numberId);
   }
@@ -229,23 +264,30 @@ export class Dispatcher {
     this.inFlight.add(tracked);
   }
 
-  private async send(task: DispatchTask, route: NumberRoute, host: string): Promise<void> {
+  private async send(task: DispatchTask, route: NumberRoute, host: string, probe: boolean): Promise<void> {
     const { store, upstream, config } = this.deps;
+    const mark = await this.marks.submit(task);
+    if (mark.kind !== 'call') {
+      if (probe) this.breakers.forgoProbe(host);
+      // A status webhook proved Meta has it (an earlier call's answer was lost): settle it without calling again.
+      if (mark.kind === 'sent') await this.settleSent(task, mark.wamid);
+      return;
+    }
     this.counters.calls += 1;
     const target: UpstreamTarget = { baseUrl: config.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
     // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.
     const outcome = await upstream.sendMessage(target, { ...task.payload, biz_opaque_callback_data: task.messageId });
     const now = this.deps.now();
+    // The probe's answer ends or renews its number's hold in the store: the cached route no longer says which.
+    if (task.probe) this.routes.delete(task.numberId);
     if (outcome.ok) {
-      this.breakers.recordSuccess(host);
-      await this.sent.submit({ task, wamid: outcome.wamid, at: now });
-      this.counters.sent += 1;
-      return;
+      this.recordAnswer(host, now);
+      return this.settleSent(task, outcome.wamid);
     }
     const { error } = outcome;
     if (isOutage(error)) this.breakers.recordFailure(host, now);
-    else this.breakers.recordSuccess(host);
-    const context = { task, error, now, schedule: config.retry, random: this.deps.random };
+    else this.recordAnswer(host, now);
+    const context = { task, error, now, schedule: config.retry, random: this.deps.random, recoveryGraceMs: config.recoveryGraceMs };
     const decision = decideAfterFailure(context);
     if (decision.kind === 'retry' && decision.slowDown) this.permits.slowDown(task.numberId, now);
     if (decision.kind === 'park-number' || decision.kind === 'pause-number') {
@@ -255,5 +297,16 @@ export class Dispatcher {
     if (decision.kind === 'retry') this.counters.retried += 1;
     if (decision.kind === 'fail') this.counters.failed += 1;
     await applyFailureDecision(store, context, decision);
+  }
+
+  private async settleSent(task: DispatchTask, wamid: string): Promise<void> {
+    await this.sent.submit({ task, wamid, at: this.deps.now() });
+    this.counters.sent += 1;
+  }
+
+  /** The upstream answered. If that closed the circuit, what was put back during the outage is due at once. */
+  private recordAnswer(host: string, now: number): void {
+    if (!this.breakers.recordSuccess(host)) return;
+    this.track(this.deps.store.releaseUpstreamWaits(now).then(() => this.nudge()));
   }
 }

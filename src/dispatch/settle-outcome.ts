@@ -20,10 +20,13 @@ export interface FailureContext {
   readonly now: number;
   readonly schedule: RetrySchedule;
   readonly random: () => number;
+  /** How long a call whose answer was lost waits for Meta's status webhook before it may be sent again. */
+  readonly recoveryGraceMs: number;
 }
 
-export function decideAfterFailure({ task, error, now, schedule, random }: FailureContext): RetryDecision {
-  const retryAfterSeconds = error.retryAfterSeconds;
+export function decideAfterFailure({ task, error, now, schedule, random, recoveryGraceMs }: FailureContext): RetryDecision {
+  // Only a wait the answer stated: the entry's own hint is read by the retry policy, which may probe sooner than it.
+  const retryAfterSeconds = error.statedRetryAfterSeconds;
   return decideRetry(
     {
       retry: error.entry.retry,
@@ -31,6 +34,7 @@ export function decideAfterFailure({ task, error, now, schedule, random }: Failu
       firstAttemptAt: task.firstAttemptAt ?? now,
       now,
       ...(retryAfterSeconds === undefined || error.entry.retry.backoff ? {} : { retryAfterSeconds }),
+      ...(error.entry.outcomeUnknown ? { statusGraceMs: recoveryGraceMs } : {}),
     },
     schedule,
     random,
@@ -42,7 +46,8 @@ export async function applyFailureDecision(store: DispatchStore, context: Failur
   const { task, error, now } = context;
   switch (decision.kind) {
     case 'retry':
-      return store.settleRetry(task, decision.at, error, now);
+      // A lost answer is no sign of an outage's end: it waits for its status webhook, not for the upstream.
+      return store.settleRetry(task, decision.at, error, now, isOutage(error) && !error.entry.outcomeUnknown);
     case 'fail':
       return store.settleFailed(task, error, now);
     case 'park-number':

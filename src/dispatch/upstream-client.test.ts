@@ -31,6 +31,7 @@ beforeAll(async () => {
   responders.set('no-id', json(200, { messaging_product: 'whatsapp', messages: [] }));
   responders.set('html', (_req, _body, res) => res.writeHead(503, { 'content-type': 'text/html' }).end('<html><head><title>503 Service Temporarily Unavailable</title></head></html>'));
   responders.set('slow', () => undefined);
+  responders.set('reset', (req) => req.socket.destroy());
 });
 
 afterAll(async () => {
@@ -62,16 +63,23 @@ describe('UpstreamClient', () => {
     expect(outcome.ok ? 'sent' : outcome.error.entry.code).toBe('upstream_error');
   });
 
-  it('classes an HTML outage page, a timeout and a refused connection as transient', async () => {
+  it('classes an HTML outage page and a refused connection as transient: the upstream never took the request', async () => {
     const closed = createServer();
     await new Promise<void>((ready) => closed.listen(0, '127.0.0.1', ready));
     const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise((done) => closed.close(done));
-    const outcomes = await Promise.all([client.sendMessage(target('html'), {}), client.sendMessage(target('slow'), {}), client.sendMessage(target('x', closedUrl), {})]);
+    const outcomes = await Promise.all([client.sendMessage(target('html'), {}), client.sendMessage(target('x', closedUrl), {})]);
     expect(outcomes.map((o) => (o.ok ? 'sent' : `${o.error.entry.code}/${o.error.entry.retry.class}`))).toEqual([
       'upstream_unavailable/transient',
-      'upstream_timeout/transient',
       'upstream_connection_failed/transient',
+    ]);
+  });
+
+  it('calls the outcome unknown when the answer is lost after the request was written: a timeout or a reset', async () => {
+    const outcomes = await Promise.all([client.sendMessage(target('slow'), {}), client.sendMessage(target('reset'), {})]);
+    expect(outcomes.map((o) => (o.ok ? 'sent' : `${o.error.entry.code}/${o.error.upstream?.code}`))).toEqual([
+      'upstream_outcome_unknown/UND_ERR_HEADERS_TIMEOUT',
+      'upstream_outcome_unknown/UND_ERR_SOCKET',
     ]);
   });
 });

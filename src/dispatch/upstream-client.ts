@@ -1,8 +1,9 @@
 /**
  * The one Cloud API client: POSTs a message for a phone number through a keep-alive undici pool and hands every
- * failure to the catalog's normalizer, so the dispatcher only ever sees a wamid or a SwitchboardError.
+ * failure to the catalog's normalizer, so the dispatcher only ever sees a wamid or a SwitchboardError. It notes
+ * whether the request had been written when a call failed: after that point a lost answer may hide an accepted message.
  */
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { normalizeUpstreamFailure } from '../catalog/normalize.js';
 import { gatewayError, type SwitchboardError } from '../catalog/switchboard-error.js';
 
@@ -37,9 +38,55 @@ export function messagesUrl(target: UpstreamTarget): string {
   return `${target.baseUrl.replace(/\/+$/, '')}/${target.apiVersion}/${encodeURIComponent(target.phoneNumberId)}/messages`;
 }
 
-function isTimeout(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+interface RawAnswer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly text: string;
+}
+
+/** A call that failed without an answer, and whether the whole request had been written by then. */
+class CallFailure extends Error {
+  constructor(
+    readonly error: Error,
+    readonly requestWritten: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
+function headerMap(raw: Buffer[] | string[] | null): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; raw && i + 1 < raw.length; i += 2) headers[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
+  return headers;
+}
+
+/**
+ * One POST through undici's handler interface rather than `request()`: only a handler hears `onBodySent`, the
+ * moment that splits "the upstream never saw it" from "we do not know".
+ */
+function post(agent: Dispatcher, options: Dispatcher.DispatchOptions): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let requestWritten = false;
+    let statusCode = 0;
+    let headers: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    agent.dispatch(options, {
+      onConnect: () => undefined,
+      // A Buffer body is written in one piece, so its one onBodySent marks the whole request as written.
+      onBodySent: () => void (requestWritten = true),
+      onHeaders(status, raw) {
+        statusCode = status;
+        headers = headerMap(raw);
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete: () => resolve({ statusCode, headers, text: Buffer.concat(chunks).toString('utf8') }),
+      onError: (error) => reject(new CallFailure(error, requestWritten)),
+    });
+  });
 }
 
 /** A 2xx without a wamid cannot be matched to later webhooks; it is reported, never taken as sent. */
@@ -75,21 +122,22 @@ export class UpstreamClient {
   }
 
   async sendMessage(target: UpstreamTarget, body: unknown): Promise<SendOutcome> {
+    const url = new URL(messagesUrl(target));
     try {
-      const answer = await request(messagesUrl(target), {
-        dispatcher: this.agent,
+      const answer = await post(this.agent, {
+        origin: url.origin,
+        path: url.pathname,
         method: 'POST',
         headers: { authorization: `Bearer ${target.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        body: Buffer.from(JSON.stringify(body)),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      const text = await answer.body.text();
-      if (answer.statusCode >= 200 && answer.statusCode < 300) return readAccepted(text);
-      return { ok: false, error: normalizeUpstreamFailure({ kind: 'http', status: answer.statusCode, body: text, headers: answer.headers }) };
-    } catch (error) {
-      const failure = isTimeout(error) ? ({ kind: 'timeout', afterMs: this.options.timeoutMs } as const) : ({ kind: 'network', error } as const);
-      return { ok: false, error: normalizeUpstreamFailure(failure) };
+      if (answer.statusCode >= 200 && answer.statusCode < 300) return readAccepted(answer.text);
+      return { ok: false, error: normalizeUpstreamFailure({ kind: 'http', status: answer.statusCode, body: answer.text, headers: answer.headers }) };
+    } catch (thrown) {
+      const failure = thrown instanceof CallFailure ? thrown : new CallFailure(thrown as Error, false);
+      return { ok: false, error: normalizeUpstreamFailure({ kind: 'network', error: failure.error, requestWritten: failure.requestWritten }) };
     }
   }
 

@@ -17,6 +17,11 @@ const cases: [MessageState, MessageEvent, MessageState | 'refuse'][] = [
   ['failed', 'status_read', 'refuse'],
   ['sent', 'claim', 'refuse'],
   ['accepted', 'upstream_accepted', 'refuse'],
+  ['accepted', 'status_sent', 'sent'],
+  ['accepted', 'status_delivered', 'delivered'],
+  ['accepted', 'status_read', 'read'],
+  ['accepted', 'status_failed', 'failed'],
+  ['queued', 'status_sent', 'sent'],
 ];
 
 describe('transition', () => {
@@ -24,6 +29,18 @@ describe('transition', () => {
     const decision = transition(from, event);
     if (expected === 'refuse') expect(decision.kind).toBe('refuse');
     else expect(decision).toEqual({ kind: 'move', from, to: expected });
+  });
+
+  it('lets a status webhook move every state before it forward, and no final state', () => {
+    const statusTargets: Partial<Record<MessageEvent, MessageState>> = { status_sent: 'sent', status_delivered: 'delivered', status_read: 'read', status_failed: 'failed' };
+    for (const [event, target] of Object.entries(statusTargets) as [MessageEvent, MessageState][]) {
+      for (const state of MESSAGE_STATES) {
+        // `failed` ranks last but only follows what Meta may still fail: nothing it delivered.
+        const ceiling = target === 'failed' ? STATE_RANK.delivered : STATE_RANK[target];
+        const earlier = STATE_RANK[state] < ceiling;
+        expect(transition(state, event).kind, `${state} + ${event}`).toBe(earlier ? 'move' : 'refuse');
+      }
+    }
   });
 
   it('never lowers the rank of a delivered-or-later message on a status event', () => {

@@ -3,12 +3,16 @@
  *
  * ```
  *  POST /v1/messages ──▶ accepted ──claim──▶ queued ──upstream ok──▶ sent ──▶ delivered ──▶ read
- *        │ (validation/preflight      ▲            │                    │          │
- *        │  refusals never store)     └──retry─────┤ transient/throttled, └──────────┴─▶ failed (status webhook)
- *        ▼                                         │ number held (wait/reauth) or job handed back
- *     (no row)                                     └─ fix-request/permanent ──▶ failed
+ *        │ (validation/preflight      ▲  │          │                    │          │
+ *        │  refusals never store)     └──┼─retry────┤ transient/throttled, └──────────┴─▶ failed (status webhook)
+ *        ▼                               │          │ number held (wait/reauth), job handed back, or an answer
+ *     (no row)                           │          │ that never came (timeout/reset after the request was written)
+ *                                        │          └─ fix-request/permanent ──▶ failed
+ *                                        └─ status webhook (sent, delivered, read, failed) ──▶ that state
  *  A queued job whose lease lapses (its worker died) is claimed again and stays queued.
  * ```
+ * A status webhook is Meta's proof that it has the message: it moves a message forward from any state before it,
+ * `accepted` included (a retry was scheduled for a call Meta had in fact accepted, or a crash cut the call short).
  * Webhook statuses are monotonic: a late `delivered` never moves a `read` message back; `failed` may follow `sent`
  * (Meta reports undeliverable messages after accepting them) but never follows `delivered` or `read`.
  */
@@ -37,11 +41,12 @@ export const TRANSITIONS: Readonly<Record<MessageEvent, { readonly from: readonl
   retry: { from: ['queued'], to: 'accepted' },
   upstream_accepted: { from: ['queued'], to: 'sent' },
   upstream_rejected: { from: ['accepted', 'queued'], to: 'failed' },
-  // A status webhook can overtake the HTTP answer that carries the wamid, hence `queued` as a source.
-  status_sent: { from: ['queued'], to: 'sent' },
-  status_delivered: { from: ['queued', 'sent'], to: 'delivered' },
-  status_read: { from: ['queued', 'sent', 'delivered'], to: 'read' },
-  status_failed: { from: ['queued', 'sent'], to: 'failed' },
+  // A status webhook can overtake the HTTP answer that carries the wamid (`queued`), or arrive after an ambiguous or
+  // interrupted call was handed back for a retry (`accepted`): either way Meta has the message.
+  status_sent: { from: ['accepted', 'queued'], to: 'sent' },
+  status_delivered: { from: ['accepted', 'queued', 'sent'], to: 'delivered' },
+  status_read: { from: ['accepted', 'queued', 'sent', 'delivered'], to: 'read' },
+  status_failed: { from: ['accepted', 'queued', 'sent'], to: 'failed' },
 };
 
 /** Progress order; a status update only ever moves a message up this ladder. */

@@ -44,10 +44,17 @@ describe('decideRetry', () => {
     expect(decideRetry(failure({ retry: { class: 'throttled' } }), schedule, () => 0)).toMatchObject({ at: now + schedule.defaultHoldMs });
   });
 
-  it('parks the number for the parsed wait, the entry hint, or the default hold', () => {
-    expect(decideRetry(failure({ retry: { class: 'wait', delaySeconds: 60 }, retryAfterSeconds: 5880 }), schedule, () => 0)).toEqual({ kind: 'park-number', until: now + 5_880_000 });
-    expect(decideRetry(failure({ retry: { class: 'wait', delaySeconds: 60 } }), schedule, () => 0)).toEqual({ kind: 'park-number', until: now + 60_000 });
-    expect(decideRetry(failure({ retry: { class: 'wait' } }), schedule, () => 0)).toEqual({ kind: 'park-number', until: now + schedule.defaultHoldMs });
+  it('parks the number for the parsed wait, or probes sooner than the entry hint or the default hold', () => {
+    const probing = { ...schedule, waitProbeMs: 5_000 };
+    expect(decideRetry(failure({ retry: { class: 'wait', delaySeconds: 60 }, retryAfterSeconds: 5880 }), probing, () => 0)).toEqual({ kind: 'park-number', until: now + 5_880_000 });
+    expect(decideRetry(failure({ retry: { class: 'wait', delaySeconds: 60 } }), probing, () => 0)).toEqual({ kind: 'park-number', until: now + 5_000 });
+    expect(decideRetry(failure({ retry: { class: 'wait', delaySeconds: 2 } }), probing, () => 0)).toEqual({ kind: 'park-number', until: now + 2_000 });
+    expect(decideRetry(failure({ retry: { class: 'wait' } }), { ...probing, waitProbeMs: Infinity }, () => 0)).toEqual({ kind: 'park-number', until: now + schedule.defaultHoldMs });
+  });
+
+  it('retries a call whose answer was lost no sooner than its status grace, whatever the jitter drew', () => {
+    expect(decideRetry(failure({ statusGraceMs: 10_000 }), schedule, () => 0.5)).toEqual({ kind: 'retry', at: now + 10_000, slowDown: false });
+    expect(decideRetry(failure({ attempts: 5, statusGraceMs: 10_000 }), { ...schedule, maxAttempts: 9 }, () => 0.99)).toMatchObject({ at: now + 15_840 });
   });
 
   it('parks no longer than the configured maximum', () => {

@@ -18,6 +18,11 @@ export interface RetrySchedule {
   readonly defaultHoldMs: number;
   /** A parked number is tried again after this long at most, whatever the hint said (the next answer re-parks it). */
   readonly maxHoldMs: number;
+  /**
+   * A number parked on the catalog's own hint (no wait given in the answer) sends one probe after this long, sooner
+   * than the hint: maintenance often ends early, and the probe's answer re-parks the number if it has not.
+   */
+  readonly waitProbeMs: number;
 }
 
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
@@ -28,6 +33,7 @@ export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
   maxAgeMs: 24 * 3_600_000,
   defaultHoldMs: 60_000,
   maxHoldMs: 24 * 3_600_000,
+  waitProbeMs: 5_000,
 };
 
 export interface FailedAttempt {
@@ -38,12 +44,14 @@ export interface FailedAttempt {
   readonly now: number;
   /** What the answer itself asked for (Retry-After, a parsed wait), in seconds. */
   readonly retryAfterSeconds?: number;
+  /** Set when the upstream may have accepted the call (its answer was lost): no retry before its status webhook had this long to come. */
+  readonly statusGraceMs?: number;
 }
 
 export type RetryDecision =
   /** Call again at `at`; `slowDown` asks the rate limiter to lower the number's pace for a while. */
   | { readonly kind: 'retry'; readonly at: number; readonly slowDown: boolean }
-  /** The number cannot send until `until`: hold its whole queue, this message included. */
+  /** The number cannot send until `until`: hold its whole queue, this message included; then one probe goes first. */
   | { readonly kind: 'park-number'; readonly until: number }
   /** The number's credentials were refused: hold its queue until an operator replaces the token. */
   | { readonly kind: 'pause-number' }
@@ -74,12 +82,15 @@ export function decideRetry(failure: FailedAttempt, schedule: RetrySchedule, ran
       return { kind: 'fail', exhausted: false };
     case 'reauth':
       return { kind: 'pause-number' };
-    case 'wait':
-      return { kind: 'park-number', until: now + Math.min(hintedWaitMs(failure) ?? schedule.defaultHoldMs, schedule.maxHoldMs) };
+    case 'wait': {
+      const wait = hintedWaitMs(failure) ?? schedule.defaultHoldMs;
+      const probeAfter = failure.retryAfterSeconds === undefined ? Math.min(wait, schedule.waitProbeMs) : wait;
+      return { kind: 'park-number', until: now + Math.min(probeAfter, schedule.maxHoldMs) };
+    }
     case 'transient': {
       // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): spreads a crowd of retries evenly.
       const jittered = Math.floor(random() * backoffMs(schedule, failure.attempts));
-      const at = now + Math.max(jittered, hintedWaitMs(failure) ?? 0);
+      const at = now + Math.max(jittered, hintedWaitMs(failure) ?? 0, failure.statusGraceMs ?? 0);
       return outOfBudget(failure, schedule, at) ? { kind: 'fail', exhausted: true } : { kind: 'retry', at, slowDown: false };
     }
     case 'throttled': {

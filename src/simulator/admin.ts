@@ -37,7 +37,7 @@ export function createAdmin(core: SimCore): SimulatorAdmin {
     sendInbound: async (input) => sendInbound(core, input),
     addFault(input) {
       // Faults are catalog codes: refuse one the catalog does not know now, not on the first matching send.
-      metaEntry(input.error);
+      if (input.error !== undefined) metaEntry(input.error);
       const fault = makeFault(input, input.id ?? core.nextFaultId());
       core.faults = [...core.faults.filter((f) => f.id !== fault.id), fault];
       return { id: fault.id };

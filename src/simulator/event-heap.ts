@@ -14,7 +14,11 @@ export class EventHeap<T> {
   }
 
   push(due: number, item: T): void {
-    const node = { due, seq: this.seq++, item };
+    this.restore({ due, seq: this.seq++, item });
+  }
+
+  /** Puts back an entry taken with `popEntry`, in the place it had (its due time and its turn among ties). */
+  restore(node: Due<T>): void {
     const a = this.items;
     a.push(node);
     let i = a.length - 1;
@@ -31,6 +35,10 @@ export class EventHeap<T> {
   }
 
   pop(): T | undefined {
+    return this.popEntry()?.item;
+  }
+
+  popEntry(): Due<T> | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
@@ -49,7 +57,7 @@ export class EventHeap<T> {
         i = m;
       }
     }
-    return top.item;
+    return top;
   }
 }
 

@@ -1,11 +1,22 @@
 /** Injected faults and outages as data: which fault a send meets (seeded), and what an outage answers. */
-import type { FaultInput, FaultMatch, MessageType, OutageInput } from './types.js';
+import { BROKEN_ANSWERS, type BrokenAnswer, type FaultInput, type FaultMatch, type MessageType, type OutageInput } from './types.js';
 import type { Random } from './prng.js';
+
+/** A send's answer that never arrives whole; `accepted`: the message was accepted before it broke. */
+export interface BrokenSend {
+  readonly answer: BrokenAnswer;
+  readonly accepted: boolean;
+  readonly delayMs: number;
+}
+
+export const DEFAULT_LATE_ANSWER_MS = 30_000;
 
 export interface Fault {
   readonly id: string;
   readonly match: FaultMatch;
-  readonly error: number;
+  /** The Meta code the send fails with; undefined when the fault breaks the answer instead. */
+  readonly error: number | undefined;
+  readonly broken?: BrokenSend;
   readonly probability: number;
   /** Matching sends it still fails; undefined: no end. */
   remaining: number | undefined;
@@ -21,8 +32,17 @@ export interface SendFacts {
   readonly now: number;
 }
 
+function brokenSend(input: FaultInput): BrokenSend | undefined {
+  if (input.answer === undefined) return undefined;
+  if (!BROKEN_ANSWERS.includes(input.answer)) throw new Error(`fault.answer must be one of ${BROKEN_ANSWERS.join(', ')}`);
+  const delayMs = input.delayMs ?? DEFAULT_LATE_ANSWER_MS;
+  if (!(delayMs >= 0)) throw new Error('fault.delayMs must be a number of milliseconds');
+  return { answer: input.answer, accepted: input.accepted ?? true, delayMs };
+}
+
 export function makeFault(input: FaultInput, id: string): Fault {
-  if (!Number.isInteger(input.error)) throw new Error('fault.error must be a Meta catalog code');
+  const broken = brokenSend(input);
+  if (broken === undefined && !Number.isInteger(input.error)) throw new Error('fault.error must be a Meta catalog code (or give fault.answer)');
   const probability = input.probability ?? 1;
   if (!(probability >= 0 && probability <= 1)) throw new Error('fault.probability must be between 0 and 1');
   const match = input.match ?? {};
@@ -30,7 +50,8 @@ export function makeFault(input: FaultInput, id: string): Fault {
   return {
     id,
     match,
-    error: input.error,
+    error: broken === undefined ? input.error : undefined,
+    ...(broken === undefined ? {} : { broken }),
     probability,
     remaining: input.count,
     ...(input.arrives === undefined ? {} : { arrives: input.arrives }),

@@ -2,6 +2,7 @@
 import { graphAnswer } from './graph-error.js';
 import { checkOwnership } from './rules/auth.js';
 import { reject, type Rejection } from './rules/outcome.js';
+import type { BrokenSend } from './faults.js';
 import type { SimCore } from './sim-core.js';
 import type { PhoneNumber } from './state.js';
 
@@ -10,6 +11,8 @@ export interface GraphResult {
   readonly body: unknown;
   /** The Meta code when the answer is an error, for the request log. */
   readonly code?: number;
+  /** An injected fault breaks this answer (late, or a reset); `status` is 0 when nothing was accepted. */
+  readonly broken?: BrokenSend;
 }
 
 export function graphFailure(core: SimCore, rejection: Rejection, statusOverride?: number): GraphResult {

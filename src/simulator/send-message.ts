@@ -1,7 +1,7 @@
 /** The `/messages` edge: gathers the facts for one send, runs Meta's rules in Meta's order, then answers and schedules the status webhooks. */
 import { arrivesAsync, statusError } from './graph-error.js';
 import { callerNumber, graphFailure, isRefusal, type GraphResult } from './graph-result.js';
-import { pickFault } from './faults.js';
+import { pickFault, type BrokenSend } from './faults.js';
 import type { SimCore } from './sim-core.js';
 import type { Contact, PhoneNumber, Template } from './state.js';
 import { pairKey } from './state.js';
@@ -45,6 +45,7 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
 
   const fault = meetFault(core, phoneNumberId, message, now);
   if (fault?.sync) return graphFailure(core, fault.sync);
+  if (fault?.broken && !fault.broken.accepted) return { status: 0, body: undefined, broken: fault.broken };
   let later = fault?.later;
 
   const key = pairKey(phoneNumberId, message.waId);
@@ -76,17 +77,24 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
       contacts: [{ input: message.to, wa_id: message.waId }],
       messages: [template ? { id: wamid, message_status: 'accepted' } : { id: wamid }],
     },
+    ...(fault?.broken ? { broken: fault.broken } : {}),
   };
 }
 
-/** The injected fault this send meets, if any: answered now, or reported later on a `failed` status. */
-function meetFault(core: SimCore, phoneNumberId: string, message: OutboundMessage, now: number): { sync?: Rejection; later?: Rejection } | undefined {
+/** The injected fault this send meets, if any: answered now, reported later on a `failed` status, or a broken answer. */
+function meetFault(
+  core: SimCore,
+  phoneNumberId: string,
+  message: OutboundMessage,
+  now: number,
+): { sync?: Rejection; later?: Rejection; broken?: BrokenSend } | undefined {
   if (core.faults.length === 0) return undefined;
   const template = message.type === 'template' ? (message.payload.name as string) : undefined;
   const facts = { phoneNumberId, waId: message.waId, type: message.type, now, ...(template === undefined ? {} : { template }) };
   const fault = pickFault(core.faults, facts, core.faultRandom);
   if (!fault) return undefined;
   if (fault.remaining !== undefined) fault.remaining--;
+  if (fault.error === undefined) return fault.broken ? { broken: fault.broken } : undefined;
   const rejection = reject(fault.error);
   const async = fault.arrives === undefined ? arrivesAsync(fault.error) : fault.arrives === 'async';
   return async ? { later: rejection } : { sync: rejection };

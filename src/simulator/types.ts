@@ -141,11 +141,24 @@ export interface FaultMatch {
   until?: number;
 }
 
+/** How a send's answer breaks: it comes after `delayMs` (past the client's timeout), or the connection is reset. */
+export const BROKEN_ANSWERS = ['late', 'reset'] as const;
+export type BrokenAnswer = (typeof BROKEN_ANSWERS)[number];
+
 export interface FaultInput {
   id?: string;
   match?: FaultMatch;
-  /** A Meta catalog code (e.g. 131026, 130429). */
-  error: number;
+  /** A Meta catalog code (e.g. 131026, 130429); required unless `answer` is given. */
+  error?: number;
+  /**
+   * Instead of an error, the answer breaks: `late` answers after `delayMs`, `reset` resets the connection. With
+   * `accepted` (the default) the message is accepted first, as Meta does when its answer is lost on the way: it exists,
+   * and its status webhooks follow. `accepted: false` breaks the answer before anything was accepted.
+   */
+  answer?: BrokenAnswer;
+  accepted?: boolean;
+  /** For `answer: 'late'`: how late, in ms (default 30,000). */
+  delayMs?: number;
   probability?: number;
   /** How many matching sends it fails before retiring itself. */
   count?: number;

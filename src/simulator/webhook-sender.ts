@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { signBody } from '../webhooks/inbound/verify.js';
-import { EventHeap } from './event-heap.js';
+import { EventHeap, type Due } from './event-heap.js';
 import { buildEnvelope, type WebhookEvent } from './webhook-payload.js';
 import type { WebhookDelivery } from './types.js';
 
@@ -62,6 +62,8 @@ export class WebhookSender {
       bodyTimeout: this.timeoutMs,
     });
     void old?.close();
+    // A batch waiting to retry the old URL goes to the new one now (see deliver).
+    this.wakeRetry?.();
   }
 
   get configured(): boolean {
@@ -130,8 +132,8 @@ export class WebhookSender {
   private pump(): void {
     if (this.inFlight || this.closed) return;
     const now = Date.now();
-    const events: WebhookEvent[] = [];
-    while (events.length < this.batchMax && (this.heap.peekDue() ?? Infinity) <= now) events.push(this.heap.pop()!);
+    const events: Due<WebhookEvent>[] = [];
+    while (events.length < this.batchMax && (this.heap.peekDue() ?? Infinity) <= now) events.push(this.heap.popEntry()!);
     if (events.length > 0) {
       this.inFlight = true;
       void this.deliver(events).finally(() => {
@@ -152,10 +154,10 @@ export class WebhookSender {
     }, next - now);
   }
 
-  private async deliver(events: WebhookEvent[]): Promise<void> {
+  private async deliver(events: Due<WebhookEvent>[]): Promise<void> {
     const target = this.target;
     if (!target) return;
-    const body = JSON.stringify(buildEnvelope(events));
+    const body = JSON.stringify(buildEnvelope(events.map((e) => e.item)));
     const signature = signBody(body, target.appSecret);
     const path = new URL(target.url).pathname + new URL(target.url).search;
     for (let attempt = 0; !this.closed && this.target === target; attempt++) {
@@ -178,6 +180,9 @@ export class WebhookSender {
         this.retryTimer = setTimeout(resolve, wait);
       });
     }
+    // The webhook URL changed meanwhile (the receiver moved, as after a restart): Meta sends what it still owes to
+    // the URL it has now, so the batch goes back in the queue instead of being dropped.
+    if (!this.closed && this.target !== target) for (const event of events) this.heap.restore(event);
   }
 
   private async attempt(path: string, body: string, signature: string): Promise<{ status?: number; error?: string }> {

@@ -155,6 +155,45 @@ describe('outages and slow answers', () => {
   });
 });
 
+describe('broken answers', () => {
+  const sendWithin = async (hh: Harness, timeoutMs: number, to: string) =>
+    fetch(`${hh.sim.url}/v21.0/${hh.phoneNumberId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hh.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', to, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } }, biz_opaque_callback_data: `msg_${to}` }),
+      signal: AbortSignal.timeout(timeoutMs),
+    }).then((res) => `${res.status}`, (error: Error) => (error.name === 'TimeoutError' ? 'timeout' : 'reset'));
+  const logged = (hh: Harness) => hh.sim.admin.requests().map((r) => [(r.body as { to: string }).to, r.status]);
+
+  it('accept the message and then answer past the client’s timeout, or reset the connection; its statuses follow', async () => {
+    const hh = await setup({ webhooks: true, clock: new ManualClock(Date.now()) });
+    hh.sim.admin.createTemplate({ wabaId: hh.wabaId, name: 'hello_world', body: 'Hello' });
+    hh.sim.admin.addFault({ match: { to: '15550990001' }, answer: 'late', delayMs: 400 });
+    hh.sim.admin.addFault({ match: { to: '15550990002' }, answer: 'reset' });
+    expect(await sendWithin(hh, 150, '15550990001')).toBe('timeout');
+    expect(await sendWithin(hh, 150, '15550990002')).toBe('reset');
+    expect(logged(hh)).toEqual([['15550990001', 200], ['15550990002', 200]]);
+    await hh.hooks.waitFor(() => hh.hooks.statuses().filter((st) => st.status === 'delivered').length === 2);
+    expect(new Set(hh.hooks.statuses().map((st) => st.biz_opaque_callback_data))).toEqual(new Set(['msg_15550990001', 'msg_15550990002']));
+  });
+
+  it('reset before accepting anything, through the admin API, and keep a slow answer’s message when the client left', async () => {
+    const hh = await setup({ webhooks: true, clock: new ManualClock(Date.now()) });
+    hh.sim.admin.createTemplate({ wabaId: hh.wabaId, name: 'hello_world', body: 'Hello' });
+    const added = await fetch(`${hh.sim.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ match: { to: '15550990003' }, answer: 'reset', accepted: false, count: 1 }) });
+    expect(added.status).toBe(200);
+    expect(await sendWithin(hh, 1000, '15550990003')).toBe('reset');
+    hh.sim.admin.startOutage({ delayMs: 400 });
+    expect(await sendWithin(hh, 150, '15550990004')).toBe('timeout');
+    hh.sim.admin.endOutage();
+    expect(logged(hh)).toEqual([['15550990003', 0], ['15550990004', 200]]);
+    await hh.hooks.waitFor(() => hh.hooks.statuses().some((st) => st.status === 'delivered'));
+    expect(hh.hooks.statuses().map((st) => st.biz_opaque_callback_data)).not.toContain('msg_15550990003');
+    expect(() => hh.sim.admin.addFault({ answer: 'slow' as never })).toThrow(/fault.answer/);
+    expect(() => hh.sim.admin.addFault({})).toThrow(/fault.error/);
+  });
+});
+
 describe('faults', () => {
   it('fail matching sends with the catalog code, by recipient pattern, type, count and time window', async () => {
     const hh = await setup();

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireEntry } from '../../src/catalog/catalog.js';
 import { startHarness, type Harness } from '../../src/simulator/testing/harness.js';
+import { startWebhookReceiver } from '../../src/simulator/testing/webhook-receiver.js';
 import { expectAccepted } from '../../src/simulator/testing/expect-graph.js';
 
 let h: Harness;
@@ -150,6 +151,21 @@ describe('delivery to a failing receiver', () => {
     expect(h.hooks.statuses().filter((s) => s.id === id).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
     const attempts = h.sim.admin.webhookDeliveries();
     expect(attempts.slice(0, 3).map((a) => [a.attempt, a.status])).toEqual([[1, 500], [2, 503], [3, 200]]);
+  });
+
+  it('sends a batch it was still retrying to the new URL when the webhook moves (a receiver restarted elsewhere)', async () => {
+    await setup({ statusDelaysMs: { sent: 0, delivered: 0, read: -1 }, webhookRetryDelaysMs: [60_000] });
+    h.hooks.respondWith(500);
+    const id = expectAccepted(await h.send(templateTo(CUSTOMER)));
+    await h.hooks.waitFor(() => h.hooks.received.length === 1);
+    const moved = await startWebhookReceiver({ appSecret: 'test-app-secret' });
+    try {
+      h.sim.admin.setWebhook({ url: moved.url, appSecret: 'test-app-secret' });
+      await moved.waitFor(() => moved.statuses().length === 2, 2_000);
+      expect(moved.statuses().filter((s) => s.id === id).map((s) => s.status)).toEqual(['sent', 'delivered']);
+    } finally {
+      await moved.close();
+    }
   });
 
   it('gives up after the last retry and moves on', async () => {

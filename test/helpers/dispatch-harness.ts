@@ -2,6 +2,7 @@
  * A gateway with its dispatcher, wired to a separately started simulator exactly as to Meta (upstream URL, app secret,
  * verify token), over real sockets, plus helpers to make senders, send, and wait for statuses.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +37,16 @@ export interface DispatchHarness {
   waitForStatus(sender: Sender, ids: readonly string[], statuses: readonly string[], timeoutMs?: number): Promise<void>;
   /** Message sends the simulator received for a number (its Graph path). */
   upstreamSends(sender?: Sender): RecordedRequest[];
+  /** The customer events recorded for a message, oldest first (read from the store's event outbox). */
+  eventsOf(messageId: string): string[];
   close(): Promise<void>;
 }
 
 let serial = 0;
 
-export async function startDispatchHarness(options: { dispatcher?: Partial<DispatcherConfig>; simulator?: SimulatorOptions } = {}): Promise<DispatchHarness> {
+export async function startDispatchHarness(
+  options: { dispatcher?: Partial<DispatcherConfig>; simulator?: SimulatorOptions; gateway?: Partial<Config> } = {},
+): Promise<DispatchHarness> {
   const simulator = await startSimulator({ port: 0, seed: 7, statusDelaysMs: { sent: 0, delivered: 10, read: 20 }, ...options.simulator });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-dispatch-'));
   const config: Config = {
@@ -56,6 +61,7 @@ export async function startDispatchHarness(options: { dispatcher?: Partial<Dispa
     metaVerifyToken: VERIFY_TOKEN,
     demo: false,
     logLevel: 'silent',
+    ...options.gateway,
   };
   const gateway = await startGateway(config, { logger: false, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
   simulator.admin.setWebhook({ url: `${gateway.url}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
@@ -114,6 +120,14 @@ export async function startDispatchHarness(options: { dispatcher?: Partial<Dispa
     },
     upstreamSends(sender) {
       return simulator.admin.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/messages') && (!sender || r.path.includes(`/${sender.phoneNumberId}/`)));
+    },
+    eventsOf(messageId) {
+      const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
+      try {
+        return (db.prepare('SELECT type FROM events WHERE subject_id = ? ORDER BY created_at, rowid').pluck().all(messageId) as string[]);
+      } finally {
+        db.close();
+      }
     },
     async close() {
       await gateway.close();

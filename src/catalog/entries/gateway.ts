@@ -562,10 +562,20 @@ const GATEWAY_INPUTS = {
   },
   upstream_timeout: {
     title: 'Upstream timeout',
-    meaning: 'The upstream did not answer in time. The message may or may not have been sent.',
+    meaning: 'The upstream did not answer in time before the request was written (no connection in time, for instance), so it never saw the request.',
     httpStatus: 504,
     retry: 'transient',
-    action: 'Nothing to change: the gateway retries and reconciles with status webhooks.',
+    action: 'Nothing to change: the gateway retries.',
+  },
+  upstream_outcome_unknown: {
+    title: 'Upstream outcome unknown',
+    meaning:
+      'The request was written to the upstream, but its answer never came: it timed out or the connection closed after the body went out. The upstream may have accepted the message.',
+    httpStatus: 504,
+    retry: 'transient',
+    outcomeUnknown: true,
+    action:
+      'Nothing to change: the gateway waits for the upstream\u2019s status webhook for the message; it sends again only if none comes within the recovery grace period.',
   },
   upstream_connection_failed: {
     title: 'Upstream connection failed',

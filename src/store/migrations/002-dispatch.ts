@@ -5,8 +5,8 @@ export const dispatch: Migration = {
   id: 2,
   name: 'dispatch',
   statements: [
-    // calling_since is set, durably, just before an upstream call and cleared when its outcome is written: a job
-    // claimed with it still set was interrupted by a crash mid-call.
+    // calling_since is set, durably, just before an upstream call (not at claim) and cleared when its outcome is
+    // written: a job claimed with it still set was interrupted by a crash mid-call.
     `ALTER TABLE outbox ADD COLUMN calling_since BIGINT`,
     `ALTER TABLE outbox ADD COLUMN first_attempt_at BIGINT`,
     `ALTER TABLE phone_numbers ADD COLUMN held_until BIGINT`,

@@ -6,6 +6,7 @@ import { controls } from './004-controls.js';
 import { queuedState } from './005-queued-state.js';
 import { tenantContactChecks } from './006-tenant-contact-checks.js';
 import { mediaChunks } from './007-media-chunks.js';
+import { upstreamWaits } from './008-upstream-waits.js';
 
 export interface Migration {
   readonly id: number;
@@ -14,4 +15,4 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits];

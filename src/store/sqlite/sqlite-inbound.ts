@@ -31,6 +31,8 @@ export class SqliteInbound implements InboundStore {
       byWamid: db.prepare('SELECT id, account_id, recipient FROM messages WHERE wamid = ?'),
       byCallback: db.prepare('SELECT id, account_id, recipient FROM messages WHERE id = ? AND wamid IS NULL'),
       tieWamid: db.prepare('UPDATE messages SET wamid = ? WHERE id = ? AND wamid IS NULL'),
+      // The message is with Meta: its job, waiting out a retry or a recovery grace, is due now to be settled unsent.
+      settleSoon: db.prepare('UPDATE outbox SET due_at = MIN(due_at, ?) WHERE message_id = ?'),
       owner: db.prepare('SELECT id, account_id FROM phone_numbers WHERE phone_number_id = ?'),
       customerMessage: db.prepare(
         `INSERT OR IGNORE INTO inbound_messages (wamid, number_id, account_id, sender, type, body, payload, received_at)
@@ -72,7 +74,7 @@ export class SqliteInbound implements InboundStore {
       let message = this.stmts.byWamid.get(status.wamid) as Row | undefined;
       if (!message && status.callbackData) {
         message = this.stmts.byCallback.get(status.callbackData) as Row | undefined;
-        if (message) this.stmts.tieWamid.run(status.wamid, message.id);
+        if (message && this.stmts.tieWamid.run(status.wamid, message.id).changes > 0) this.stmts.settleSoon.run(now, message.id);
       }
       if (!message) return 'unknown_message';
       const event = EVENT_OF_STATUS[status.status];
