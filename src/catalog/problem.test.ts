@@ -21,15 +21,15 @@ describe('toProblem', () => {
   });
 
   it('says when to retry: the occurrence wins over the entry hint', () => {
-    expect(toProblem(gatewayError('rate_limited')).retryAfter).toBe(60);
-    expect(toProblem(gatewayError('rate_limited', { retryAfterSeconds: 7 }))).toMatchObject({ retryable: true, retryAfter: 7 });
+    expect(toProblem(gatewayError('rate_limited')).retry_after).toBe(60);
+    expect(toProblem(gatewayError('rate_limited', { retryAfterSeconds: 7 }))).toMatchObject({ retryable: true, retry_after: 7 });
   });
 
-  it('falls back to the meaning when the occurrence has no detail, and keeps what the upstream said', () => {
-    const upstream = { httpStatus: 503, payload: '<html>503</html>' };
+  it('falls back to the meaning when the occurrence has no detail, and keeps what the upstream said, in snake_case', () => {
+    const upstream = { httpStatus: 503, fbtraceId: 'AbC', payload: '<html>503</html>' };
     const problem = toProblem(gatewayError('upstream_unavailable', { upstream }));
     expect(problem.detail).toBe(gatewayEntry('upstream_unavailable').meaning);
-    expect(problem.upstream).toEqual(upstream);
+    expect(problem.upstream).toEqual({ http_status: 503, fbtrace_id: 'AbC', payload: '<html>503</html>' });
     expect(problem.status).toBe(502);
   });
 

@@ -13,11 +13,34 @@ export interface ProblemDetails {
   readonly code: number | string;
   readonly namespace: Namespace;
   readonly retryable: boolean;
-  readonly retryAfter?: number;
+  readonly retry_after?: number;
   readonly action: string;
   readonly field?: string;
-  readonly upstream?: UpstreamFailure;
+  readonly upstream?: UpstreamView;
   readonly [extension: string]: unknown;
+}
+
+/** What the upstream said, in the snake_case every other field a customer reads uses. */
+export interface UpstreamView {
+  readonly http_status?: number;
+  readonly code?: number | string;
+  readonly subcode?: number;
+  readonly message?: string;
+  readonly details?: string;
+  readonly fbtrace_id?: string;
+  readonly payload?: unknown;
+}
+
+export function upstreamView(u: UpstreamFailure): UpstreamView {
+  return {
+    ...(u.httpStatus === undefined ? {} : { http_status: u.httpStatus }),
+    ...(u.code === undefined ? {} : { code: u.code }),
+    ...(u.subcode === undefined ? {} : { subcode: u.subcode }),
+    ...(u.message === undefined ? {} : { message: u.message }),
+    ...(u.details === undefined ? {} : { details: u.details }),
+    ...(u.fbtraceId === undefined ? {} : { fbtrace_id: u.fbtraceId }),
+    ...(u.payload === undefined ? {} : { payload: u.payload }),
+  };
 }
 
 /** Where an entry is explained: the gateway's own error endpoint, so the link works on every deployment. */
@@ -38,10 +61,10 @@ export function toProblem(error: SwitchboardError, instance?: string): ProblemDe
     code: entry.code,
     namespace: entry.namespace,
     retryable: isRetryable(entry.retry),
-    ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...(retryAfter === undefined ? {} : { retry_after: retryAfter }),
     action: entry.action,
     ...(error.field === undefined ? {} : { field: error.field }),
-    ...(error.upstream === undefined ? {} : { upstream: error.upstream }),
+    ...(error.upstream === undefined ? {} : { upstream: upstreamView(error.upstream) }),
   };
 }
 

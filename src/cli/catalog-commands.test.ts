@@ -11,7 +11,7 @@ describe('switchboard explain', () => {
     const result = await runCli(['explain', '131047', '--json']);
     expect(result.code).toBe(0);
     const entries = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
-    expect(entries[0]).toMatchObject({ namespace: 'meta', code: 131047, httpStatus: 400, retry: { class: 'fix-request' } });
+    expect(entries[0]).toMatchObject({ namespace: 'meta', code: 131047, http_status: 400, graph_code: 131047, retry: { class: 'fix-request' } });
   });
 
   it('lists every namespace where a number means something, Meta first', async () => {
@@ -38,7 +38,7 @@ describe('switchboard explain', () => {
 });
 
 describe('switchboard errors', () => {
-  it('prints every entry with namespace, code, httpStatus, retry.class and aliases', async () => {
+  it('prints every entry in snake_case with namespace, code, http_status, retry.class and aliases', async () => {
     const result = await runCli(['errors', '--json']);
     expect(result.code).toBe(0);
     const entries = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
@@ -46,7 +46,8 @@ describe('switchboard errors', () => {
     for (const entry of entries) {
       expect(entry).toHaveProperty('namespace');
       expect(entry).toHaveProperty('code');
-      expect(entry).toHaveProperty('httpStatus');
+      expect(entry).toHaveProperty('http_status');
+      expect(Object.keys(entry).filter((k) => /[A-Z]/.test(k))).toEqual([]);
       expect(entry).toHaveProperty('retry.class');
       expect(Array.isArray(entry.aliases)).toBe(true);
     }

@@ -1,6 +1,7 @@
 /** `switchboard explain`: what a code or an error text means, where it comes from, and what to do. */
 import type { Command } from 'commander';
 import { explain } from '../catalog/catalog.js';
+import { entryView } from '../catalog/entry-view.js';
 import type { CatalogEntry } from '../catalog/entry.js';
 import { describeAlias, describeRetry } from '../catalog/reference.js';
 
@@ -29,6 +30,6 @@ export function registerExplain(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      console.log(options.json ? JSON.stringify(matches, null, 2) : matches.map(formatEntry).join('\n\n'));
+      console.log(options.json ? JSON.stringify(matches.map(entryView), null, 2) : matches.map(formatEntry).join('\n\n'));
     });
 }

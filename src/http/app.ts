@@ -33,6 +33,7 @@ import { templateRoutes } from './routes/templates.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { BacklogGauge, DEFAULT_WEBHOOK_BACKLOG_CAP } from '../webhooks/outbound/backlog-gauge.js';
 import type { WebhookSender } from '../webhooks/outbound/webhook-sender.js';
+import { EVENT_WEBHOOKS } from './schemas/events.js';
 import { GRAPH_ERROR_SCHEMA } from './schemas/graph.js';
 import { memoryUploadSlots } from './upload-slots.js';
 import { finiteNumbersPlugin } from './schemas/numbers.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
       },
       security: [{ apiKey: [] }, { bearer: [] }],
+      webhooks: EVENT_WEBHOOKS,
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
   });

@@ -1,7 +1,5 @@
 /** How stored records look on the wire: ISO times, snake_case, catalog links for errors, never secrets. */
-import { findEntry } from '../catalog/catalog.js';
-import { isRetryable, type Namespace } from '../catalog/entry.js';
-import { problemType } from '../catalog/problem.js';
+import { errorSummary } from '../catalog/error-summary.js';
 import { effectiveState, type Account } from '../domain/account.js';
 import type { MessageRecord } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
@@ -10,7 +8,6 @@ import type { ApiKeyRecord } from '../store/store.js';
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function messageView(m: MessageRecord) {
-  const entry = m.error ? findEntry(m.error.namespace as Namespace, m.error.code) : undefined;
   return {
     id: m.id,
     status: m.status,
@@ -19,15 +16,7 @@ export function messageView(m: MessageRecord) {
     type: m.type,
     wamid: m.wamid,
     timestamps: Object.fromEntries(Object.entries(m.statusTimes).map(([state, at]) => [state, iso(at as number)])),
-    error: m.error
-      ? {
-          namespace: m.error.namespace,
-          code: m.error.code,
-          type: problemType(m.error.namespace as Namespace, m.error.code),
-          ...(entry ? { title: entry.title, retryable: isRetryable(entry.retry), action: entry.action } : {}),
-          ...(m.error.detail ? { detail: m.error.detail } : {}),
-        }
-      : null,
+    error: m.error ? errorSummary(m.error) : null,
     content: m.payload,
     created_at: iso(m.createdAt),
   };

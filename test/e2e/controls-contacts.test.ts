@@ -16,6 +16,14 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const api = (method: string, path: string, body?: unknown) => call(h, s.key, method, path, body);
+/** Posts one customer message to the sender's number as Meta would: signed with the app secret. */
+function deliverInbound(message: Record<string, unknown>): Promise<Response> {
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: s.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: s.phoneNumberId }, messages: [message] } }] }],
+  });
+  return fetch(`${h.gateway.url}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) }, body });
+}
 const contactCalls = () => h.simulator.admin.requests().filter((r) => r.path.endsWith('/contacts')).length;
 
 describe('POST /v1/contacts/check', () => {
@@ -49,12 +57,7 @@ describe('POST /v1/contacts/check', () => {
 
   it('bounds a signed inbound message\'s far-future timestamp, so the check answers and the window closes 24 h after receipt', async () => {
     const from = nextRecipient();
-    const message = { from, id: `wamid.FUTURE${from}`, timestamp: '99999999999999', type: 'text', text: { body: 'from the year 5138' } };
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [{ id: s.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: s.phoneNumberId }, messages: [message] } }] }],
-    });
-    const stored = await fetch(`${h.gateway.url}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) }, body });
+    const stored = await deliverInbound({ from, id: `wamid.FUTURE${from}`, timestamp: '99999999999999', type: 'text', text: { body: 'from the year 5138' } });
     expect(stored.status).toBe(200);
     await h.waitFor(async () => (await h.gateway.store.getLastInbound(s.numberId, from)) !== null);
     const res = await api('POST', '/v1/contacts/check', { contacts: [from] });
@@ -62,6 +65,18 @@ describe('POST /v1/contacts/check', () => {
     const openFor = Date.parse(res.body.contacts[0].window.open_until) - Date.now();
     expect(openFor).toBeGreaterThan(23.9 * 3600_000);
     expect(openFor).toBeLessThanOrEqual(24 * 3600_000);
+  });
+
+  it('keeps the window of a far-future message where its first receipt put it when Meta sends the message again', async () => {
+    const from = nextRecipient();
+    const deliver = () => deliverInbound({ from, id: `wamid.AGAIN${from}`, timestamp: '99999999999999', type: 'text', text: { body: 'sent twice' } });
+    expect((await deliver()).status).toBe(200);
+    await h.waitFor(async () => (await h.gateway.store.getLastInbound(s.numberId, from)) !== null);
+    const first = await h.gateway.store.getLastInbound(s.numberId, from);
+    await h.waitFor(() => Date.now() > first! + 5);
+    expect((await deliver()).status).toBe(200);
+    await h.gateway.metaWebhooks.idle();
+    expect(await h.gateway.store.getLastInbound(s.numberId, from)).toBe(first);
   });
 });
 

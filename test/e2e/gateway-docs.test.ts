@@ -23,6 +23,19 @@ describe('docs, errors and health', () => {
     expect(doc.components.schemas.Problem).toBeDefined();
   });
 
+  it('names every field a customer reads or sends in snake_case, in every route, response and webhook the document describes', async () => {
+    const doc = (await gw.call('GET', '/openapi.json')).body;
+    const camelCase: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const properties = (node as { properties?: Record<string, unknown> }).properties;
+      for (const name of Object.keys(properties ?? {})) if (/[A-Z]/.test(name)) camelCase.push(`${where} ${name}`);
+      for (const [key, child] of Object.entries(node)) walk(child, key.startsWith('/') || key.includes('.') ? key : where);
+    };
+    walk({ paths: doc.paths, webhooks: doc.webhooks, components: doc.components }, 'document');
+    expect(camelCase).toEqual([]);
+  });
+
   it('serves Swagger UI', async () => {
     const res = await fetch(`${gw.url}/docs/`);
     expect(res.status).toBe(200);
@@ -35,7 +48,7 @@ describe('docs, errors and health', () => {
     const problem = (await gw.call('POST', '/v1/messages', { body: {} })).body;
     const entry = await gw.call('GET', problem.type);
     expect(entry.status).toBe(200);
-    expect(entry.body).toMatchObject({ namespace: 'gateway', code: 'missing_api_key', httpStatus: 401 });
+    expect(entry.body).toMatchObject({ namespace: 'gateway', code: 'missing_api_key', http_status: 401 });
     const meta = await gw.call('GET', '/v1/errors/meta/132001');
     expect(meta.body.code).toBe(132001);
     expect((await gw.call('GET', '/v1/errors/gateway/no_such_code')).body.code).toBe('not_found');

@@ -32,13 +32,13 @@ describe('GET /v1/errors', () => {
     const byCode = (await gw.call('GET', '/v1/errors?code=131047')).body.data;
     expect(ids(byCode)[0]).toBe('meta/131047');
     expect(byCode.length).toBeLessThan(all.length);
-    for (const e of byCode) expect([String(e.code), String(e.graphCode), ...e.aliases.map((a: { code?: string }) => a.code)]).toContain('131047');
+    for (const e of byCode) expect([String(e.code), String(e.graph_code), ...e.aliases.map((a: { code?: string }) => a.code)]).toContain('131047');
     expect(ids((await gw.call('GET', '/v1/errors?code=2')).body.data)).toEqual(expect.arrayContaining(['meta/2', 'sms/2']));
     expect(ids((await gw.call('GET', '/v1/errors?code=131047&namespace=gateway')).body.data)).not.toContain('meta/131047');
     expect((await gw.call('GET', '/v1/errors?code=no_such_code')).body.data).toEqual([]);
   });
 
   it('still reads one entry by namespace and code', async () => {
-    expect((await gw.call('GET', '/v1/errors/meta/131047')).body).toMatchObject({ namespace: 'meta', code: 131047, httpStatus: 400 });
+    expect((await gw.call('GET', '/v1/errors/meta/131047')).body).toMatchObject({ namespace: 'meta', code: 131047, http_status: 400 });
   });
 });

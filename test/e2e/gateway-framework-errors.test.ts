@@ -76,4 +76,12 @@ describe('framework and Node refusals', () => {
     expect([answer.status, answer.body['code']]).toEqual([431, 'request_headers_too_large']);
     expect(answer.contentType).toMatch(/^application\/problem\+json/);
   });
+
+  it('answers a HEAD with oversized headers without a body, so a client can read the answer', async () => {
+    const raw = await rawExchange(ctx.gw.url, `HEAD /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const [head = '', body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head).toMatch(/^content-type: application\/problem\+json/im);
+    expect(body).toBe('');
+  });
 });

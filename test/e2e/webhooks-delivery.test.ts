@@ -33,9 +33,9 @@ describe('customer webhooks', () => {
     expect(sent.status).toBe(202);
     await waitFor('the first delivery', () => r.received.length === 1);
     const first = r.received[0]!;
-    const payload = new Webhook(created.body.secret).verify(first.body, headersOf(first)) as { type: string; timestamp: string; data: { messageId: string } };
+    const payload = new Webhook(created.body.secret).verify(first.body, headersOf(first)) as { type: string; timestamp: string; data: { message_id: string } };
     expect(payload.type).toBe('message.accepted');
-    expect(payload.data.messageId).toBe(sent.body.id);
+    expect(payload.data.message_id).toBe(sent.body.id);
     expect(Date.parse(payload.timestamp)).toBeGreaterThan(Date.now() - 60_000);
     expect(first.headers['webhook-id']).toMatch(/^evt_/);
     expect(() => new Webhook('whsec_' + Buffer.alloc(24, 1).toString('base64')).verify(first.body, headersOf(first))).toThrow();
@@ -81,7 +81,7 @@ describe('customer webhooks', () => {
     await new Promise((done) => setTimeout(done, 300)); // several attempts meet a refused connection
     await r.up();
     await waitFor('all 20 events', () => r.deliveredIds().size === 20, 15_000);
-    const messageIds = r.received.filter((x) => x.answered === 200).map((x) => (JSON.parse(x.body) as { data: { messageId: string } }).data.messageId);
+    const messageIds = r.received.filter((x) => x.answered === 200).map((x) => (JSON.parse(x.body) as { data: { message_id: string } }).data.message_id);
     expect(new Set(messageIds)).toEqual(new Set(ids));
   });
 
@@ -130,9 +130,9 @@ describe('customer webhooks', () => {
     await g.call('POST', '/v1/webhooks', { url: watcher.url, event_types: ['endpoint.disabled'] });
     await g.send();
     await waitFor('the endpoint.disabled event', () => watcher.received.length === 1, 10_000);
-    const event = JSON.parse(watcher.received[0]!.body) as { type: string; data: { endpointId: string; reason: string } };
+    const event = JSON.parse(watcher.received[0]!.body) as { type: string; data: { endpoint_id: string; reason: string } };
     expect(event.type).toBe('endpoint.disabled');
-    expect(event.data.endpointId).toBe(endpoint.body.id);
+    expect(event.data.endpoint_id).toBe(endpoint.body.id);
     expect(event.data.reason).toMatch(/no delivery succeeded since .* \(last attempt: HTTP 500\)/);
     const read = await g.call('GET', `/v1/webhooks/${endpoint.body.id}`);
     expect(read.body).toMatchObject({ enabled: false });

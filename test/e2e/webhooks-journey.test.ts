@@ -34,9 +34,9 @@ describe('webhooks from the composed gateway', () => {
     await waitFor('the four lifecycle events', () => r.received.filter((x) => x.answered === 200).length >= 4, 15_000);
     const events = r.received.map((x) => new Webhook(endpoint.body['secret']!).verify(x.body, {
       'webhook-id': String(x.headers['webhook-id']), 'webhook-timestamp': String(x.headers['webhook-timestamp']), 'webhook-signature': String(x.headers['webhook-signature']),
-    }) as { type: string; data: { messageId: string; wamid?: string } });
+    }) as { type: string; data: { message_id: string; wamid?: string } });
     expect(events.map((e) => e.type).sort()).toEqual(['message.accepted', 'message.delivered', 'message.read', 'message.sent']);
-    expect(events.every((e) => e.data.messageId === sent.body['id'])).toBe(true);
+    expect(events.every((e) => e.data.message_id === sent.body['id'])).toBe(true);
     expect(events.find((e) => e.type === 'message.sent')?.data.wamid).toMatch(/^wamid\./);
   }, 30_000);
 });

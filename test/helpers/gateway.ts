@@ -50,18 +50,9 @@ export function manualClock(start = Date.parse('2026-06-01T12:00:00Z')): Clock &
   return { now: () => now, set: (ms) => void (now = ms), advance: (ms) => void (now += ms) };
 }
 
-export async function startTestGateway(
-  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy'> } = {},
-): Promise<TestGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const inner = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
-  const store = options.wrapStore ? options.wrapStore(inner) : inner;
-  const clock = options.clock ?? { now: () => Date.now() };
-  const { secret: adminKey } = await issueKey(store, { kind: 'admin', accountId: null, name: 'test' }, clock.now());
-  const app = await buildApp({ store, clock, ...(options.limits ? { limits: options.limits } : {}), ...options.app, logger: false });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-
-  const call: TestGateway['call'] = async (method, path, o = {}) => {
+/** JSON over a real socket to `url`, with an API key when given; a body that is not JSON comes back as text. */
+export function callerOf(url: string): TestGateway['call'] {
+  return async function call(method, path, o = {}) {
     const headers: Record<string, string> = { ...(o.key ? { 'x-api-key': o.key } : {}), ...o.headers };
     let body: string | undefined = o.raw;
     if (o.body !== undefined) {
@@ -78,21 +69,37 @@ export async function startTestGateway(
     }
     return { status: res.status, headers: res.headers, body: parsed };
   };
+}
 
-  const createTenant: TestGateway['createTenant'] = async (o = {}) => {
-    const account = await call('POST', '/v1/admin/accounts', { key: adminKey, body: { name: o.name ?? 'tenant', ...o.account } });
-    if (account.status !== 201) throw new Error(`account: ${JSON.stringify(account.body)}`);
-    const phoneNumberId = uniqueDigits('10');
-    const wabaId = uniqueDigits('20');
-    const number = await call('POST', '/v1/admin/numbers', {
-      key: adminKey,
-      body: { phone_number_id: phoneNumberId, display_phone_number: '+1 555 0100', waba_id: wabaId, account_id: account.body.id, access_token: 'EAAGtest', ...o.number },
-    });
-    if (number.status !== 201) throw new Error(`number: ${JSON.stringify(number.body)}`);
-    await call('PATCH', `/v1/admin/accounts/${account.body.id}`, { key: adminKey, body: { default_number_id: number.body.id } });
-    const key = await call('POST', '/v1/admin/keys', { key: adminKey, body: { account_id: account.body.id } });
-    return { accountId: account.body.id, key: key.body.key, numberId: number.body.id, phoneNumberId, wabaId };
-  };
+/** An account with a number (its default) and an account key, made through the admin API. */
+export async function createTenantWith(call: TestGateway['call'], adminKey: string, o: Parameters<TestGateway['createTenant']>[0] = {}): Promise<TestTenant> {
+  const account = await call('POST', '/v1/admin/accounts', { key: adminKey, body: { name: o.name ?? 'tenant', ...o.account } });
+  if (account.status !== 201) throw new Error(`account: ${JSON.stringify(account.body)}`);
+  const phoneNumberId = uniqueDigits('10');
+  const wabaId = uniqueDigits('20');
+  const number = await call('POST', '/v1/admin/numbers', {
+    key: adminKey,
+    body: { phone_number_id: phoneNumberId, display_phone_number: '+1 555 0100', waba_id: wabaId, account_id: account.body.id, access_token: 'EAAGtest', ...o.number },
+  });
+  if (number.status !== 201) throw new Error(`number: ${JSON.stringify(number.body)}`);
+  await call('PATCH', `/v1/admin/accounts/${account.body.id}`, { key: adminKey, body: { default_number_id: number.body.id } });
+  const key = await call('POST', '/v1/admin/keys', { key: adminKey, body: { account_id: account.body.id } });
+  return { accountId: account.body.id, key: key.body.key, numberId: number.body.id, phoneNumberId, wabaId };
+}
+
+export async function startTestGateway(
+  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy'> } = {},
+): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  const inner = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  const store = options.wrapStore ? options.wrapStore(inner) : inner;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const { secret: adminKey } = await issueKey(store, { kind: 'admin', accountId: null, name: 'test' }, clock.now());
+  const app = await buildApp({ store, clock, ...(options.limits ? { limits: options.limits } : {}), ...options.app, logger: false });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  const call = callerOf(url);
+  const createTenant: TestGateway['createTenant'] = (o = {}) => createTenantWith(call, adminKey, o);
 
   return {
     url,

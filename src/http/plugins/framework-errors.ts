@@ -22,6 +22,14 @@ export function clientErrorOf(error: NodeJS.ErrnoException): SwitchboardError {
   return gatewayError('malformed_request', { detail: 'The request could not be read as HTTP/1.1.' });
 }
 
+/**
+ * Whether the refused request was a HEAD, read from the bytes the parser held: its answer must carry no body, or the
+ * client reads the body as the start of a next answer.
+ */
+function refusedHead(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): boolean {
+  return error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+}
+
 /** Fastify's `clientErrorHandler` option: answers on the raw socket, as Node would, but with a problem body. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   // A reset connection has nobody left to answer.
@@ -32,7 +40,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
     const body = JSON.stringify(toProblem(refusal, newId('req')));
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${refusedHead(error) ? '' : body}`,
     );
   }
   socket.destroy(error);

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { CATALOG, explain, findByCode, findEntry } from '../../catalog/catalog.js';
-import { isRetryable, NAMESPACES, type CatalogEntry, type Namespace } from '../../catalog/entry.js';
-import { problemType } from '../../catalog/problem.js';
+import { NAMESPACES, type Namespace } from '../../catalog/entry.js';
+import { entryView } from '../../catalog/entry-view.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import { errorResponses } from '../schemas/problem.js';
 
@@ -14,17 +14,13 @@ const ENTRY_SCHEMA = {
   additionalProperties: true,
   properties: {
     namespace: { type: 'string' }, code: { type: ['string', 'integer'] }, title: { type: 'string' }, meaning: { type: 'string' },
-    httpStatus: { type: 'integer' }, retryable: { type: 'boolean' }, retry: { type: 'object', additionalProperties: true },
-    action: { type: 'string' }, type: { type: 'string' }, graphCode: { type: 'integer' },
+    http_status: { type: 'integer' }, retryable: { type: 'boolean' }, retry: { type: 'object', additionalProperties: true },
+    action: { type: 'string' }, type: { type: 'string' }, graph_code: { type: 'integer' },
     aliases: { type: 'array', items: { type: 'object', additionalProperties: true } }, retired: { type: 'boolean' },
   },
 } as const;
 
 const ENTRY_LIST_SCHEMA = { type: 'object', properties: { data: { type: 'array', items: ENTRY_SCHEMA } } } as const;
-
-function entryView(e: CatalogEntry) {
-  return { ...e, type: problemType(e.namespace, e.code), retryable: isRetryable(e.retry) };
-}
 
 export function errorRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: { namespace?: Namespace; code?: string } }>(

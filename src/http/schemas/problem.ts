@@ -18,10 +18,16 @@ export const PROBLEM_SCHEMA = {
     code: { type: ['string', 'integer'] },
     namespace: { type: 'string', enum: ['meta', 'onprem', 'gateway', 'sms'] },
     retryable: { type: 'boolean' },
-    retryAfter: { type: 'integer', description: 'Seconds; also sent as Retry-After on 429 and 503.' },
+    retry_after: { type: 'integer', description: 'Seconds; also sent as Retry-After on 429 and 503.' },
     action: { type: 'string' },
     field: { type: 'string', description: 'The offending request field, e.g. `text.body` or `messages[3].to`.' },
-    upstream: { type: 'object', additionalProperties: true },
+    upstream: {
+      type: 'object', additionalProperties: false, description: 'What the upstream answered, when the error came from it.',
+      properties: {
+        http_status: { type: 'integer' }, code: { type: ['integer', 'string'] }, subcode: { type: 'integer' }, message: { type: 'string' },
+        details: { type: 'string' }, fbtrace_id: { type: 'string' }, payload: { description: 'Its body: JSON when it was JSON, else the text.' },
+      },
+    },
   },
 } as const;
 

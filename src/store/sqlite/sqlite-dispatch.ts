@@ -1,7 +1,7 @@
 /** SQLite's side of dispatch: leased claims, call marks, outcomes and number holds, each one short transaction. */
 import type { SwitchboardError } from '../../catalog/switchboard-error.js';
 import type { CallMark, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../../dispatch/dispatch-store.js';
-import type { NewEvent } from '../../domain/events.js';
+import { accountDisconnectedEvent, accountReconnectedEvent, messageFailedEvent, messageProgressEvent } from '../../domain/events.js';
 import type { SecretBox } from '../secret-box.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteEvents } from './sqlite-events.js';
@@ -189,7 +189,7 @@ export class SqliteDispatch implements DispatchStore {
         this.stmts.deleteJob.run(task.jobId);
         if (task.probe) this.stmts.endProbe.run(task.numberId);
         this.ledger.settle(task.messageId, at);
-        if (moved) this.events.append(messageEvent(task, 'message.sent', { wamid }), at);
+        if (moved) this.events.append(messageProgressEvent('message.sent', { ...task, wamid }), at);
       }
     })();
   }
@@ -209,7 +209,7 @@ export class SqliteDispatch implements DispatchStore {
       this.stmts.deleteJob.run(task.jobId);
       if (task.probe) this.stmts.endProbe.run(task.numberId);
       if (moved) this.ledger.refund(task.messageId, now);
-      if (moved) this.events.append(messageEvent(task, 'message.failed', { error: JSON.parse(errorJson(error)) as unknown }), now);
+      if (moved) this.events.append(messageFailedEvent(task, error), now);
     })();
   }
 
@@ -226,7 +226,7 @@ export class SqliteDispatch implements DispatchStore {
     const accountId = this.stmts.accountOf.get(numberId) as string | null | undefined;
     if (!accountId || (this.stmts.stillPaused.get(accountId) as number) > 0) return;
     if (this.stmts.reconnect.run(now, accountId).changes > 0)
-      this.events.append({ accountId, type: 'account.reconnected', subjectId: numberId, data: { numberId } }, now);
+      this.events.append(accountReconnectedEvent(accountId, numberId), now);
   }
 
   async holdNumber(numberId: string, until: number | null, error: SwitchboardError, now: number): Promise<void> {
@@ -235,11 +235,7 @@ export class SqliteDispatch implements DispatchStore {
       const accountId = this.stmts.accountOf.get(numberId) as string | null | undefined;
       if (until !== null || !accountId) return;
       this.stmts.disconnect.run(now, now, accountId);
-      this.events.append({ accountId, type: 'account.disconnected', subjectId: numberId, data: { numberId, error: JSON.parse(errorJson(error)) as unknown } }, now);
+      this.events.append(accountDisconnectedEvent(accountId, numberId, error), now);
     })();
   }
-}
-
-function messageEvent(task: DispatchTask, type: NewEvent['type'], data: Record<string, unknown>): NewEvent {
-  return { accountId: task.accountId, type, subjectId: task.messageId, data: { messageId: task.messageId, to: task.to, ...data } };
 }

@@ -1,5 +1,6 @@
 /** SQLite's side of Meta's webhooks: raw deliveries kept before the 200, status changes, customer messages. */
 import type { SwitchboardError } from '../../catalog/switchboard-error.js';
+import { messageFailedEvent, messageProgressEvent, messageReceivedEvent } from '../../domain/events.js';
 import type { MessageEvent } from '../../domain/message-state.js';
 import type { CustomerMessageEvent, StatusEvent, UpstreamStatus } from '../../webhooks/inbound/parse.js';
 import type { InboundStore, NumberOwner, PendingMetaWebhook, StatusOutcome } from '../../webhooks/inbound/inbound-store.js';
@@ -37,6 +38,7 @@ export class SqliteInbound implements InboundStore {
         `INSERT OR IGNORE INTO inbound_messages (wamid, number_id, account_id, sender, type, body, payload, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      customerMessageReceivedAt: db.prepare('SELECT received_at FROM inbound_messages WHERE wamid = ?').pluck(),
     };
     this.transitions = {
       status_sent: prepareTransition(db, 'status_sent'),
@@ -79,15 +81,8 @@ export class SqliteInbound implements InboundStore {
       // Our clock, not Meta's whole-second timestamp, so a message's status times never run backwards.
       const moved = this.transitions[event].run({ id: message.id, now, error: error ? errorJson(error) : null }).changes > 0;
       if (!moved) return 'unchanged';
-      this.events.append(
-        {
-          accountId: message.account_id,
-          type: `message.${status.status}`,
-          subjectId: message.id,
-          data: { messageId: message.id, to: message.recipient, wamid: status.wamid, ...(error ? { error: JSON.parse(errorJson(error)) as unknown } : {}) },
-        },
-        now,
-      );
+      const facts = { accountId: message.account_id, messageId: message.id, to: message.recipient, wamid: status.wamid };
+      this.events.append(status.status === 'failed' ? messageFailedEvent(facts, error) : messageProgressEvent(`message.${status.status}`, facts), now);
       return 'moved';
     }
   }
@@ -97,23 +92,15 @@ export class SqliteInbound implements InboundStore {
     return row ? { numberId: row.id, accountId: row.account_id } : undefined;
   }
 
-  async saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<boolean> {
+  async saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<number> {
     return this.db.transaction(() => {
       const inserted =
         this.stmts.customerMessage.run(message.wamid, owner.numberId, owner.accountId, message.from, message.type, message.text ?? null, JSON.stringify(message.raw), message.at || now)
           .changes > 0;
       if (inserted && owner.accountId) {
-        this.events.append(
-          {
-            accountId: owner.accountId,
-            type: 'message.received',
-            subjectId: message.wamid,
-            data: { wamid: message.wamid, from: message.from, numberId: owner.numberId, type: message.type, ...(message.text === undefined ? {} : { text: message.text }), message: message.raw },
-          },
-          now,
-        );
+        this.events.append(messageReceivedEvent({ accountId: owner.accountId, numberId: owner.numberId, wamid: message.wamid, from: message.from, type: message.type, text: message.text, raw: message.raw }), now);
       }
-      return inserted;
+      return this.stmts.customerMessageReceivedAt.get(message.wamid) as number;
     })();
   }
 }

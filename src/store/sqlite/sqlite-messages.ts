@@ -1,6 +1,7 @@
 /** SQLite's message half of the store: durable accept through group commit, reads with cursor paging. */
 import { Kysely, SqliteDialect } from 'kysely';
 import type { MessageRecord } from '../../domain/message.js';
+import { messageAcceptedEvent } from '../../domain/events.js';
 import { INITIAL_STATE } from '../../domain/message-state.js';
 import { GroupCommit } from '../group-commit.js';
 import { newId } from '../ids.js';
@@ -64,6 +65,7 @@ export class SqliteMessages {
       messages.push({
         id, jobId: newId('job', now), accountId: item.accountId, numberId: item.numberId, to: item.to, type: item.type,
         status: INITIAL_STATE, payload: JSON.stringify(item.payload), statusTimes, creditCost: item.creditCost,
+        acceptedEvent: JSON.stringify(messageAcceptedEvent({ accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type }).data),
       });
       results.push({ kind: 'accepted', id, createdAt: now });
     }

@@ -1,7 +1,9 @@
 /** SQLite's template review state: templates created through the API or synced, with the upstream id and the review reason. */
+import { templateStatusEvent } from '../../domain/events.js';
 import type { TemplateStatus } from '../../domain/template.js';
 import type { StoredTemplate, TemplateStore } from '../controls-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteEvents } from './sqlite-events.js';
 import { toTemplate, type TemplateRow } from './sqlite-rows.js';
 
 type Row = TemplateRow & { upstream_id: string | null; reason: string | null };
@@ -9,9 +11,11 @@ type Row = TemplateRow & { upstream_id: string | null; reason: string | null };
 const toStored = (r: Row): StoredTemplate => ({ ...toTemplate(r), upstreamId: r.upstream_id, reason: r.reason });
 
 export class SqliteTemplates implements TemplateStore {
+  private readonly events: SqliteEvents;
   private readonly stmts;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.events = new SqliteEvents(db);
     this.stmts = {
       // An upsert, not INSERT OR REPLACE: a sync that lacks the reason must not erase what a webhook recorded.
       save: db.prepare(
@@ -21,10 +25,14 @@ export class SqliteTemplates implements TemplateStore {
            components = excluded.components, updated_at = excluded.updated_at, upstream_id = COALESCE(excluded.upstream_id, upstream_id),
            reason = CASE WHEN excluded.status = templates.status THEN COALESCE(excluded.reason, templates.reason) ELSE excluded.reason END`,
       ),
+      matching: db.prepare(
+        `SELECT language, status, reason FROM templates WHERE waba_id = @wabaId AND name = @name AND (@language IS NULL OR language = @language)`,
+      ),
       status: db.prepare(
         `UPDATE templates SET status = @status, reason = @reason, updated_at = @now
          WHERE waba_id = @wabaId AND name = @name AND (@language IS NULL OR language = @language)`,
       ),
+      owners: db.prepare('SELECT DISTINCT account_id FROM phone_numbers WHERE waba_id = ? AND account_id IS NOT NULL').pluck(),
       list: db.prepare('SELECT * FROM templates WHERE waba_id IN (SELECT value FROM json_each(?)) ORDER BY waba_id, name, language'),
       delete: db.prepare('DELETE FROM templates WHERE waba_id = ? AND name = ? AND (? IS NULL OR language = ?)'),
       keys: db.prepare('SELECT name, language FROM templates WHERE waba_id = ?'),
@@ -46,8 +54,17 @@ export class SqliteTemplates implements TemplateStore {
     return this.stmts.delete.run(wabaId, name, language ?? null, language ?? null).changes;
   }
 
+  /** Raises template.status to every account with a number of the WABA, once per template whose review changed. */
   async setTemplateStatus(wabaId: string, name: string, language: string | undefined, status: TemplateStatus, reason: string | null, now: number): Promise<boolean> {
-    return this.stmts.status.run({ wabaId, name, language: language ?? null, status, reason, now }).changes > 0;
+    const where = { wabaId, name, language: language ?? null };
+    return this.db.transaction(() => {
+      const before = this.stmts.matching.all(where) as { language: string; status: string; reason: string | null }[];
+      this.stmts.status.run({ ...where, status, reason, now });
+      const changed = before.filter((t) => t.status !== status || t.reason !== reason);
+      for (const accountId of this.stmts.owners.all(wabaId) as string[])
+        for (const t of changed) this.events.append(templateStatusEvent({ accountId, wabaId, name, language: t.language, status, reason }), now);
+      return before.length > 0;
+    }).immediate();
   }
 
   async replaceTemplates(wabaId: string, templates: readonly StoredTemplate[]): Promise<void> {

@@ -1,5 +1,5 @@
 /** SQLite's side of customer webhooks: endpoints, fan-out, leased delivery claims, attempt outcomes, replays, backlog. */
-import type { EventType } from '../../domain/events.js';
+import { endpointDisabledEvent, type EventType } from '../../domain/events.js';
 import type {
   AttemptRecord, DeliveryTask, EndpointPatch, EndpointRecord, NewEndpoint, ReplayRequest, SettledAttempt, SigningEndpoint, WebhookStore,
 } from '../../webhooks/outbound/webhook-store.js';
@@ -273,7 +273,7 @@ export class SqliteWebhooks implements WebhookStore {
       if (!row || this.stmts.disable.run(reason, now, id).changes === 0) return false;
       this.stmts.failPending.run(now, id);
       this.events.append(
-        { accountId: row.account_id, type: 'endpoint.disabled', subjectId: id, data: { endpointId: id, url: row.url, reason, failingSince: row.failing_since === null ? null : new Date(row.failing_since).toISOString() } },
+        endpointDisabledEvent({ accountId: row.account_id, endpointId: id, url: row.url, reason, failingSince: row.failing_since }),
         now,
       );
       return true;

@@ -37,7 +37,7 @@ const commitGroup = db.transaction((requests) => {
       }
       insertMessage.run(m.id, m.accountId, m.numberId, m.to, m.type, m.status, m.payload, m.statusTimes, r.now, r.now);
       insertJob.run(m.jobId, m.id, m.numberId, r.now, r.now);
-      insertAcceptedEvent.run(`evt_${m.id.slice(4)}`, m.accountId, m.id, JSON.stringify({ messageId: m.id, to: m.to, type: m.type, numberId: m.numberId }), r.now);
+      insertAcceptedEvent.run(`evt_${m.id.slice(4)}`, m.accountId, m.id, m.acceptedEvent, r.now);
     }
     const i = r.idempotency;
     if (i) saveIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, i.body, r.now);

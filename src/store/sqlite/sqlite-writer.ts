@@ -13,6 +13,8 @@ export interface MessageRowInput {
   readonly payload: string;
   readonly statusTimes: string;
   readonly creditCost: number;
+  /** The message.accepted event's payload as JSON text, built by its domain builder: the worker only binds it. */
+  readonly acceptedEvent: string;
 }
 
 export interface GroupRequest {

@@ -121,8 +121,8 @@ export class MetaWebhookApplier {
   private async applyCustomerMessage(message: CustomerMessageEvent, now: number): Promise<void> {
     const owner = await this.deps.inbound.findNumberOwner(message.phoneNumberId);
     if (!owner) return;
-    await this.deps.inbound.saveCustomerMessage(owner, message, now);
-    await this.deps.contacts.recordInbound(owner.numberId, message.from, message.at);
+    const receivedAt = await this.deps.inbound.saveCustomerMessage(owner, message, now);
+    await this.deps.contacts.recordInbound(owner.numberId, message.from, receivedAt);
     if (!owner.accountId) return;
     await this.deps.contacts.markOnWhatsApp(owner.accountId, message.from, now);
     const intent = keywordIntent(message.text, this.deps.keywords);

@@ -27,6 +27,9 @@ export interface InboundStore {
    */
   applyStatuses(statuses: readonly { status: StatusEvent; error: SwitchboardError | undefined }[], now: number): Promise<StatusOutcome[]>;
   findNumberOwner(phoneNumberId: string): Promise<NumberOwner | undefined>;
-  /** Stores a customer message once (Meta re-sends): true the first time, with its message.received event. */
-  saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<boolean>;
+  /**
+   * Stores a customer message once (Meta re-sends), with its message.received event the first time. Answers when the
+   * message was received as first stored, so a re-sent one (whose believed time may be a later receipt) moves no window.
+   */
+  saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<number>;
 }

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { generateWebhookSecret } from './sign.js';
 import { buildWebhookPost, webhookBody } from './webhook-message.js';
 
-const event = { id: 'evt_01abc', type: 'message.sent', at: Date.parse('2026-06-01T12:00:00.000Z'), dataJson: '{"messageId":"msg_1","wamid":"wamid.X"}' };
+const event = { id: 'evt_01abc', type: 'message.sent', at: Date.parse('2026-06-01T12:00:00.000Z'), dataJson: '{"message_id":"msg_1","wamid":"wamid.X"}' };
 
 describe('webhook message', () => {
   it('is { type, timestamp, data } with the stored data spliced in as it is', () => {
-    expect(JSON.parse(webhookBody(event))).toEqual({ type: 'message.sent', timestamp: '2026-06-01T12:00:00.000Z', data: { messageId: 'msg_1', wamid: 'wamid.X' } });
+    expect(JSON.parse(webhookBody(event))).toEqual({ type: 'message.sent', timestamp: '2026-06-01T12:00:00.000Z', data: { message_id: 'msg_1', wamid: 'wamid.X' } });
   });
 
   it('is signed for the attempt time with every valid secret, id = event id, and verifies with standardwebhooks', () => {

@@ -58,9 +58,9 @@ describe('WebhookStore (SQLite)', () => {
     expect(await hooks.fanOutEvents(T, 100)).toEqual({ events: 0, endpointIds: [] });
     expect(await hooks.countBacklog(accountId)).toBe(3);
     const tasks = await claimAll(all.id);
-    expect(tasks.map((t) => JSON.parse(t.data).messageId).sort()).toEqual([...ids].sort());
+    expect(tasks.map((t) => JSON.parse(t.data).message_id).sort()).toEqual([...ids].sort());
     expect(tasks[0]).toMatchObject({ eventType: 'message.accepted', attempts: 0, trigger: 'scheduled', eventAt: T });
-    expect(tasks[0]!.eventId).toBe(`evt_${JSON.parse(tasks[0]!.data).messageId.slice(4)}`);
+    expect(tasks[0]!.eventId).toBe(`evt_${JSON.parse(tasks[0]!.data).message_id.slice(4)}`);
     expect(await claimAll(sentOnly.id)).toEqual([]);
     expect(await claimAll(off.id)).toEqual([]);
     expect(await hooks.endpointsWithPendingDeliveries()).toEqual([all.id]);
@@ -112,7 +112,7 @@ describe('WebhookStore (SQLite)', () => {
     await hooks.fanOutEvents(T + 3, 100);
     const [event] = await claimAll(watcher.id, T + 3);
     expect(event?.eventType).toBe('endpoint.disabled');
-    expect(JSON.parse(event!.data)).toMatchObject({ endpointId: ep.id, reason: 'no success for 5 days' });
+    expect(JSON.parse(event!.data)).toMatchObject({ endpoint_id: ep.id, reason: 'no success for 5 days' });
     expect(await hooks.updateEndpoint(accountId, ep.id, { enabled: true }, T + 4)).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
     expect(await hooks.replay(ep.id, { failedOnly: true }, T + 5)).toBe(2);
     expect((await claimAll(ep.id, T + 5)).map((t) => t.trigger)).toEqual(['manual', 'manual']);

@@ -1,0 +1,136 @@
+/**
+ * The customer webhooks as OpenAPI 3.1 documents them (the `webhooks` section): one schema per event type, the shapes
+ * the builders in src/domain/events.ts produce. Every post is `{ type, timestamp, data }`, signed after Standard Webhooks.
+ */
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { TEST_EVENT_TYPE, type EventType } from '../../domain/events.js';
+import { TEMPLATE_STATUSES } from '../../domain/template.js';
+
+const id = (description: string) => ({ type: 'string', description });
+const nullable = (description: string) => ({ type: ['string', 'null'], description });
+
+const EVENT_ERROR = {
+  type: 'object',
+  description: 'The catalog entry of the failure, as in a message\u2019s `error` (GET /v1/messages/{id}).',
+  required: ['namespace', 'code', 'type'],
+  additionalProperties: false,
+  properties: {
+    namespace: { type: 'string', enum: ['meta', 'onprem', 'gateway', 'sms'] },
+    code: { type: ['string', 'integer'] },
+    type: { type: 'string', description: 'Link to the catalog entry: /v1/errors/{namespace}/{code}' },
+    title: { type: 'string' },
+    retryable: { type: 'boolean' },
+    action: { type: 'string' },
+    detail: { type: 'string' },
+  },
+} as const;
+
+function object(properties: Record<string, unknown>, optional: readonly string[] = []) {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties).filter((p) => !optional.includes(p)), properties };
+}
+
+const MESSAGE_OUTCOME = {
+  message_id: id('Our message id (`msg_…`), as answered by POST /v1/messages.'),
+  to: id('The recipient (wa_id).'),
+  wamid: nullable('Meta\u2019s message id; null when the message never reached Meta.'),
+};
+
+interface EventDoc {
+  readonly summary: string;
+  readonly data: Record<string, unknown>;
+}
+
+type DocumentedType = EventType | typeof TEST_EVENT_TYPE;
+
+const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
+  'message.accepted': {
+    summary: 'A message was stored and queued for sending.',
+    data: object({ message_id: MESSAGE_OUTCOME.message_id, number_id: id('The sending number (`num_…`).'), to: MESSAGE_OUTCOME.to, type: id('The message type (text, template …).') }),
+  },
+  'message.sent': { summary: 'Meta accepted the message.', data: object(MESSAGE_OUTCOME) },
+  'message.delivered': { summary: 'Meta reported the message delivered to the recipient\u2019s device.', data: object(MESSAGE_OUTCOME) },
+  'message.read': { summary: 'Meta reported the message read.', data: object(MESSAGE_OUTCOME) },
+  'message.failed': {
+    summary: 'The message failed for good (refused by preflight, by Meta, or out of retries).',
+    data: object({ ...MESSAGE_OUTCOME, error: { oneOf: [EVENT_ERROR, { type: 'null' }], description: 'Null when Meta reported a failure without a reason.' } }),
+  },
+  'message.received': {
+    summary: 'A customer wrote to one of the account\u2019s numbers.',
+    data: object(
+      {
+        wamid: id('Meta\u2019s id of the incoming message.'),
+        from: id('The sender (wa_id).'),
+        number_id: id('The receiving number (`num_…`).'),
+        type: id('Meta\u2019s message type (text, image, button, interactive …).'),
+        text: id('The text, or the title of a button or interactive reply; absent for other types.'),
+        message: { type: 'object', additionalProperties: true, description: 'Meta\u2019s message object, as Meta sent it.' },
+      },
+      ['text'],
+    ),
+  },
+  'template.status': {
+    summary: 'Meta reviewed a template of one of the account\u2019s WABAs (approved, rejected, paused, disabled …).',
+    data: object({
+      waba_id: id('The WhatsApp Business Account the template belongs to.'),
+      name: id('The template\u2019s name.'),
+      language: id('The language reviewed, e.g. en_US.'),
+      status: { type: 'string', enum: [...TEMPLATE_STATUSES], description: 'Its review status now.' },
+      reason: nullable('Meta\u2019s reason for a rejection or a pause; null when it gave none.'),
+    }),
+  },
+  'account.disconnected': {
+    summary: 'Meta refused the number\u2019s access token: sending is paused until the token is replaced.',
+    data: object({ number_id: id('The number whose token was refused (`num_…`).'), error: EVENT_ERROR }),
+  },
+  'account.reconnected': {
+    summary: 'Every paused number of the account has a new token: sending resumed.',
+    data: object({ number_id: id('The number whose token was replaced last (`num_…`).') }),
+  },
+  'endpoint.disabled': {
+    summary: 'One of the account\u2019s webhook endpoints was disabled after failing for too long.',
+    data: object({
+      endpoint_id: id('The disabled endpoint (`ep_…`).'),
+      url: id('Its URL.'),
+      reason: id('Why it was disabled.'),
+      failing_since: { type: ['string', 'null'], format: 'date-time', description: 'When its failures began.' },
+    }),
+  },
+  [TEST_EVENT_TYPE]: {
+    summary: 'The example event of POST /v1/webhooks/{id}/test.',
+    data: object({ endpoint_id: id('The endpoint tested (`ep_…`).'), message: id('A fixed explanation.') }),
+  },
+};
+
+/** The body of one post of `type`: what a receiver can validate against. */
+export function eventSchema(type: DocumentedType) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type', 'timestamp', 'data'],
+    properties: { type: { type: 'string', const: type }, timestamp: { type: 'string', format: 'date-time', description: 'When the event happened.' }, data: EVENT_DOCS[type].data },
+  };
+}
+
+export const DOCUMENTED_EVENT_TYPES = Object.keys(EVENT_DOCS) as DocumentedType[];
+
+const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+  name, in: 'header', required: true, schema: { type: 'string' }, description: 'Standard Webhooks signature header (webhook-id is the event id, for dedupe).',
+}));
+
+/** OpenAPI's `webhooks` object: one POST per event type. */
+// The cast: openapi-types' 3.1 path item mixes in 3.0 schema types that its own 3.1 schemas do not satisfy.
+export const EVENT_WEBHOOKS = Object.fromEntries(
+  DOCUMENTED_EVENT_TYPES.map((type) => [
+    type,
+    {
+      post: {
+        operationId: `event ${type}`,
+        summary: EVENT_DOCS[type].summary,
+        parameters: SIGNATURE_HEADERS,
+        requestBody: { required: true, content: { 'application/json': { schema: eventSchema(type) } } },
+        responses: { '2XX': { description: 'Received: any 2xx ends the retries.' } },
+      },
+    },
+  ]),
+) as OpenAPIV3_1.Document['webhooks'];
+
