@@ -14,13 +14,20 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  // The layers of STYLE.md §1 and §3: rules are pure, the store knows nothing of HTTP, and only the composition
-  // root chooses a storage engine.
+  // The layers of STYLE.md §1 and §3: rules are pure, use cases sit between the surfaces (HTTP, CLI) and the store,
+  // the store knows nothing of HTTP or use cases, and only the composition root chooses a storage engine.
   layerRule('src/domain/**/*.ts', 'domain rules take plain data and return decisions; I/O belongs at the edges', [
     '^node:',
-    '(^|/)(store|http|dispatch|webhooks|simulator|cli|runtime)/',
+    '(^|/)(store|http|dispatch|webhooks|simulator|cli|runtime|app)/',
   ]),
-  layerRule('src/store/**/*.ts', 'the store persists what it is given and knows nothing of HTTP', ['(^|/)http/']),
+  layerRule('src/app/**/*.ts', 'use cases gather facts through ports and apply domain rules; parsing and rendering belong to http and cli', [
+    '^fastify$',
+    '^@fastify/',
+    '^commander$',
+    '(^|/)(http|cli|simulator)/',
+    '(^|/)store/(sqlite|postgres)/',
+  ]),
+  layerRule('src/store/**/*.ts', 'the store persists what it is given and knows nothing of HTTP or the use cases', ['(^|/)(http|app)/']),
   layerRule('src/{http,dispatch,webhooks,cli}/**/*.ts', 'code outside the store depends on its ports, never on an engine folder', [
     '(^|/)store/(sqlite|postgres)/',
   ]),

@@ -22,7 +22,7 @@ import { contactRoutes } from './routes/contacts.js';
 import { creditRoutes } from './routes/credit.js';
 import { errorRoutes } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
-import type { ManagementDeps } from './routes/management.js';
+import type { ManagementDeps } from '../app/management-target.js';
 import { adminKeyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
 import { messageRoutes } from './routes/messages.js';

@@ -1,6 +1,9 @@
 /** How stored records look on the wire: ISO times, snake_case, catalog links for errors, never secrets. */
 import { errorSummary } from '../catalog/error-summary.js';
+import type { ControlsStatement } from '../app/admin-controls.js';
+import type { LedgerStatement } from '../app/admin-credit.js';
 import { effectiveState, type Account } from '../domain/account.js';
+import type { LedgerEntry } from '../domain/credit/ledger.js';
 import type { MessageRecord } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
 import type { ApiKeyRecord } from '../store/store.js';
@@ -56,4 +59,21 @@ export function numberView(n: PhoneNumber) {
     created_at: iso(n.createdAt),
     updated_at: iso(n.updatedAt),
   };
+}
+
+export function controlsView({ controls: c, credit, prices }: ControlsStatement) {
+  return {
+    prepaid_expires_at: iso(c.prepaidExpiresAt), whatsapp_api_disabled: c.whatsappApiDisabled, spam_threshold: c.spamThreshold,
+    messaging_tier: c.messagingTier, requests_per_minute: c.requestsPerMinute,
+    request_interval_seconds: c.requestIntervalMs === null ? null : Math.round(c.requestIntervalMs / 1000), blocked_paths: c.blockedPaths,
+    credit, prices,
+  };
+}
+
+export function ledgerEntryView(e: LedgerEntry) {
+  return { id: e.id, kind: e.kind, amount: e.amount, message_id: e.messageId, note: e.note, created_at: iso(e.createdAt) };
+}
+
+export function ledgerView(l: LedgerStatement) {
+  return { balance: l.balance, ledger_sum: l.ledgerSum, drift: l.drift, data: l.entries.map(ledgerEntryView) };
 }

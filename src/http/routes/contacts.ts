@@ -1,13 +1,12 @@
 /** POST /v1/contacts/check: whether recipients have WhatsApp (cached upstream answers), their wa_id, and their 24-hour window. */
 import type { FastifyInstance } from 'fastify';
-import { SERVICE_WINDOW_MS } from '../../domain/preflight/window.js';
-import { normalizeRecipient } from '../../domain/validation/phone.js';
+import * as contactCheck from '../../app/contact-check.js';
+import type { ManagementDeps } from '../../app/management-target.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { CONTACT_CHECK_TTL_MS } from '../control-facts.js';
 import { accountOf } from '../plugins/auth.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
-import { numberFor, targetFor, type ManagementDeps } from './management.js';
 
 const MAX_CONTACTS = 1000;
 
@@ -21,6 +20,17 @@ const CONTACT_VIEW = {
 } as const;
 
 interface CheckBody { contacts: string[]; force_check?: boolean; from?: string }
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function contactView(r: contactCheck.ContactCheckResult) {
+  if (r.kind === 'unreadable') return { input: r.input, wa_id: null, status: 'invalid', checked_at: null, cached: false, opted_out: false, window: { open: false, open_until: null } };
+  const w = r.window;
+  return {
+    input: r.input, wa_id: r.status === 'valid' ? r.waId : null, status: r.status, checked_at: iso(r.checkedAt), cached: r.cached, opted_out: r.optedOut,
+    window: { open: w.kind === 'open', open_until: w.kind === 'never_opened' ? null : iso(w.until) },
+  };
+}
 
 export function contactRoutes(app: FastifyInstance, deps: { store: Store; clock: Clock; management?: ManagementDeps }): void {
   const { store, clock, management } = deps;
@@ -38,49 +48,9 @@ export function contactRoutes(app: FastifyInstance, deps: { store: Store; clock:
       response: { 200: { type: 'object', properties: { contacts: { type: 'array', items: CONTACT_VIEW } } }, ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS]) },
     },
   }, async function checkContacts(request) {
-    const account = accountOf(request);
-    const now = clock.now();
-    const since = now - (management?.contactCheckTtlMs ?? CONTACT_CHECK_TTL_MS);
-    const number = await numberFor(store, account, request.body.from === undefined ? {} : { numberRef: request.body.from });
-    const inputs = request.body.contacts.map((input, i) => {
-      try {
-        return { input, waId: normalizeRecipient(input, `contacts[${i}]`) };
-      } catch {
-        return { input, waId: undefined };
-      }
-    });
-    const cached = new Map<string, { status: 'valid' | 'invalid'; checkedAt: number }>();
-    if (!request.body.force_check)
-      for (const { waId } of inputs) {
-        const hit = waId === undefined ? undefined : await store.contactChecks.getContactCheck(account.id, waId, since);
-        if (hit && waId !== undefined) cached.set(waId, hit);
-      }
-    const ask = [...new Set(inputs.map((i) => i.waId).filter((w): w is string => w !== undefined && !cached.has(w)))];
-    const fresh = new Map<string, 'valid' | 'invalid'>();
-    if (ask.length > 0) {
-      const target = await targetFor(store, management, number);
-      const answers = await target.client.checkContacts(target, number.phoneNumberId, ask);
-      for (const a of answers) fresh.set(a.input.replace(/\D/g, ''), a.status === 'valid' ? 'valid' : 'invalid');
-      // An input the upstream did not mention is not known to have WhatsApp.
-      for (const waId of ask) if (!fresh.has(waId)) fresh.set(waId, 'invalid');
-      await store.contactChecks.saveContactChecks(account.id, [...fresh].map(([waId, status]) => ({ waId, status })), now);
-    }
-    const contacts = [];
-    for (const { input, waId } of inputs) {
-      if (waId === undefined) {
-        contacts.push({ input, wa_id: null, status: 'invalid', checked_at: null, cached: false, opted_out: false, window: { open: false, open_until: null } });
-        continue;
-      }
-      const hit = cached.get(waId);
-      const status = hit?.status ?? fresh.get(waId) ?? 'invalid';
-      const last = await store.getLastInbound(number.id, waId);
-      const openUntil = last === null ? null : last + SERVICE_WINDOW_MS;
-      contacts.push({
-        input, wa_id: status === 'valid' ? waId : null, status, checked_at: new Date(hit?.checkedAt ?? now).toISOString(), cached: hit !== undefined,
-        opted_out: (await store.getOptOut(account.id, waId)) !== null,
-        window: { open: openUntil !== null && openUntil > now, open_until: openUntil === null ? null : new Date(openUntil).toISOString() },
-      });
-    }
-    return { contacts };
+    const ttlMs = management?.contactCheckTtlMs ?? CONTACT_CHECK_TTL_MS;
+    const { contacts, force_check: forceCheck = false, from } = request.body;
+    const results = await contactCheck.checkContacts({ store, management, ttlMs }, accountOf(request), { contacts, forceCheck, ...(from === undefined ? {} : { from }) }, clock.now());
+    return { contacts: results.map(contactView) };
   });
 }

@@ -4,6 +4,7 @@ import type { Store } from '../../store/store.js';
 import { accountOf } from '../plugins/auth.js';
 import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, errorResponses } from '../schemas/problem.js';
+import { ledgerEntryView } from '../views.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -35,7 +36,7 @@ export function creditRoutes(app: FastifyInstance, deps: { store: Store }): void
       balance: account.credit,
       prepaid_expires_at: iso(controls.prepaidExpiresAt),
       prices,
-      ledger: ledger.map((e) => ({ id: e.id, kind: e.kind, amount: e.amount, message_id: e.messageId, note: e.note, created_at: iso(e.createdAt) })),
+      ledger: ledger.map(ledgerEntryView),
     };
   });
 }

@@ -1,8 +1,7 @@
 /** Admin API for API keys: create (the secret is shown once), list, revoke. Admin keys have no account. */
 import type { FastifyInstance } from 'fastify';
-import { gatewayError } from '../../catalog/switchboard-error.js';
+import * as keys from '../../app/admin-keys.js';
 import { KEY_KINDS, type KeyKind } from '../../domain/api-key.js';
-import { issueKey } from '../../store/api-keys.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
@@ -38,13 +37,8 @@ export function adminKeyRoutes(app: FastifyInstance, deps: { store: Store; clock
       },
     },
   }, async function createKey(request, reply) {
-    const { account_id: accountId, name } = request.body;
-    const kind = request.body.kind ?? (accountId ? 'account' : 'admin');
-    if (kind === 'account' && !accountId)
-      throw gatewayError('missing_required_field', { detail: 'An account key needs `account_id`.', field: 'account_id' });
-    if (kind === 'admin' && accountId) throw gatewayError('invalid_request', { detail: 'Admin keys belong to no account.', field: 'account_id' });
-    if (accountId && !(await store.getAccount(accountId))) throw gatewayError('not_found', { detail: `No account ${accountId}.`, field: 'account_id' });
-    const { record, secret } = await issueKey(store, { kind, accountId: accountId ?? null, name: name ?? '' }, clock.now());
+    const { kind, account_id: accountId, name } = request.body;
+    const { record, secret } = await keys.createKey(store, { kind, accountId, name }, clock.now());
     return reply.code(201).send({ ...keyView(record), key: secret });
   });
 
@@ -56,7 +50,7 @@ export function adminKeyRoutes(app: FastifyInstance, deps: { store: Store; clock
     },
   }, async function listKeys(request) {
     const { account_id: accountId, kind } = request.query;
-    return { data: (await store.listKeys({ ...(accountId ? { accountId } : {}), ...(kind ? { kind } : {}) })).map(keyView) };
+    return { data: (await keys.listKeys(store, { accountId, kind })).map(keyView) };
   });
 
   app.delete<{ Params: { id: string } }>('/v1/admin/keys/:id', {
@@ -66,8 +60,6 @@ export function adminKeyRoutes(app: FastifyInstance, deps: { store: Store; clock
       response: { 200: KEY_VIEW, ...errorResponses([...AUTH_ERRORS, 'not_found']) },
     },
   }, async function revokeKey(request) {
-    const key = await store.revokeKey(request.params.id, clock.now());
-    if (!key) throw gatewayError('not_found', { detail: `No key ${request.params.id}.` });
-    return keyView(key);
+    return keyView(await keys.revokeKey(store, request.params.id, clock.now()));
   });
 }

@@ -1,11 +1,13 @@
 /** Phone numbers: admins add, update, assign and remove them; tenants see the numbers assigned to them. */
 import type { FastifyInstance } from 'fastify';
+import * as numbers from '../../app/admin-numbers.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
+import { BOUNDS } from '../../domain/bounds.js';
 import { REGISTRATION_STATES } from '../../domain/phone-number.js';
 import type { NewPhoneNumber, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { accountOf } from '../plugins/auth.js';
-import { integerField } from '../schemas/numbers.js';
+import { boundField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 import { numberView } from '../views.js';
 
@@ -25,7 +27,7 @@ const NUMBER_FIELDS = {
   waba_id: { type: 'string', minLength: 1, description: 'WhatsApp Business Account id' },
   account_id: { type: ['string', 'null'], description: 'Assign to this account (null: unassigned)' },
   registration: { type: 'string', enum: [...REGISTRATION_STATES] },
-  max_mps: integerField(1, 1000, { description: 'Messages per second Meta allows this number' }),
+  max_mps: boundField(BOUNDS.maxMps, { description: 'Messages per second Meta allows this number' }),
   access_token: { type: 'string', minLength: 1, description: 'Stored encrypted; never shown again' },
 } as const;
 
@@ -37,21 +39,16 @@ interface NumberBody {
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const ADMIN_ERRORS = [...AUTH_ERRORS, ...BODY_ERRORS, 'not_found', 'conflict'] as const;
 
-function toInput(b: NumberBody): Partial<NewPhoneNumber> {
-  return Object.fromEntries(
-    Object.entries({
-      phoneNumberId: b.phone_number_id, displayPhoneNumber: b.display_phone_number, wabaId: b.waba_id, accountId: b.account_id,
-      registration: b.registration, maxMps: b.max_mps, accessToken: b.access_token,
-    }).filter(([, v]) => v !== undefined),
-  );
+/** The body in the use case's terms; the use case checks it (the CLI sends the same). */
+function toChanges(b: NumberBody): numbers.NumberChanges {
+  return {
+    phoneNumberId: b.phone_number_id, displayPhoneNumber: b.display_phone_number, wabaId: b.waba_id, accountId: b.account_id,
+    registration: b.registration, maxMps: b.max_mps, accessToken: b.access_token,
+  };
 }
 
 export function adminNumberRoutes(app: FastifyInstance, deps: { store: Store; clock: Clock }): void {
   const { store, clock } = deps;
-  async function checkAccount(accountId: string | null | undefined): Promise<void> {
-    if (accountId && !(await store.getAccount(accountId)))
-      throw gatewayError('not_found', { detail: `No account ${accountId}.`, field: 'account_id' });
-  }
 
   app.post<{ Body: NumberBody }>(
     '/v1/admin/numbers',
@@ -63,10 +60,7 @@ export function adminNumberRoutes(app: FastifyInstance, deps: { store: Store; cl
       },
     },
     async function addNumber(request, reply) {
-      await checkAccount(request.body.account_id);
-      if (await store.findNumber(request.body.phone_number_id ?? ''))
-        throw gatewayError('conflict', { detail: `Number ${request.body.phone_number_id} already exists.`, field: 'phone_number_id' });
-      const number = await store.createNumber(toInput(request.body) as NewPhoneNumber, clock.now());
+      const number = await numbers.addNumber(store, toChanges(request.body) as numbers.NewNumberRequest, clock.now());
       return reply.code(201).send(numberView(number));
     },
   );
@@ -74,15 +68,13 @@ export function adminNumberRoutes(app: FastifyInstance, deps: { store: Store; cl
   app.get('/v1/admin/numbers', {
     schema: { tags: ['admin'], summary: 'List all numbers', response: { 200: { type: 'object', properties: { data: { type: 'array', items: NUMBER_VIEW } } }, ...errorResponses(AUTH_ERRORS) } },
   }, async function listAllNumbers() {
-    return { data: (await store.listNumbers({})).map(numberView) };
+    return { data: (await numbers.listNumbers(store, {})).map(numberView) };
   });
 
   app.get<{ Params: { id: string } }>('/v1/admin/numbers/:id', {
     schema: { tags: ['admin'], summary: 'Read a number', params: ID_PARAMS, response: { 200: NUMBER_VIEW, ...errorResponses([...AUTH_ERRORS, 'not_found']) } },
   }, async function readAnyNumber(request) {
-    const number = await store.findNumber(request.params.id);
-    if (!number) throw gatewayError('not_found', { detail: `No number ${request.params.id}.` });
-    return numberView(number);
+    return numberView(await numbers.readNumber(store, request.params.id));
   });
 
   app.patch<{ Params: { id: string }; Body: NumberBody }>('/v1/admin/numbers/:id', {
@@ -92,20 +84,13 @@ export function adminNumberRoutes(app: FastifyInstance, deps: { store: Store; cl
       response: { 200: NUMBER_VIEW, ...errorResponses(ADMIN_ERRORS) },
     },
   }, async function updateNumber(request) {
-    const number = await store.findNumber(request.params.id);
-    if (!number) throw gatewayError('not_found', { detail: `No number ${request.params.id}.` });
-    await checkAccount(request.body.account_id);
-    const taken = request.body.phone_number_id ? await store.findNumber(request.body.phone_number_id) : undefined;
-    if (taken && taken.id !== number.id)
-      throw gatewayError('conflict', { detail: `Number ${request.body.phone_number_id} already exists.`, field: 'phone_number_id' });
-    return numberView((await store.updateNumber(number.id, toInput(request.body), clock.now()))!);
+    return numberView(await numbers.updateNumber(store, request.params.id, toChanges(request.body), clock.now()));
   });
 
   app.delete<{ Params: { id: string } }>('/v1/admin/numbers/:id', {
     schema: { tags: ['admin'], summary: 'Remove a number', params: ID_PARAMS, response: { 204: { type: 'null' }, ...errorResponses([...AUTH_ERRORS, 'not_found']) } },
   }, async function removeNumber(request, reply) {
-    const number = await store.findNumber(request.params.id);
-    if (!number || !(await store.deleteNumber(number.id))) throw gatewayError('not_found', { detail: `No number ${request.params.id}.` });
+    await numbers.removeNumber(store, request.params.id);
     return reply.code(204).send();
   });
 }

@@ -12,7 +12,7 @@ import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { accountOf } from '../plugins/auth.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
-import { numberFor, targetFor, type ManagementDeps } from './management.js';
+import { numberFor, targetFor, type ManagementDeps } from '../../app/management-target.js';
 
 const TEMPLATE_VIEW = {
   type: 'object',

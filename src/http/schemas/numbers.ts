@@ -6,13 +6,9 @@
  * `x-finite` keyword (registered by `finiteNumbersPlugin`) refuses it, and every integer carries stated bounds.
  */
 
-export const FINITE_KEYWORD = 'x-finite';
+import type { Bound } from '../../domain/bounds.js';
 
-/** Ceilings of the stated bounds: generous for any real use, far below where sums stop being exact integers. */
-export const MAX_COUNT = 1_000_000_000;
-export const MAX_CREDIT = 1_000_000_000_000;
-export const MAX_REQUESTS_PER_SECOND = 1_000_000;
-export const MAX_INTERVAL_SECONDS = 7 * 24 * 3600;
+export const FINITE_KEYWORD = 'x-finite';
 
 interface FieldOptions {
   readonly nullable?: boolean;
@@ -52,6 +48,11 @@ export function integerField(minimum: number, maximum: number, options: FieldOpt
     ...(options.description === undefined ? {} : { description: options.description }),
     ...(options.default === undefined ? {} : { default: options.default }),
   };
+}
+
+/** An integer within one of the domain's bounds (`src/domain/bounds.ts`), so schema and use case agree. */
+export function boundField(bound: Bound, options: FieldOptions = {}) {
+  return integerField(bound.min, bound.max, options);
 }
 
 /** A finite number whose range a domain rule checks (it answers a more specific code than a schema would). */

@@ -1,9 +1,9 @@
-/** What the template and contact routes need to call the upstream's management API for one of the account's numbers. */
-import { gatewayError } from '../../catalog/switchboard-error.js';
-import type { Account } from '../../domain/account.js';
-import type { PhoneNumber } from '../../domain/phone-number.js';
-import type { GraphTarget, TemplateUpstream } from '../../dispatch/graph-management-client.js';
-import type { Store } from '../../store/store.js';
+/** What the template routes and the contact-check use case need to call the upstream's management API for one of the account's numbers. */
+import { gatewayError } from '../catalog/switchboard-error.js';
+import type { Account } from '../domain/account.js';
+import type { PhoneNumber } from '../domain/phone-number.js';
+import type { GraphTarget, TemplateUpstream } from '../dispatch/graph-management-client.js';
+import type { Store } from '../store/store.js';
 
 export interface ManagementDeps {
   readonly client: TemplateUpstream;
