@@ -1,15 +1,13 @@
 /** The account use cases on a real SQLite store: the rules both the admin API and the CLI now apply. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempStore, type TempStore } from '../../test/helpers/temp-store.js';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../../test/helpers/temp-store.js';
 import { refusalOf } from '../../test/helpers/refusal.js';
 import { MAX_CREDIT } from '../domain/bounds.js';
 import { createAccount, readAccount, setAccountState, updateAccount } from './admin-accounts.js';
 import { addNumber } from './admin-numbers.js';
 
 describe('account use cases', () => {
-  let t: TempStore;
-  beforeEach(() => void (t = openTempStore()));
-  afterEach(() => t.dispose());
+  const t = useTempStore();
   const now = Date.parse('2026-06-01T12:00:00Z');
 
   it('sets a balance through the credit ledger, so the ledger sums to it', async () => {

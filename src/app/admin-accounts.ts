@@ -8,16 +8,11 @@ import { checkOneOf, definedFields, enforce, parseTime } from './checks.js';
 import { requireAccount } from './admin-lookups.js';
 import { setCreditBalance } from './admin-credit.js';
 
-/** What an operator sets on an account; undefined leaves a field as it is, null clears it. */
-export interface AccountChanges {
-  readonly name?: string;
+/** What an operator sets on an account; undefined leaves a field as it is, null clears it. `credit` moves through the ledger. */
+export interface AccountChanges extends Pick<AccountPatch, 'name' | 'ipAllowList' | 'rateLimitPerSecond' | 'credit'> {
   readonly state?: string;
   /** ISO 8601; null = never expires. */
   readonly expiresAt?: string | null;
-  readonly ipAllowList?: readonly string[];
-  readonly rateLimitPerSecond?: number | null;
-  /** Sets the balance through the ledger; null = not on prepaid credit. */
-  readonly credit?: number | null;
   /** `num_…` or phone_number_id of a number already assigned to this account; null = none. */
   readonly defaultNumber?: string | null;
 }

@@ -1,15 +1,13 @@
 /** The number and key use cases on a real SQLite store. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempStore, type TempStore } from '../../test/helpers/temp-store.js';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../../test/helpers/temp-store.js';
 import { refusalOf } from '../../test/helpers/refusal.js';
 import { createAccount } from './admin-accounts.js';
 import { createKey, revokeKey } from './admin-keys.js';
 import { addNumber, assignNumber, removeNumber, updateNumber } from './admin-numbers.js';
 
 describe('number use cases', () => {
-  let t: TempStore;
-  beforeEach(() => void (t = openTempStore()));
-  afterEach(() => t.dispose());
+  const t = useTempStore();
   const now = Date.parse('2026-06-01T12:00:00Z');
   const add = (changes: object = {}) => addNumber(t.store, { phoneNumberId: '1555', displayPhoneNumber: '+1 555', wabaId: 'w', ...changes }, now);
 
@@ -43,9 +41,7 @@ describe('number use cases', () => {
 });
 
 describe('key use cases', () => {
-  let t: TempStore;
-  beforeEach(() => void (t = openTempStore()));
-  afterEach(() => t.dispose());
+  const t = useTempStore();
 
   it('issues account and admin keys by the same rules for every caller', async () => {
     const account = await createAccount(t.store, { name: 'acme' }, 1);

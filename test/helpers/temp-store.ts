@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -20,6 +21,19 @@ export function openTempStore(): TempStore {
     async dispose() {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh temporary store for each test of the enclosing `describe`; read `.store` inside tests. */
+export function useTempStore(): { readonly store: Store } {
+  let current: TempStore | undefined;
+  beforeEach(() => void (current = openTempStore()));
+  afterEach(() => current?.dispose());
+  return {
+    get store() {
+      if (!current) throw new Error('useTempStore: read .store inside a test');
+      return current.store;
     },
   };
 }
