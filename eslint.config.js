@@ -20,7 +20,12 @@ export default tseslint.config(
     '^node:',
     '(^|/)(store|http|dispatch|webhooks|simulator|cli|runtime)/',
   ]),
-  layerRule('src/store/**/*.ts', 'the store persists what it is given and knows nothing of HTTP', ['(^|/)http/']),
+  layerRule('src/store/**/*.ts', 'the store persists what it is given: it knows nothing of HTTP, and its ports live in store/, not with the workers that use them', [
+    '(^|/)(http|dispatch|webhooks)/',
+  ]),
+  layerRule('src/runtime/**/*.ts', 'runtime pieces (work loop, group commit, the queue port) are shared by the store and the workers, so they import neither', [
+    '(^|/)(store|http|dispatch|webhooks|cli)/',
+  ]),
   layerRule('src/{http,dispatch,webhooks,cli}/**/*.ts', 'code outside the store depends on its ports, never on an engine folder', [
     '(^|/)store/(sqlite|postgres)/',
   ]),

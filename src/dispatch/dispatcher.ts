@@ -4,10 +4,10 @@
  * A job waiting for a permit only waits; only an answer from upstream can fail it.
  */
 import { WorkLoop } from '../runtime/work-loop.js';
-import { GroupCommit } from '../store/group-commit.js';
+import { GroupCommit } from '../runtime/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
-import type { CallMark, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from './dispatch-store.js';
+import type { CallMark, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../store/dispatch-store.js';
 import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';

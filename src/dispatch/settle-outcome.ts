@@ -4,7 +4,7 @@
  */
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import { decideRetry, type RetryDecision, type RetrySchedule } from '../domain/retry-policy.js';
-import type { DispatchStore, DispatchTask } from './dispatch-store.js';
+import type { DispatchStore, DispatchTask } from '../store/dispatch-store.js';
 
 /**
  * Answers that say the upstream itself is in trouble, as opposed to refusing this one message: the catalog's

@@ -1,6 +1,6 @@
 /** SQLite's side of dispatch: leased claims, call marks, outcomes and number holds, each one short transaction. */
 import type { SwitchboardError } from '../../catalog/switchboard-error.js';
-import type { CallMark, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../../dispatch/dispatch-store.js';
+import type { CallMark, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../dispatch-store.js';
 import { accountDisconnectedEvent, accountReconnectedEvent, messageFailedEvent, messageProgressEvent } from '../../domain/events.js';
 import type { SecretBox } from '../secret-box.js';
 import type { SqliteDatabase } from './sqlite-database.js';

@@ -2,7 +2,7 @@
 import { endpointDisabledEvent, type EventType } from '../../domain/events.js';
 import type {
   AttemptRecord, DeliveryTask, EndpointPatch, EndpointRecord, NewEndpoint, ReplayRequest, SettledAttempt, SigningEndpoint, WebhookStore,
-} from '../../webhooks/outbound/webhook-store.js';
+} from '../webhook-store.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secret-box.js';
 import type { SqliteDatabase } from './sqlite-database.js';

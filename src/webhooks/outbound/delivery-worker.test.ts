@@ -7,7 +7,7 @@ import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig } from './delivery-worker.js';
 import type { WebhookPost, WebhookSender } from './webhook-sender.js';
-import type { AttemptResult } from './webhook-store.js';
+import type { AttemptResult } from '../../store/webhook-store.js';
 
 const SECRET = 'whsec_' + Buffer.alloc(24, 5).toString('base64');
 const OK: AttemptResult = { outcome: { kind: 'delivered' }, statusCode: 200, durationMs: 1, excerpt: '' };

@@ -6,11 +6,11 @@
  */
 import { WorkLoop } from '../../runtime/work-loop.js';
 import { paceOf, takePermit } from '../../domain/gcra.js';
-import { GroupCommit } from '../../store/group-commit.js';
-import { decideRedelivery, DEFAULT_DELIVERY_SCHEDULE, shouldDisableEndpoint, type DeliverySchedule } from './delivery-schedule.js';
+import { GroupCommit } from '../../runtime/group-commit.js';
+import { decideRedelivery, DEFAULT_DELIVERY_SCHEDULE, shouldDisableEndpoint, type DeliverySchedule } from '../../domain/delivery-schedule.js';
 import { buildWebhookPost } from './webhook-message.js';
 import type { WebhookSender } from './webhook-sender.js';
-import type { AttemptResult, DeliveryTask, SettledAttempt, SigningEndpoint, WebhookStore } from './webhook-store.js';
+import type { AttemptResult, DeliveryTask, SettledAttempt, SigningEndpoint, WebhookStore } from '../../store/webhook-store.js';
 
 export interface DeliveryWorkerConfig {
   /** Names this worker's leases. */

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig, type DeliveryWorkerDeps } from './delivery-worker.js';
 import { HttpWebhookSender } from './webhook-sender.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { WebhookStore } from '../../store/webhook-store.js';
 
 export interface WebhookDeliverySettings {
   readonly webhookAllowPrivate: boolean;

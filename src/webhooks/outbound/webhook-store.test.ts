@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
-import type { DeliveryTask, WebhookStore } from './webhook-store.js';
+import type { DeliveryTask, WebhookStore } from '../../store/webhook-store.js';
 
 let dataDir: string;
 let store: Store;

@@ -2,8 +2,8 @@
  * What customer-webhook delivery needs from the store: endpoints, the fan-out of events into deliveries, leased
  * claims, attempt outcomes, replays and the backlog count. Each method is one short transaction.
  */
-import type { EventType } from '../../domain/events.js';
-import type { DeliveryOutcome } from './delivery-schedule.js';
+import type { EventType } from '../domain/events.js';
+import type { DeliveryOutcome } from '../domain/delivery-schedule.js';
 
 export const ATTEMPT_TRIGGERS = ['scheduled', 'manual', 'test'] as const;
 export type AttemptTrigger = (typeof ATTEMPT_TRIGGERS)[number];
