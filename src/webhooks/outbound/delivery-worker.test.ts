@@ -55,7 +55,7 @@ afterEach(async () => {
 
 function worker(sender: WebhookSender, config: Partial<DeliveryWorkerConfig> = {}): DeliveryWorker {
   const w = new DeliveryWorker({
-    store: store.webhooks, sender, now: Date.now, random: () => 0.5,
+    store: store.webhooks, queue: store.webhookQueue, sender, now: Date.now, random: () => 0.5,
     config: { ...DEFAULT_DELIVERY_WORKER_CONFIG, idlePollMs: 10, schedule: { retriesMs: [10, 10], disableAfterMs: 3_600_000 }, ...config },
   });
   workers.push(w);

@@ -36,7 +36,7 @@ async function accept(count: number, at = T, account = accountId): Promise<strin
 }
 
 async function claimAll(endpointId: string, now = T): Promise<DeliveryTask[]> {
-  return hooks.claimDeliveries(endpointId, 'w1', now, 60_000, 100);
+  return hooks.loadDeliveries(await store.webhookQueue.claim({ owner: 'w1', now, leaseMs: 60_000, limit: 100, lane: endpointId }));
 }
 
 describe('WebhookStore (SQLite)', () => {
@@ -73,7 +73,7 @@ describe('WebhookStore (SQLite)', () => {
     expect(await claimAll(ep.id)).toHaveLength(2);
     expect(await claimAll(ep.id, T + 1000)).toHaveLength(0);
     expect(await claimAll(ep.id, T + 61_000)).toHaveLength(2); // lapsed
-    expect(await hooks.releaseAllLeases()).toBe(2);
+    expect(await store.webhookQueue.releaseAll()).toBe(2);
     expect(await claimAll(ep.id, T + 62_000)).toHaveLength(2);
   });
 
