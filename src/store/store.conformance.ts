@@ -98,7 +98,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
     });
 
     it('lets one probe out of a hold that ran out, and the rest once the probe is answered', async () => {
-      const { number, claimed } = await acceptAndClaim(3);
+      const { claimed } = await acceptAndClaim(3);
       const maintenance = new SwitchboardError(gatewayEntry('upstream_unavailable'));
       await store.dispatch.holdNumber(claimed[0]!, now + 5_000, maintenance, now);
       for (const task of claimed.slice(1)) await handBack(task, now, now);
