@@ -84,6 +84,8 @@ export class SqliteDispatch implements DispatchStore {
 
   async loadTasks(jobs: readonly DispatchJob[], now: number): Promise<DispatchTask[]> {
     if (jobs.length === 0) return [];
+    // IMMEDIATE: it reads before it writes, and a WAL read snapshot older than the writer thread's last commit could
+    // not be upgraded (SQLITE_BUSY at once, leaving the claimed jobs unloaded until their leases lapse).
     return this.db.transaction(() => {
       const rows = new Map((this.stmts.claimed.all(JSON.stringify(jobs.map((j) => j.id))) as ClaimedRow[]).map((row) => [row.id, row]));
       const tasks: DispatchTask[] = [];
@@ -94,7 +96,7 @@ export class SqliteDispatch implements DispatchStore {
         tasks.push(taskOf(row, job));
       }
       return tasks;
-    })();
+    }).immediate();
   }
 
   async markCalls(owner: string, tasks: readonly DispatchTask[], now: number): Promise<CallMark[]> {
