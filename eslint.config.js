@@ -27,7 +27,12 @@ export default tseslint.config(
     '(^|/)(http|cli|simulator)/',
     '(^|/)store/(sqlite|postgres)/',
   ]),
-  layerRule('src/store/**/*.ts', 'the store persists what it is given and knows nothing of HTTP or the use cases', ['(^|/)(http|app)/']),
+  layerRule('src/store/**/*.ts', 'the store persists what it is given: it knows nothing of HTTP or the use cases, and its ports live in store/, not with the workers that use them', [
+    '(^|/)(http|app|dispatch|webhooks)/',
+  ]),
+  layerRule('src/runtime/**/*.ts', 'runtime pieces (work loop, group commit, the queue port) are shared by the store and the workers, so they import neither', [
+    '(^|/)(store|http|dispatch|webhooks|cli|app)/',
+  ]),
   layerRule('src/{http,dispatch,webhooks,cli}/**/*.ts', 'code outside the store depends on its ports, never on an engine folder', [
     '(^|/)store/(sqlite|postgres)/',
   ]),

@@ -81,7 +81,7 @@ export const webhooksBenchmark: Benchmark = {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhooks-bench-'));
     const store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
     const delivery = createWebhookDelivery(
-      store.webhooks,
+      store,
       { webhookAllowPrivate: true, webhookBacklogCap: 1_000_000, webhookRetrySchedule: [0, 1, 5], webhookDisableAfterSeconds: 3600, webhookTimeoutMs: 5_000 },
       { now: Date.now, sharedStore: false },
     );

@@ -161,7 +161,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let upstreamClient: UpstreamClient | undefined;
   let managementClient: GraphManagementClient | undefined;
   let templateSync: TemplateSync | undefined;
-  const webhooks = createWebhookDelivery(store.webhooks, config, { now: () => clock.now(), sharedStore: store.capabilities.sharedAcrossProcesses });
+  const webhooks = createWebhookDelivery(store, config, { now: () => clock.now(), sharedStore: store.capabilities.sharedAcrossProcesses });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
     contacts: {
@@ -197,6 +197,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       upstreamClient = new UpstreamClient({ ...DEFAULT_UPSTREAM_CLIENT_OPTIONS, timeoutMs: config.upstreamTimeoutMs });
       dispatcher = new Dispatcher({
         store: store.dispatch,
+        queue: store.dispatchQueue,
         upstream: upstreamClient,
         now: () => clock.now(),
         random: Math.random,

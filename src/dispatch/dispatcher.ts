@@ -4,10 +4,10 @@
  * A job waiting for a permit only waits; only an answer from upstream can fail it.
  */
 import { WorkLoop } from '../runtime/work-loop.js';
-import { GroupCommit } from '../store/group-commit.js';
+import { GroupCommit } from '../runtime/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
-import type { CallMark, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from './dispatch-store.js';
+import type { CallMark, DispatchQueue, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../store/dispatch-store.js';
 import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
@@ -63,6 +63,8 @@ export interface Sender {
 
 export interface DispatcherDeps {
   readonly store: DispatchStore;
+  /** Claims, leases and hand-backs; the store holds what the jobs are about. */
+  readonly queue: DispatchQueue;
   readonly upstream: Sender;
   readonly now: () => number;
   readonly random: () => number;
@@ -130,13 +132,20 @@ export class Dispatcher {
     const left = [...this.queues.values()].flat();
     this.queues.clear();
     this.buffered = 0;
-    await Promise.all(left.map((task) => this.deps.store.releaseTask(task, now, now)));
+    await this.handBack(left, now, now);
+  }
+
+  /** Gives jobs back unsent (no attempt counted): their messages first, while the jobs are still this worker's. */
+  private async handBack(tasks: readonly DispatchTask[], dueAt: number, now: number): Promise<void> {
+    if (tasks.length === 0) return;
+    await this.deps.store.unclaimTasks(tasks, now);
+    await this.deps.queue.release(tasks.map((task) => task.jobId), dueAt);
   }
 
   private async tick(): Promise<void> {
     const now = this.deps.now();
     if (this.deps.config.ownsStore && !this.leasesReclaimed) {
-      await this.deps.store.reclaimLeases();
+      await this.deps.queue.releaseAll();
       this.leasesReclaimed = true;
     }
     await this.feedProbe(now);
@@ -149,11 +158,13 @@ export class Dispatcher {
   }
 
   private async claim(now: number): Promise<void> {
-    const { config, store } = this.deps;
+    const { config, store, queue } = this.deps;
     const room = config.maxBuffered - this.buffered;
     if (room <= 0 || now < this.nextClaimAt) return;
-    const tasks = await store.claimTasks(config.owner, now, config.leaseMs, Math.min(room, config.claimBatch));
-    if (tasks.length < Math.min(room, config.claimBatch)) this.nextClaimAt = now + config.idlePollMs;
+    const limit = Math.min(room, config.claimBatch);
+    const jobs = await queue.claim({ owner: config.owner, now, leaseMs: config.leaseMs, limit });
+    if (jobs.length < limit) this.nextClaimAt = now + config.idlePollMs;
+    const tasks = await store.loadTasks(jobs, now);
     for (const task of tasks) this.enqueue(task);
     if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
   }
@@ -167,7 +178,7 @@ export class Dispatcher {
     if (!this.breakers.probeDue(this.upstreamHost, now)) return;
     this.probeFedAt = now;
     this.nextClaimAt = 0;
-    await this.deps.store.releaseUpstreamWaits(now, 1);
+    await this.deps.queue.releaseUpstreamWaits(now, 1);
   }
 
   private enqueue(task: DispatchTask): void {
@@ -180,10 +191,10 @@ export class Dispatcher {
   /** Jobs still queued in memory must not be reclaimed by another worker while they wait for a permit. */
   private async renewLeases(now: number): Promise<void> {
     if (this.nextRenewAt === 0 || now < this.nextRenewAt) return;
-    const { config, store } = this.deps;
+    const { config, queue } = this.deps;
     this.nextRenewAt = now + config.leaseMs / 3;
     const ids = [...this.queues.values()].flat().map((t) => t.jobId);
-    if (ids.length > 0) await store.renewLeases(config.owner, ids, now + config.leaseMs);
+    if (ids.length > 0) await queue.renew(config.owner, ids, now + config.leaseMs);
   }
 
   private async routeFor(numberId: string, now: number): Promise<NumberRoute | undefined> {
@@ -210,7 +221,7 @@ export class Dispatcher {
       const back = claimed.filter((task) => !task.probe || !route || route.paused);
       this.queues.set(numberId, claimed.filter((task) => !back.includes(task)));
       this.buffered -= back.length;
-      await Promise.all(back.map((task) => this.deps.store.releaseTask(task, now, now)));
+      await this.handBack(back, now, now);
     }
     const queue = this.queues.get(numberId) ?? [];
     if (!route || queue.length === 0) {
@@ -227,7 +238,7 @@ export class Dispatcher {
       if (task.interrupted) {
         this.take(queue, index);
         this.counters.recovered += 1;
-        this.track(this.deps.store.releaseTask(task, now + this.deps.config.recoveryGraceMs, now));
+        this.track(this.handBack([task], now + this.deps.config.recoveryGraceMs, now));
         continue;
       }
       // The circuit first: a job that may not call must not use up its number's or its recipient's pace meanwhile.
@@ -244,7 +255,7 @@ export class Dispatcher {
         break;
       }
       if (!permit.granted) {
-        if (permit.retryAt - now > this.deps.config.pairHoldMs) this.track(this.deps.store.releaseTask(this.take(queue, index), permit.retryAt, now));
+        if (permit.retryAt - now > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], permit.retryAt, now));
         else {
           this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
           index += 1;
@@ -307,6 +318,6 @@ export class Dispatcher {
   /** The upstream answered. If that closed the circuit, what was put back during the outage is due at once. */
   private recordAnswer(host: string, now: number): void {
     if (!this.breakers.recordSuccess(host)) return;
-    this.track(this.deps.store.releaseUpstreamWaits(now).then(() => this.nudge()));
+    this.track(this.deps.queue.releaseUpstreamWaits(now).then(() => this.nudge()));
   }
 }

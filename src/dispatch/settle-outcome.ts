@@ -4,7 +4,7 @@
  */
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import { decideRetry, type RetryDecision, type RetrySchedule } from '../domain/retry-policy.js';
-import type { DispatchStore, DispatchTask } from './dispatch-store.js';
+import type { DispatchStore, DispatchTask } from '../store/dispatch-store.js';
 
 /**
  * Answers that say the upstream itself is in trouble, as opposed to refusing this one message: the catalog's
@@ -41,7 +41,7 @@ export function decideAfterFailure({ task, error, now, schedule, random, recover
   );
 }
 
-/** Writes the decision; returns what the rate limiter and the queues must learn from it. */
+/** Writes the decision to the store. */
 export async function applyFailureDecision(store: DispatchStore, context: FailureContext, decision: RetryDecision): Promise<void> {
   const { task, error, now } = context;
   switch (decision.kind) {
@@ -50,11 +50,10 @@ export async function applyFailureDecision(store: DispatchStore, context: Failur
       return store.settleRetry(task, decision.at, error, now, isOutage(error) && !error.entry.outcomeUnknown);
     case 'fail':
       return store.settleFailed(task, error, now);
+    // The hold and the job's release are one store operation: no failure between them can lose the job or let it go early.
     case 'park-number':
-      await store.holdNumber(task.numberId, decision.until, error, now);
-      return store.releaseTask(task, decision.until, now);
+      return store.holdNumber(task, decision.until, error, now);
     case 'pause-number':
-      await store.holdNumber(task.numberId, null, error, now);
-      return store.releaseTask(task, now, now);
+      return store.holdNumber(task, null, error, now);
   }
 }

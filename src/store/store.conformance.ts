@@ -1,6 +1,7 @@
 /** The conformance suite every Store implementation runs: the behaviour the gateway relies on, backend-neutral. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret, issueKey } from './api-keys.js';
+import type { DispatchTask } from './dispatch-store.js';
 import type { AcceptItem, Store } from './store.js';
 import { gatewayEntry } from '../catalog/catalog.js';
 import { SwitchboardError } from '../catalog/switchboard-error.js';
@@ -18,6 +19,12 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       const number = await store.createNumber({ phoneNumberId: `${Math.random()}`.slice(2, 14), displayPhoneNumber: '+1', wabaId: 'w', accountId: account.id, accessToken: 'tok' }, now);
       return { account, number };
     }
+    const claimTasks = async (owner: string, at: number, leaseMs: number, limit: number) =>
+      store.dispatch.loadTasks(await store.dispatchQueue.claim({ owner, now: at, leaseMs, limit }), at);
+    const handBack = async (task: DispatchTask, dueAt: number, at: number) => {
+      await store.dispatch.unclaimTasks([task], at);
+      await store.dispatchQueue.release([task.jobId], dueAt);
+    };
     const item = (accountId: string, numberId: string, creditCost = 0): AcceptItem => ({
       accountId, numberId, to: '4915112345678', type: 'text', payload: { text: { body: 'x' } }, creditCost,
     });
@@ -27,15 +34,15 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       const results = await store.acceptMessages([item(account.id, number.id), item(account.id, number.id)], now);
       expect(results.map((r) => r.kind)).toEqual(['accepted', 'accepted']);
       const ids = results.map((r) => (r.kind === 'accepted' ? r.id : ''));
-      expect(await store.dispatch.claimTasks('w1', now - 1, 30_000, 10)).toEqual([]);
-      const claimed = await store.dispatch.claimTasks('w1', now, 30_000, 10);
+      expect(await claimTasks('w1', now - 1, 30_000, 10)).toEqual([]);
+      const claimed = await claimTasks('w1', now, 30_000, 10);
       expect(claimed.map((j) => j.messageId).sort()).toEqual([...ids].sort());
       expect(claimed.every((j) => j.attempts === 0 && !j.interrupted && !j.probe && j.to === '4915112345678')).toBe(true);
       // Leased jobs are not handed out again until the lease lapses.
-      expect(await store.dispatch.claimTasks('w2', now + 1000, 30_000, 10)).toEqual([]);
+      expect(await claimTasks('w2', now + 1000, 30_000, 10)).toEqual([]);
       expect(await store.dispatch.markCalls('w1', [claimed[0]!], now + 5)).toEqual([{ kind: 'call' }]);
-      await store.dispatch.releaseTask(claimed[1]!, now + 20_000, now + 10);
-      const reclaimed = await store.dispatch.claimTasks('w2', now + 30_000, 30_000, 10);
+      await handBack(claimed[1]!, now + 20_000, now + 10);
+      const reclaimed = await claimTasks('w2', now + 30_000, 30_000, 10);
       // The job whose call was marked and never finished comes back interrupted; the one handed back does not.
       expect(reclaimed.map((j) => [j.messageId, j.interrupted]).sort()).toEqual([[claimed[0]!.messageId, true], [claimed[1]!.messageId, false]].sort());
       expect((await store.getMessage(account.id, ids[0]!))?.status).toBe('queued');
@@ -44,7 +51,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
     async function acceptAndClaim(count: number, owner = 'w1') {
       const { account, number } = await tenant();
       await store.acceptMessages(Array.from({ length: count }, () => item(account.id, number.id)), now);
-      const claimed = await store.dispatch.claimTasks(owner, now, 30_000, 10);
+      const claimed = await claimTasks(owner, now, 30_000, 10);
       return { account, number, claimed };
     }
 
@@ -54,8 +61,8 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
     it('claims jobs into memory without marking them: a restart of a store owner sends them at once', async () => {
       const { claimed } = await acceptAndClaim(2);
       await store.dispatch.markCalls('w1', [claimed[0]!], now);
-      await store.dispatch.reclaimLeases();
-      const again = await store.dispatch.claimTasks('w2', now + 1, 30_000, 10);
+      await store.dispatchQueue.releaseAll();
+      const again = await claimTasks('w2', now + 1, 30_000, 10);
       expect(again.map((j) => [j.messageId, j.interrupted]).sort()).toEqual([[claimed[0]!.messageId, true], [claimed[1]!.messageId, false]].sort());
     });
 
@@ -63,7 +70,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       const { claimed } = await acceptAndClaim(3);
       const [tied, fresh, released] = claimed as [typeof claimed[0], typeof claimed[0], typeof claimed[0]];
       await store.inbound.applyStatuses([{ status: statusOf(tied.messageId, 'wamid.TIED', 'sent'), error: undefined }], now + 1);
-      await store.dispatch.releaseTask(released, now + 1, now + 1);
+      await handBack(released, now + 1, now + 1);
       expect(await store.dispatch.markCalls('w1', [tied, fresh, released], now + 2)).toEqual([{ kind: 'sent', wamid: 'wamid.TIED' }, { kind: 'call' }, { kind: 'gone' }]);
     });
 
@@ -76,7 +83,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       const statuses = (['sent', 'delivered', 'read'] as const).map((status) => ({ status: statusOf(task.messageId, 'wamid.LATE', status), error: undefined }));
       expect(await store.inbound.applyStatuses(statuses, now + 2)).toEqual(['moved', 'moved', 'moved']);
       expect((await store.getMessage(account.id, task.messageId))?.status).toBe('read');
-      const due = await store.dispatch.claimTasks('w1', now + 3, 30_000, 10);
+      const due = await claimTasks('w1', now + 3, 30_000, 10);
       expect(due.map((j) => [j.messageId, j.wamid])).toEqual([[task.messageId, 'wamid.LATE']]);
     });
 
@@ -85,22 +92,22 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       const outage = new SwitchboardError(gatewayEntry('upstream_unavailable'));
       await store.dispatch.settleRetry(claimed[0]!, now + 60_000, outage, now, true);
       await store.dispatch.settleRetry(claimed[1]!, now + 60_000, outage, now, false);
-      await store.dispatch.releaseTask(claimed[2]!, now + 60_000, now);
-      await store.dispatch.releaseUpstreamWaits(now + 10);
-      expect((await store.dispatch.claimTasks('w1', now + 10, 30_000, 10)).map((j) => j.messageId)).toEqual([claimed[0]!.messageId]);
+      await handBack(claimed[2]!, now + 60_000, now);
+      await store.dispatchQueue.releaseUpstreamWaits(now + 10);
+      expect((await claimTasks('w1', now + 10, 30_000, 10)).map((j) => j.messageId)).toEqual([claimed[0]!.messageId]);
     });
 
     it('lets one probe out of a hold that ran out, and the rest once the probe is answered', async () => {
-      const { number, claimed } = await acceptAndClaim(3);
+      const { claimed } = await acceptAndClaim(3);
       const maintenance = new SwitchboardError(gatewayEntry('upstream_unavailable'));
-      await store.dispatch.holdNumber(number.id, now + 5_000, maintenance, now);
-      for (const task of claimed) await store.dispatch.releaseTask(task, now, now);
-      expect(await store.dispatch.claimTasks('w1', now + 4_999, 30_000, 10)).toEqual([]);
-      const probes = await store.dispatch.claimTasks('w1', now + 5_000, 30_000, 10);
+      await store.dispatch.holdNumber(claimed[0]!, now + 5_000, maintenance, now);
+      for (const task of claimed.slice(1)) await handBack(task, now, now);
+      expect(await claimTasks('w1', now + 4_999, 30_000, 10)).toEqual([]);
+      const probes = await claimTasks('w1', now + 5_000, 30_000, 10);
       expect(probes.map((j) => j.probe)).toEqual([true]);
-      expect(await store.dispatch.claimTasks('w1', now + 5_001, 30_000, 10)).toEqual([]);
+      expect(await claimTasks('w1', now + 5_001, 30_000, 10)).toEqual([]);
       await store.dispatch.settleSent([{ task: probes[0]!, wamid: 'wamid.PROBE', at: now + 5_002 }]);
-      const rest = await store.dispatch.claimTasks('w1', now + 5_003, 30_000, 10);
+      const rest = await claimTasks('w1', now + 5_003, 30_000, 10);
       expect(rest.map((j) => j.probe)).toEqual([false, false]);
     });
 

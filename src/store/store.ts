@@ -2,9 +2,9 @@
  * The store interface: everything the gateway keeps, behind methods that name their operation, so that nothing above
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
-import type { DispatchStore } from '../dispatch/dispatch-store.js';
+import type { DispatchQueue, DispatchStore } from './dispatch-store.js';
 import type { ContactStore, ControlsStore, CreditStore, TemplateStore } from './controls-store.js';
-import type { InboundStore } from '../webhooks/inbound/inbound-store.js';
+import type { InboundStore } from './inbound-store.js';
 import type { Account, AccountState } from '../domain/account.js';
 import type { KeyKind } from '../domain/api-key.js';
 import type { IdempotencyRecord } from '../domain/idempotency.js';
@@ -12,7 +12,7 @@ import type { MessageRecord, MessageType } from '../domain/message.js';
 import type { MessageState } from '../domain/message-state.js';
 import type { PhoneNumber, RegistrationState } from '../domain/phone-number.js';
 import type { TemplateRecord } from '../domain/template.js';
-import type { WebhookStore } from '../webhooks/outbound/webhook-store.js';
+import type { DeliveryQueue, WebhookStore } from './webhook-store.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -180,11 +180,15 @@ export interface Store {
   getMessage(accountId: string, id: string): Promise<MessageRecord | undefined>;
   listMessages(accountId: string, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }>;
 
-  /** Dispatch's operations (claims, call marks, outcomes, number holds), in the same database. */
+  /** Dispatch's model operations (loading claimed jobs, call marks, outcomes, number holds), in the same database. */
   readonly dispatch: DispatchStore;
+  /** The outbox queue the dispatcher claims from: ids and leases only. */
+  readonly dispatchQueue: DispatchQueue;
 
-  /** Customer webhooks' operations (endpoints, fan-out, deliveries, attempts, backlog), in the same database. */
+  /** Customer webhooks' model operations (endpoints, fan-out, loading claimed deliveries, attempts, replays, backlog). */
   readonly webhooks: WebhookStore;
+  /** The queue of customer-webhook deliveries, one lane per endpoint: ids and leases only. */
+  readonly webhookQueue: DeliveryQueue;
   /** Meta's webhook deliveries and their effects. */
   readonly inbound: InboundStore;
   /** Operator controls on accounts, prices, spam and messaging-limit counts. */

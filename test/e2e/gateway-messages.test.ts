@@ -210,7 +210,8 @@ describe('sending', () => {
   it('stores the message and its outbox job together', async () => {
     const t = await gw.createTenant();
     const res = await send(template('hello_world'), t.key);
-    const jobs = await gw.store.dispatch.claimTasks('test-worker', Date.now() + 1000, 30_000, 10_000);
+    const jobs = await gw.store.dispatchQueue.claim({ owner: 'test-worker', now: Date.now() + 1000, leaseMs: 30_000, limit: 10_000 });
+    await gw.store.dispatch.loadTasks(jobs, Date.now());
     expect(jobs.map((j) => j.messageId)).toContain(res.body.id);
     expect((await gw.call('GET', `/v1/messages/${res.body.id}`, { key: t.key })).body.status).toBe('queued');
   });

@@ -48,7 +48,8 @@ beforeAll(async () => {
     const sent = await call('POST', '/v1/messages', { key: tenant.key, body: { to: `49151500${String(i).padStart(5, '0')}`, type: 'template', template: { name: 'hello_world', language: 'en_US' } } });
     messageIds.push(sent.body.id);
   }
-  const tasks = await gateway.store.dispatch.claimTasks('fault-suite', Date.now(), 60_000, MESSAGES);
+  const jobs = await gateway.store.dispatchQueue.claim({ owner: 'fault-suite', now: Date.now(), leaseMs: 60_000, limit: MESSAGES });
+  const tasks = await gateway.store.dispatch.loadTasks(jobs, Date.now());
   const wamids = tasks.map((t) => `wamid.fault-${t.messageId}`);
   await gateway.store.dispatch.settleSent(tasks.map((task, i) => ({ task, wamid: wamids[i]!, at: Date.now() })));
   target = { wabaId: tenant.wabaId, phoneNumberId: tenant.phoneNumberId, wamids };

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { gatewayError } from '../../catalog/switchboard-error.js';
-import type { InboundStore } from '../../webhooks/inbound/inbound-store.js';
+import type { InboundStore } from '../../store/inbound-store.js';
 import { answerHandshake, hasValidSignature, type HandshakeQuery } from '../../webhooks/inbound/verify.js';
 import type { Clock } from '../clock.js';
 import { errorResponses } from '../schemas/problem.js';

@@ -9,7 +9,7 @@ import { checkWebhookUrl } from '../../webhooks/outbound/address-guard.js';
 import { generateWebhookSecret } from '../../webhooks/outbound/sign.js';
 import { sendTestWebhook } from '../../webhooks/outbound/test-send.js';
 import type { WebhookSender } from '../../webhooks/outbound/webhook-sender.js';
-import type { AttemptRecord, EndpointRecord, WebhookStore } from '../../webhooks/outbound/webhook-store.js';
+import type { AttemptRecord, EndpointRecord, WebhookStore } from '../../store/webhook-store.js';
 import type { Clock } from '../clock.js';
 import { accountOf } from '../plugins/auth.js';
 import { integerField, pageLimitField } from '../schemas/numbers.js';

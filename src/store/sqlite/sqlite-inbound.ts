@@ -2,8 +2,8 @@
 import type { SwitchboardError } from '../../catalog/switchboard-error.js';
 import { messageFailedEvent, messageProgressEvent, messageReceivedEvent } from '../../domain/events.js';
 import type { MessageEvent } from '../../domain/message-state.js';
-import type { CustomerMessageEvent, StatusEvent, UpstreamStatus } from '../../webhooks/inbound/parse.js';
-import type { InboundStore, NumberOwner, PendingMetaWebhook, StatusOutcome } from '../../webhooks/inbound/inbound-store.js';
+import type { CustomerMessageEvent, StatusEvent, UpstreamStatus } from '../../domain/meta-events.js';
+import type { InboundStore, NumberOwner, PendingMetaWebhook, StatusOutcome } from '../inbound-store.js';
 import { newId } from '../ids.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { errorJson } from './sqlite-dispatch.js';

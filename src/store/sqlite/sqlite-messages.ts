@@ -3,7 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { MessageRecord } from '../../domain/message.js';
 import { messageAcceptedEvent } from '../../domain/events.js';
 import { INITIAL_STATE } from '../../domain/message-state.js';
-import { GroupCommit } from '../group-commit.js';
+import { GroupCommit } from '../../runtime/group-commit.js';
 import { newId } from '../ids.js';
 import { SqliteWriter, type GroupRequest, type MessageRowInput } from './sqlite-writer.js';
 import type { AcceptItem, AcceptResult, IdempotencyCompletion, MessageFilter } from '../store.js';

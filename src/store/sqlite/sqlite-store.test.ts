@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../migrations/migrations.js';
 import { openStore } from '../open-store.js';
+import { describeQueueConformance } from '../queue.conformance.js';
 import { describeStoreConformance } from '../store.conformance.js';
 
 function tempStore() {
@@ -74,4 +75,18 @@ describe('sqlite specifics', () => {
     expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'postgres://x', secretKey: 'k'.repeat(16) })).toThrow(/PostgreSQL/);
     expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'sqlite::memory:', secretKey: 'k'.repeat(16) })).toThrow(/file/);
   });
+});
+
+describeQueueConformance('sqlite', async () => {
+  const { dataDir, store, dispose } = tempStore();
+  const onFile = (sql: string) => {
+    const db = new Database(join(dataDir, 'switchboard.db'));
+    db.exec(sql);
+    db.close();
+  };
+  const failJobWrites = async () => {
+    onFile(`CREATE TRIGGER conformance_fail_job_writes BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'job writes fail'); END`);
+    return async () => onFile('DROP TRIGGER conformance_fail_job_writes');
+  };
+  return { store, dispose, failJobWrites };
 });

@@ -14,10 +14,12 @@ import { SqliteContactFacts } from './sqlite-contact-facts.js';
 import { SqliteContacts } from './sqlite-contacts.js';
 import { SqliteControls } from './sqlite-controls.js';
 import { SqliteCredit } from './sqlite-credit.js';
+import { SqliteDeliveryQueue } from './sqlite-delivery-queue.js';
 import { SqliteDispatch } from './sqlite-dispatch.js';
 import { SqliteInbound } from './sqlite-inbound.js';
 import { SqliteMedia } from './sqlite-media.js';
 import { SqliteMessages } from './sqlite-messages.js';
+import { SqliteOutboxQueue } from './sqlite-outbox-queue.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteWebhooks } from './sqlite-webhooks.js';
 import {
@@ -53,7 +55,9 @@ export class SqliteStore implements Store {
   private readonly secrets: SecretBox;
   private readonly messages: SqliteMessages;
   readonly dispatch: SqliteDispatch;
+  readonly dispatchQueue: SqliteOutboxQueue;
   readonly webhooks: SqliteWebhooks;
+  readonly webhookQueue: SqliteDeliveryQueue;
   readonly inbound: SqliteInbound;
   readonly controls: SqliteControls;
   readonly credit: SqliteCredit;
@@ -85,7 +89,9 @@ export class SqliteStore implements Store {
       },
     });
     this.contacts = new SqliteContactFacts(this.db, Date.now());
-    this.dispatch = new SqliteDispatch(this.db, this.secrets);
+    this.dispatchQueue = new SqliteOutboxQueue(this.db);
+    this.dispatch = new SqliteDispatch(this.db, this.secrets, this.dispatchQueue);
+    this.webhookQueue = new SqliteDeliveryQueue(this.db);
     this.webhooks = new SqliteWebhooks(this.db, this.secrets);
     this.inbound = new SqliteInbound(this.db);
     this.controls = new SqliteControls(this.db);

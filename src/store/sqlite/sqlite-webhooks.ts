@@ -1,8 +1,8 @@
-/** SQLite's side of customer webhooks: endpoints, fan-out, leased delivery claims, attempt outcomes, replays, backlog. */
+/** SQLite's side of the customer-webhook model: endpoints, fan-out, loading claimed deliveries, attempt outcomes, replays, backlog. */
 import { endpointDisabledEvent, type EventType } from '../../domain/events.js';
 import type {
-  AttemptRecord, DeliveryTask, EndpointPatch, EndpointRecord, NewEndpoint, ReplayRequest, SettledAttempt, SigningEndpoint, WebhookStore,
-} from '../../webhooks/outbound/webhook-store.js';
+  AttemptRecord, DeliveryJob, DeliveryTask, EndpointPatch, EndpointRecord, NewEndpoint, ReplayRequest, SettledAttempt, SigningEndpoint, WebhookStore,
+} from '../webhook-store.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secret-box.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -72,25 +72,11 @@ export class SqliteWebhooks implements WebhookStore {
         `SELECT e.id FROM webhook_endpoints e WHERE e.enabled = 1
            AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'pending')`,
       ).pluck(),
-      lease: db.prepare(
-        `UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @until
-         WHERE id IN (SELECT id FROM webhook_deliveries
-           WHERE endpoint_id = @endpoint AND status = 'pending' AND next_attempt_at <= @now
-             AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-           ORDER BY next_attempt_at LIMIT @limit)
-         RETURNING id`,
-      ).pluck(),
       claimed: db.prepare(
         `SELECT d.id, d.event_id, d.endpoint_id, d.account_id, d.attempts, d.manual, e.type, e.payload, e.created_at AS event_at
          FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
-         WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.next_attempt_at, d.id`,
+         WHERE d.id IN (SELECT value FROM json_each(?))`,
       ),
-      renew: db.prepare(`UPDATE webhook_deliveries SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'pending' AND id IN (SELECT value FROM json_each(?))`),
-      release: db.prepare(
-        `UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?
-         WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))`,
-      ),
-      releaseAll: db.prepare(`UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE status = 'pending' AND lease_owner IS NOT NULL`),
       insertAttempt: db.prepare(
         `INSERT INTO webhook_attempts (id, endpoint_id, delivery_id, event_id, url, trigger, outcome, status_code, duration_ms, response_excerpt, next_attempt_at, created_at)
          VALUES (@id, @endpointId, @deliveryId, @eventId, @url, @trigger, @outcome, @statusCode, @durationMs, @excerpt, @nextAttemptAt, @at)`,
@@ -226,24 +212,13 @@ export class SqliteWebhooks implements WebhookStore {
     return this.stmts.pendingEndpoints.all() as string[];
   }
 
-  async claimDeliveries(endpointId: string, owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryTask[]> {
-    return this.db.transaction(() => {
-      const ids = this.stmts.lease.all({ owner, until: now + leaseMs, now, endpoint: endpointId, limit }) as string[];
-      if (ids.length === 0) return [];
-      return (this.stmts.claimed.all(JSON.stringify(ids)) as TaskRow[]).map(toTask);
-    })();
-  }
-
-  async renewLeases(owner: string, deliveryIds: readonly string[], until: number): Promise<void> {
-    this.stmts.renew.run(until, owner, JSON.stringify(deliveryIds));
-  }
-
-  async releaseDeliveries(deliveryIds: readonly string[], dueAt: number): Promise<void> {
-    if (deliveryIds.length > 0) this.stmts.release.run(dueAt, JSON.stringify(deliveryIds));
-  }
-
-  async releaseAllLeases(): Promise<number> {
-    return this.stmts.releaseAll.run().changes;
+  async loadDeliveries(jobs: readonly DeliveryJob[]): Promise<DeliveryTask[]> {
+    if (jobs.length === 0) return [];
+    const rows = new Map((this.stmts.claimed.all(JSON.stringify(jobs.map((j) => j.id))) as TaskRow[]).map((row) => [row.id, row]));
+    return jobs.flatMap((job) => {
+      const row = rows.get(job.id);
+      return row ? [toTask(row)] : [];
+    });
   }
 
   async settleAttempts(settled: readonly SettledAttempt[]): Promise<void> {

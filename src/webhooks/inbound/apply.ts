@@ -5,8 +5,9 @@
  */
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../domain/json-depth.js';
 import { keywordIntent, type KeywordConfig } from '../../domain/opt-out-keywords.js';
-import type { InboundStore } from './inbound-store.js';
-import { parseMetaWebhook, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from './parse.js';
+import type { InboundStore } from '../../store/inbound-store.js';
+import type { CustomerMessageEvent, MetaWebhookEvent, StatusEvent, TemplateStatusEvent } from '../../domain/meta-events.js';
+import { parseMetaWebhook } from './parse.js';
 
 /** The contact facts preflight reads; the store keeps them (and any in-memory mirror of them) consistent. */
 export interface ContactFactsWriter {

@@ -5,7 +5,7 @@
  * could add while the count is cached.
  */
 import type { WebhookBacklog } from '../../domain/preflight/webhook-backlog.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { WebhookStore } from '../../store/webhook-store.js';
 
 export const DEFAULT_WEBHOOK_BACKLOG_CAP = 100_000;
 

@@ -7,7 +7,7 @@ import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig } from './delivery-worker.js';
 import type { WebhookPost, WebhookSender } from './webhook-sender.js';
-import type { AttemptResult } from './webhook-store.js';
+import type { AttemptResult } from '../../store/webhook-store.js';
 
 const SECRET = 'whsec_' + Buffer.alloc(24, 5).toString('base64');
 const OK: AttemptResult = { outcome: { kind: 'delivered' }, statusCode: 200, durationMs: 1, excerpt: '' };
@@ -55,7 +55,7 @@ afterEach(async () => {
 
 function worker(sender: WebhookSender, config: Partial<DeliveryWorkerConfig> = {}): DeliveryWorker {
   const w = new DeliveryWorker({
-    store: store.webhooks, sender, now: Date.now, random: () => 0.5,
+    store: store.webhooks, queue: store.webhookQueue, sender, now: Date.now, random: () => 0.5,
     config: { ...DEFAULT_DELIVERY_WORKER_CONFIG, idlePollMs: 10, schedule: { retriesMs: [10, 10], disableAfterMs: 3_600_000 }, ...config },
   });
   workers.push(w);

@@ -6,11 +6,11 @@
  */
 import { WorkLoop } from '../../runtime/work-loop.js';
 import { paceOf, takePermit } from '../../domain/gcra.js';
-import { GroupCommit } from '../../store/group-commit.js';
-import { decideRedelivery, DEFAULT_DELIVERY_SCHEDULE, shouldDisableEndpoint, type DeliverySchedule } from './delivery-schedule.js';
+import { GroupCommit } from '../../runtime/group-commit.js';
+import { decideRedelivery, DEFAULT_DELIVERY_SCHEDULE, shouldDisableEndpoint, type DeliverySchedule } from '../../domain/delivery-schedule.js';
 import { buildWebhookPost } from './webhook-message.js';
 import type { WebhookSender } from './webhook-sender.js';
-import type { AttemptResult, DeliveryTask, SettledAttempt, SigningEndpoint, WebhookStore } from './webhook-store.js';
+import type { AttemptResult, DeliveryQueue, DeliveryTask, SettledAttempt, SigningEndpoint, WebhookStore } from '../../store/webhook-store.js';
 
 export interface DeliveryWorkerConfig {
   /** Names this worker's leases. */
@@ -57,6 +57,8 @@ export const DEFAULT_DELIVERY_WORKER_CONFIG: DeliveryWorkerConfig = {
 
 export interface DeliveryWorkerDeps {
   readonly store: WebhookStore;
+  /** Claims, leases and hand-backs, lane by endpoint; the store holds what the deliveries carry. */
+  readonly queue: DeliveryQueue;
   readonly sender: WebhookSender;
   readonly now: () => number;
   readonly random: () => number;
@@ -111,7 +113,7 @@ export class DeliveryWorker {
 
   async start(): Promise<void> {
     if (this.loop.running) return;
-    if (this.deps.config.releaseLeasesOnStart) await this.deps.store.releaseAllLeases();
+    if (this.deps.config.releaseLeasesOnStart) await this.deps.queue.releaseAll();
     this.loop.start();
   }
 
@@ -127,7 +129,7 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight]);
     await this.settling.drain();
     const left = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((t) => t.deliveryId));
-    await this.deps.store.releaseDeliveries(left, this.deps.now());
+    await this.deps.queue.release(left, this.deps.now());
   }
 
   private report(error: unknown): void {
@@ -145,7 +147,7 @@ export class DeliveryWorker {
 
   private async tick(): Promise<void> {
     if (!this.loop.running) return;
-    const { config, store } = this.deps;
+    const { config, store, queue } = this.deps;
     let now = this.deps.now();
     this.wakeAt = Number.POSITIVE_INFINITY;
     if (now >= this.nextPollAt) {
@@ -174,10 +176,11 @@ export class DeliveryWorker {
       if (!(await this.refreshEndpoint(endpointId, lane, now))) continue;
       const room = config.perEndpointBuffer - lane.queue.length - lane.inFlight;
       if (lane.dirty && room > 0) {
-        const tasks = await store.claimDeliveries(endpointId, config.owner, now, config.leaseMs, room);
+        const jobs = await queue.claim({ owner: config.owner, now, leaseMs: config.leaseMs, limit: room, lane: endpointId });
+        const tasks = await store.loadDeliveries(jobs);
         lane.queue.push(...tasks);
         if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
-        lane.dirty = tasks.length === room;
+        lane.dirty = jobs.length === room;
       }
       this.pump(endpointId, lane, now);
       const idle = lane.queue.length === 0 && lane.inFlight === 0 && !lane.dirty && lane.dueAt === Number.POSITIVE_INFINITY;
@@ -283,9 +286,9 @@ export class DeliveryWorker {
   /** Queued deliveries keep their lease while they wait in memory, so no other worker takes them. */
   private async renewLeases(now: number): Promise<void> {
     if (this.nextRenewAt === 0 || now < this.nextRenewAt) return;
-    const { config, store } = this.deps;
+    const { config, queue } = this.deps;
     this.nextRenewAt = now + config.leaseMs / 3;
     const ids = [...this.lanes.values()].flatMap((lane) => lane.queue.map((t) => t.deliveryId));
-    if (ids.length > 0) await store.renewLeases(config.owner, ids, now + config.leaseMs);
+    if (ids.length > 0) await queue.renew(config.owner, ids, now + config.leaseMs);
   }
 }

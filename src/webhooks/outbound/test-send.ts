@@ -3,7 +3,7 @@ import { TEST_EVENT_TYPE, webhookTestData } from '../../domain/events.js';
 import { newId } from '../../store/ids.js';
 import { buildWebhookPost } from './webhook-message.js';
 import type { WebhookSender } from './webhook-sender.js';
-import type { AttemptRecord, WebhookStore } from './webhook-store.js';
+import type { AttemptRecord, WebhookStore } from '../../store/webhook-store.js';
 
 export async function sendTestWebhook(store: WebhookStore, sender: WebhookSender, endpointId: string, now: () => number): Promise<AttemptRecord | undefined> {
   const at = now();

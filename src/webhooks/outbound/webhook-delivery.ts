@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig, type DeliveryWorkerDeps } from './delivery-worker.js';
 import { HttpWebhookSender } from './webhook-sender.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { Store } from '../../store/store.js';
 
 export interface WebhookDeliverySettings {
   readonly webhookAllowPrivate: boolean;
@@ -22,7 +22,7 @@ export interface WebhookDelivery {
 }
 
 export function createWebhookDelivery(
-  store: WebhookStore,
+  { webhooks: store, webhookQueue: queue }: Pick<Store, 'webhooks' | 'webhookQueue'>,
   settings: WebhookDeliverySettings,
   options: { now: () => number; sharedStore: boolean; worker?: Partial<DeliveryWorkerConfig> },
 ): WebhookDelivery {
@@ -35,7 +35,7 @@ export function createWebhookDelivery(
   };
   const sender = new HttpWebhookSender({ timeoutMs: settings.webhookTimeoutMs, connectionsPerOrigin: config.perEndpointConcurrency, allowPrivate: settings.webhookAllowPrivate });
   let log: DeliveryWorkerDeps['log'];
-  const worker = new DeliveryWorker({ store, sender, now: options.now, random: Math.random, config, log: (...args) => log?.(...args) });
+  const worker = new DeliveryWorker({ store, queue, sender, now: options.now, random: Math.random, config, log: (...args) => log?.(...args) });
   let started = false;
   return {
     worker,

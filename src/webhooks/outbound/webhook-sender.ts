@@ -7,8 +7,8 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { Agent, request } from 'undici';
 import { parseRetryAfter } from '../../catalog/normalize/retry-after.js';
 import { checkWebhookUrl, isPrivateAddress } from './address-guard.js';
-import type { DeliveryOutcome } from './delivery-schedule.js';
-import type { AttemptResult } from './webhook-store.js';
+import type { DeliveryOutcome } from '../../domain/delivery-schedule.js';
+import type { AttemptResult } from '../../store/webhook-store.js';
 
 export interface WebhookPost {
   readonly url: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
-import type { DeliveryTask, WebhookStore } from './webhook-store.js';
+import type { DeliveryTask, WebhookStore } from '../../store/webhook-store.js';
 
 let dataDir: string;
 let store: Store;
@@ -36,7 +36,7 @@ async function accept(count: number, at = T, account = accountId): Promise<strin
 }
 
 async function claimAll(endpointId: string, now = T): Promise<DeliveryTask[]> {
-  return hooks.claimDeliveries(endpointId, 'w1', now, 60_000, 100);
+  return hooks.loadDeliveries(await store.webhookQueue.claim({ owner: 'w1', now, leaseMs: 60_000, limit: 100, lane: endpointId }));
 }
 
 describe('WebhookStore (SQLite)', () => {
@@ -73,7 +73,7 @@ describe('WebhookStore (SQLite)', () => {
     expect(await claimAll(ep.id)).toHaveLength(2);
     expect(await claimAll(ep.id, T + 1000)).toHaveLength(0);
     expect(await claimAll(ep.id, T + 61_000)).toHaveLength(2); // lapsed
-    expect(await hooks.releaseAllLeases()).toBe(2);
+    expect(await store.webhookQueue.releaseAll()).toBe(2);
     expect(await claimAll(ep.id, T + 62_000)).toHaveLength(2);
   });
 

@@ -1,9 +1,11 @@
 /**
- * What customer-webhook delivery needs from the store: endpoints, the fan-out of events into deliveries, leased
- * claims, attempt outcomes, replays and the backlog count. Each method is one short transaction.
+ * What customer-webhook delivery needs from the store: the delivery queue (leased claims lane by lane, ids only, see
+ * runtime/job-queue.ts) and the model (endpoints, the fan-out of events into deliveries, loading claimed deliveries,
+ * attempt outcomes, replays and the backlog count). Each method is one short transaction.
  */
-import type { EventType } from '../../domain/events.js';
-import type { DeliveryOutcome } from './delivery-schedule.js';
+import type { EventType } from '../domain/events.js';
+import type { JobQueue, QueuedJob } from '../runtime/job-queue.js';
+import type { DeliveryOutcome } from '../domain/delivery-schedule.js';
 
 export const ATTEMPT_TRIGGERS = ['scheduled', 'manual', 'test'] as const;
 export type AttemptTrigger = (typeof ATTEMPT_TRIGGERS)[number];
@@ -51,6 +53,17 @@ export interface EndpointPatch {
   readonly enabled?: boolean;
   readonly rateLimitPerSecond?: number | null;
 }
+
+/** A pending delivery as the queue hands it out. */
+export interface DeliveryJob extends QueuedJob {
+  readonly endpointId: string;
+}
+
+/**
+ * Pending deliveries, one lane per endpoint (`ClaimRequest.lane` = the endpoint id; without one, any endpoint's), due
+ * oldest first. `complete` marks them delivered; attempts normally end them through `WebhookStore.settleAttempts`.
+ */
+export type DeliveryQueue = JobQueue<DeliveryJob>;
 
 /** One delivery claimed for an attempt, with what the attempt needs (ids only travel in the queue; this is the load). */
 export interface DeliveryTask {
@@ -124,13 +137,8 @@ export interface WebhookStore {
   fanOutEvents(now: number, limit: number): Promise<{ events: number; endpointIds: string[] }>;
   /** Enabled endpoints with deliveries in the pending state (due or not). */
   endpointsWithPendingDeliveries(): Promise<string[]>;
-  /** Leases up to `limit` due deliveries of one endpoint, oldest first. */
-  claimDeliveries(endpointId: string, owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryTask[]>;
-  renewLeases(owner: string, deliveryIds: readonly string[], until: number): Promise<void>;
-  /** Hands leased deliveries back (shutdown), due at `dueAt`. */
-  releaseDeliveries(deliveryIds: readonly string[], dueAt: number): Promise<void>;
-  /** Frees every lease: for a store only this process uses, at start, so a killed process's claims return at once. */
-  releaseAllLeases(): Promise<number>;
+  /** Reads what claimed deliveries carry (their events), in the order given; deliveries no longer there are left out. */
+  loadDeliveries(jobs: readonly DeliveryJob[]): Promise<DeliveryTask[]>;
   /** Writes each attempt row, its delivery's new state and its endpoint's failure streak, all in one transaction. */
   settleAttempts(settled: readonly SettledAttempt[]): Promise<void>;
   /**

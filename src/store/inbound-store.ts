@@ -1,6 +1,6 @@
 /** What applying Meta's webhooks needs from the store: the raw deliveries, and their effects as atomic operations. */
-import type { SwitchboardError } from '../../catalog/switchboard-error.js';
-import type { CustomerMessageEvent, StatusEvent } from './parse.js';
+import type { SwitchboardError } from '../catalog/switchboard-error.js';
+import type { CustomerMessageEvent, StatusEvent } from '../domain/meta-events.js';
 
 export interface PendingMetaWebhook {
   readonly id: string;
