@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_RETENTION, type RetainedTable, type RetentionPolicy } from './domain/retention.js';
+import { DEFAULT_PRUNER_CONFIG } from './runtime/pruner.js';
 
 export interface Config {
   readonly host: string;
@@ -87,8 +88,8 @@ const RETENTION_VARIABLES: readonly { table: RetainedTable; name: string; unitMs
   { table: 'credit_ledger', name: 'SWITCHBOARD_LEDGER_COMPACT_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days after which an account\u2019s settled ledger rows are folded into one balance-forward row' },
 ];
 
-const DEFAULT_PRUNE_BATCH_ROWS = 500;
-const DEFAULT_PRUNE_INTERVAL_SECONDS = 60;
+const DEFAULT_PRUNE_BATCH_ROWS = DEFAULT_PRUNER_CONFIG.batchRows;
+const DEFAULT_PRUNE_INTERVAL_SECONDS = DEFAULT_PRUNER_CONFIG.intervalMs / 1000;
 
 export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'PORT', meaning: 'Port to listen on (default 8080; 0 picks a free one).' },

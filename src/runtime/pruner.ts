@@ -24,7 +24,7 @@ export interface PrunerConfig {
   readonly intervalMs: number;
 }
 
-export const DEFAULT_PRUNER_CONFIG: Omit<PrunerConfig, 'policy'> = { batchRows: 500, pauseMs: 20, intervalMs: 60_000 };
+export const DEFAULT_PRUNER_CONFIG: Omit<PrunerConfig, 'policy'> = { batchRows: 200, pauseMs: 20, intervalMs: 60_000 };
 
 export interface PrunerDeps {
   readonly store: RetentionPort;
