@@ -36,7 +36,7 @@ function fakeStore(rows: number) {
   };
 }
 
-const config = { policy: DEFAULT_RETENTION, batchRows: 10, pauseMs: 0, intervalMs: 60_000 };
+const config = { policy: DEFAULT_RETENTION, batchRows: 10, pauseMs: 0, intervalMs: 60_000, retryAfterErrorMs: 60_000 };
 const until = async (check: () => boolean) => {
   while (!check()) await new Promise((r) => setTimeout(r, 1));
 };
@@ -73,5 +73,24 @@ describe('Pruner', () => {
     expect(fake.calls.length).toBe(calls);
     expect(fake.calls).toEqual(['webhook_attempts']);
     expect(pruner.totals.webhook_attempts).toBe(10);
+  });
+
+  it('tries again soon after a failed batch (a busy database), not after the whole interval', async () => {
+    const fake = fakeStore(5);
+    let failures = 0;
+    const store: RetentionPort = {
+      ...fake.store,
+      async pruneBatch(table, cutoff, limit) {
+        if (failures++ === 0) throw new Error('database is locked');
+        return fake.store.pruneBatch(table, cutoff, limit);
+      },
+    };
+    const errors: unknown[] = [];
+    const pruner = new Pruner({ store, config: { ...config, retryAfterErrorMs: 1 }, now: () => 0, onError: (e) => errors.push(e) });
+    pruner.start();
+    await until(() => fake.left() === 0);
+    await pruner.stop();
+    expect(errors).toHaveLength(1);
+    expect(pruner.totals.webhook_attempts).toBe(5);
   });
 });

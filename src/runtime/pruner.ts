@@ -22,9 +22,11 @@ export interface PrunerConfig {
   readonly pauseMs: number;
   /** Wait between passes once every table is caught up. */
   readonly intervalMs: number;
+  /** Wait after a failed batch: most often the database was busy with a commit for longer than the pruner waits. */
+  readonly retryAfterErrorMs: number;
 }
 
-export const DEFAULT_PRUNER_CONFIG: Omit<PrunerConfig, 'policy'> = { batchRows: 200, pauseMs: 20, intervalMs: 60_000 };
+export const DEFAULT_PRUNER_CONFIG: Omit<PrunerConfig, 'policy'> = { batchRows: 200, pauseMs: 20, intervalMs: 60_000, retryAfterErrorMs: 1000 };
 
 export interface PrunerDeps {
   readonly store: RetentionPort;
@@ -41,7 +43,7 @@ export class Pruner {
   private stopping = false;
 
   constructor(private readonly deps: PrunerDeps) {
-    this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: deps.config.intervalMs, onError: deps.onError });
+    this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: deps.config.retryAfterErrorMs, onError: deps.onError });
   }
 
   start(): void {

@@ -120,7 +120,7 @@ async function survivors(db: Kysely<RetentionDatabase>): Promise<Map<string, Set
 }
 
 function pruner(db: Kysely<RetentionDatabase>, batchRows: number): Pruner {
-  return new Pruner({ store: new RetentionStore(db), config: { policy, batchRows, pauseMs: 0, intervalMs: 60_000 }, now: () => now, onError: () => undefined });
+  return new Pruner({ store: new RetentionStore(db), config: { policy, batchRows, pauseMs: 0, intervalMs: 60_000, retryAfterErrorMs: 60_000 }, now: () => now, onError: () => undefined });
 }
 
 async function pruneUntilCaughtUp(p: Pruner): Promise<number> {
