@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './bench.js';
 
-interface CannonResult {
+export interface CannonResult {
   requests: { average: number; total: number };
   latency: { p50: number; p99: number; average: number };
   non2xx: number;
@@ -163,7 +163,7 @@ function startServers(): Promise<{ info: ServerInfo; pid: number; stop: () => Pr
   });
 }
 
-function load(url: string, key: string, extra: Record<string, unknown>): Promise<CannonResult> {
+export function load(url: string, key: string, extra: Record<string, unknown>): Promise<CannonResult> {
   let next = 0;
   return autocannon({
     url: `${url}/v1/messages`,
@@ -185,7 +185,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function checkClean(name: string, r: CannonResult): void {
+export function checkClean(name: string, r: CannonResult): void {
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../test/helpers/shared.js';
 import { CONFIG_VARIABLES, loadConfig } from './config.js';
+import { DEFAULT_RETENTION } from './domain/retention.js';
 
 describe('loadConfig', () => {
   it('has embedded defaults', () => {
@@ -24,6 +25,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SWITCHBOARD_ADMIN_KEY: 'short' })).toThrow(/SWITCHBOARD_ADMIN_KEY/);
     expect(() => loadConfig({ SWITCHBOARD_DEMO: 'maybe' })).toThrow(/SWITCHBOARD_DEMO/);
+  });
+
+  it('reads retention per table, and never keeps idempotency keys for less than they are honoured', () => {
+    const config = loadConfig({ SWITCHBOARD_RETAIN_MESSAGES_DAYS: '10', SWITCHBOARD_RETAIN_IDEMPOTENCY_HOURS: '48' });
+    expect(config.retention).toEqual({ ...DEFAULT_RETENTION, messages: 10 * 24 * 3600_000, idempotency_keys: 48 * 3600_000 });
+    expect(() => loadConfig({ SWITCHBOARD_RETAIN_IDEMPOTENCY_HOURS: '1' })).toThrow(/SWITCHBOARD_RETAIN_IDEMPOTENCY_HOURS/);
   });
 });
 

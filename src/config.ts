@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_RETENTION, type RetainedTable, type RetentionPolicy } from './domain/retention.js';
+import { DEFAULT_PRUNER_CONFIG } from './runtime/pruner.js';
 
 export interface Config {
   readonly host: string;
@@ -63,7 +65,31 @@ export interface Config {
   readonly templateSyncSeconds: number;
   /** How long a contact check's answer (has WhatsApp or not) is trusted, in seconds. */
   readonly contactCheckTtlSeconds: number;
+  /** How long each table keeps its rows, in ms; the ledger is folded past its horizon, never lost (domain/retention.ts). */
+  readonly retention: RetentionPolicy;
+  /** Most rows one pruning statement removes: the longest the pruner holds the database at a time. */
+  readonly pruneBatchRows: number;
+  /** Seconds between pruning passes once every table is caught up (0 = never prune). */
+  readonly pruneIntervalSeconds: number;
 }
+
+const HOUR_MS = 3600 * 1000;
+
+/** One variable per retained table; idempotency keys cannot be kept for less than the 24 hours promised to clients. */
+const RETENTION_VARIABLES: readonly { table: RetainedTable; name: string; unitMs: number; min: number; meaning: string }[] = [
+  { table: 'messages', name: 'SWITCHBOARD_RETAIN_MESSAGES_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a message is kept once dispatch has finished with it (sent, delivered, read or failed)' },
+  { table: 'events', name: 'SWITCHBOARD_RETAIN_EVENTS_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a customer-webhook event is kept once fanned out and its deliveries are gone' },
+  { table: 'webhook_deliveries', name: 'SWITCHBOARD_RETAIN_WEBHOOK_DELIVERIES_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a delivered or failed webhook delivery is kept (and can be replayed)' },
+  { table: 'webhook_attempts', name: 'SWITCHBOARD_RETAIN_WEBHOOK_ATTEMPTS_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a webhook attempt is kept' },
+  { table: 'idempotency_keys', name: 'SWITCHBOARD_RETAIN_IDEMPOTENCY_HOURS', unitMs: HOUR_MS, min: 24, meaning: 'Hours an Idempotency-Key is kept (at least 24, the time it is honoured)' },
+  { table: 'meta_webhooks', name: 'SWITCHBOARD_RETAIN_META_WEBHOOKS_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a Meta webhook delivery is kept once applied' },
+  { table: 'inbound_messages', name: 'SWITCHBOARD_RETAIN_INBOUND_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a customer\u2019s inbound message is kept' },
+  { table: 'media', name: 'SWITCHBOARD_RETAIN_MEDIA_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days an uploaded media file is kept' },
+  { table: 'credit_ledger', name: 'SWITCHBOARD_LEDGER_COMPACT_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days after which an account\u2019s settled ledger rows are folded into one balance-forward row' },
+];
+
+const DEFAULT_PRUNE_BATCH_ROWS = DEFAULT_PRUNER_CONFIG.batchRows;
+const DEFAULT_PRUNE_INTERVAL_SECONDS = DEFAULT_PRUNER_CONFIG.intervalMs / 1000;
 
 export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'PORT', meaning: 'Port to listen on (default 8080; 0 picks a free one).' },
@@ -95,6 +121,9 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', meaning: 'How long a contact check\u2019s answer is trusted (default 604800, 7 days).' },
   { name: 'SWITCHBOARD_RECOVERY_GRACE_MS', meaning: 'After a crash or a lost answer, how long an interrupted send waits for Meta\u2019s status webhook before it is sent again (default 10000).' },
   { name: 'SWITCHBOARD_UPSTREAM_TIMEOUT_MS', meaning: 'How long a message send waits for Meta\u2019s answer before its outcome counts as unknown (default 15000).' },
+  ...RETENTION_VARIABLES.map((v) => ({ name: v.name, meaning: `${v.meaning} (default ${DEFAULT_RETENTION[v.table] / v.unitMs}).` })),
+  { name: 'SWITCHBOARD_PRUNE_BATCH', meaning: `Most rows one pruning statement removes (default ${DEFAULT_PRUNE_BATCH_ROWS}).` },
+  { name: 'SWITCHBOARD_PRUNE_INTERVAL_SECONDS', meaning: `Seconds between pruning passes once caught up (default ${DEFAULT_PRUNE_INTERVAL_SECONDS}; 0 = never prune).` },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
 
@@ -130,6 +159,9 @@ const DEFAULTS: Config = {
   upstreamTimeoutMs: 15_000,
   templateSyncSeconds: 900,
   contactCheckTtlSeconds: 7 * 24 * 3600,
+  retention: DEFAULT_RETENTION,
+  pruneBatchRows: DEFAULT_PRUNE_BATCH_ROWS,
+  pruneIntervalSeconds: DEFAULT_PRUNE_INTERVAL_SECONDS,
 };
 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
@@ -159,6 +191,13 @@ function trustProxy(value: string | undefined): Config['trustProxy'] | undefined
   const asFlag = /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : undefined;
   if (asFlag !== undefined) return asFlag;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function retentionFromEnv(env: NodeJS.ProcessEnv): Partial<RetentionPolicy> {
+  return definedOnly(Object.fromEntries(RETENTION_VARIABLES.map((v) => {
+    const amount = integer(v.name, env[v.name], v.min);
+    return [v.table, amount === undefined ? undefined : amount * v.unitMs];
+  })));
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
@@ -202,8 +241,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamTimeoutMs: integer('SWITCHBOARD_UPSTREAM_TIMEOUT_MS', env['SWITCHBOARD_UPSTREAM_TIMEOUT_MS'], 100),
     templateSyncSeconds: integer('SWITCHBOARD_TEMPLATE_SYNC_SECONDS', env['SWITCHBOARD_TEMPLATE_SYNC_SECONDS'], 0),
     contactCheckTtlSeconds: integer('SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', env['SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS'], 0),
+    pruneBatchRows: integer('SWITCHBOARD_PRUNE_BATCH', env['SWITCHBOARD_PRUNE_BATCH'], 1),
+    pruneIntervalSeconds: integer('SWITCHBOARD_PRUNE_INTERVAL_SECONDS', env['SWITCHBOARD_PRUNE_INTERVAL_SECONDS'], 0),
   });
-  const config = { ...DEFAULTS, ...fromFile, ...fromEnv };
+  // A file may set some tables only; the others keep their defaults.
+  const retention = { ...DEFAULTS.retention, ...fromFile.retention, ...retentionFromEnv(env) };
+  const config = { ...DEFAULTS, ...fromFile, ...fromEnv, retention };
   if (config.adminKey !== undefined && config.adminKey.length < 24)
     throw new Error('SWITCHBOARD_ADMIN_KEY must have at least 24 characters');
   return config;

@@ -17,6 +17,8 @@ import { buildApp } from './http/app.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { hashSecret, issueKey } from './store/api-keys.js';
 import { openStore } from './store/open-store.js';
+import { openRetention } from './store/open-retention.js';
+import { DEFAULT_PRUNER_CONFIG, Pruner } from './runtime/pruner.js';
 import { createWebhookDelivery, type WebhookDelivery } from './webhooks/outbound/webhook-delivery.js';
 import type { Store } from './store/store.js';
 
@@ -161,6 +163,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let upstreamClient: UpstreamClient | undefined;
   let managementClient: GraphManagementClient | undefined;
   let templateSync: TemplateSync | undefined;
+  const retention = config.pruneIntervalSeconds > 0 ? openRetention(config) : undefined;
+  const pruner = retention && new Pruner({
+    store: retention.store,
+    config: { ...DEFAULT_PRUNER_CONFIG, policy: config.retention, batchRows: config.pruneBatchRows, intervalMs: config.pruneIntervalSeconds * 1000 },
+    now: () => clock.now(),
+    onError: (error) => console.error('pruning old rows failed:', error),
+  });
   const webhooks = createWebhookDelivery(store, config, { now: () => clock.now(), sharedStore: store.capabilities.sharedAcrossProcesses });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
@@ -240,6 +249,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     metaWebhooks.start();
     dispatcher?.start();
     if (config.templateSyncSeconds > 0) templateSync?.start();
+    pruner?.start();
     await webhooks.start((level, message, fields) => (options.logger === false ? undefined : app.log[level](fields, message)));
     return {
       url,
@@ -252,6 +262,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metaWebhooks,
       webhooks,
       async close() {
+        await pruner?.stop();
+        await retention?.close();
         await webhooks.stop();
         await dispatcher?.stop();
         await templateSync?.stop();
@@ -264,6 +276,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
     };
   } catch (error) {
+    await pruner?.stop().catch(() => undefined);
+    await retention?.close().catch(() => undefined);
     await webhooks.stop().catch(() => undefined);
     await dispatcher?.stop().catch(() => undefined);
     await metaWebhooks.stop().catch(() => undefined);

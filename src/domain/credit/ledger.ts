@@ -2,7 +2,8 @@
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import { ALLOW, refuse, type RuleDecision } from '../decision.js';
 
-export const LEDGER_KINDS = ['topup', 'adjust', 'reserve', 'settle', 'refund'] as const;
+// forward: the sum of an account's rows past the retention horizon, which it replaces (domain/retention.ts).
+export const LEDGER_KINDS = ['topup', 'adjust', 'reserve', 'settle', 'refund', 'forward'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 export interface LedgerEntry {

@@ -7,6 +7,7 @@ import { queuedState } from './005-queued-state.js';
 import { tenantContactChecks } from './006-tenant-contact-checks.js';
 import { mediaChunks } from './007-media-chunks.js';
 import { upstreamWaits } from './008-upstream-waits.js';
+import { retentionIndexes } from './009-retention-indexes.js';
 
 export interface Migration {
   readonly id: number;
@@ -15,4 +16,4 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes];
