@@ -49,13 +49,24 @@ export class SqlAccounts implements AccountStore {
     return this.engine.db;
   }
 
+  /**
+   * Runs a write and then forgets every cached read. Clearing after (not before) matters where reads run in parallel
+   * with writes (a pool): a read that started while the write was in flight must not stay cached with the old row.
+   */
+  private async changing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.cache.clear();
+    }
+  }
+
   async createAccount(input: NewAccount, now: number): Promise<Account> {
-    this.cache.clear();
-    const row = await this.db.insertInto('accounts').values({
+    const row = await this.changing(() => this.db.insertInto('accounts').values({
       id: newId('acct', now), name: input.name, state: input.state ?? 'active', expires_at: input.expiresAt ?? null,
       ip_allow_list: JSON.stringify(input.ipAllowList ?? []), rate_limit_per_second: input.rateLimitPerSecond ?? null,
       credit: input.credit ?? null, default_number_id: input.defaultNumberId ?? null, created_at: now, updated_at: now,
-    }).returningAll().executeTakeFirstOrThrow();
+    }).returningAll().executeTakeFirstOrThrow());
     return toAccount(row);
   }
 
@@ -71,18 +82,16 @@ export class SqlAccounts implements AccountStore {
   }
 
   async updateAccount(id: string, patch: AccountPatch, now: number): Promise<Account | undefined> {
-    this.cache.clear();
-    const row = await this.db.updateTable('accounts').set({ ...accountChanges(patch), updated_at: now })
-      .where('id', '=', id).returningAll().executeTakeFirst();
+    const row = await this.changing(() => this.db.updateTable('accounts').set({ ...accountChanges(patch), updated_at: now })
+      .where('id', '=', id).returningAll().executeTakeFirst());
     return row && toAccount(row);
   }
 
   async createKey(input: { kind: KeyKind; accountId: string | null; name: string; secretHash: string; prefix: string }, now: number): Promise<ApiKeyRecord> {
-    this.cache.clear();
-    const row = await this.db.insertInto('api_keys').values({
+    const row = await this.changing(() => this.db.insertInto('api_keys').values({
       id: newId('key', now), kind: input.kind, account_id: input.accountId, name: input.name, prefix: input.prefix,
       secret_hash: input.secretHash, created_at: now, revoked_at: null,
-    }).returningAll().executeTakeFirstOrThrow();
+    }).returningAll().executeTakeFirstOrThrow());
     return toKey(row);
   }
 
@@ -102,8 +111,7 @@ export class SqlAccounts implements AccountStore {
   }
 
   async revokeKey(id: string, now: number): Promise<ApiKeyRecord | undefined> {
-    this.cache.clear();
-    await this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await this.changing(() => this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute());
     const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toKey(row);
   }
@@ -115,13 +123,12 @@ export class SqlAccounts implements AccountStore {
   }
 
   async createNumber(input: NewPhoneNumber, now: number): Promise<PhoneNumber> {
-    this.cache.clear();
-    const row = await this.db.insertInto('phone_numbers').values({
+    const row = await this.changing(() => this.db.insertInto('phone_numbers').values({
       id: newId('num', now), phone_number_id: input.phoneNumberId, display_phone_number: input.displayPhoneNumber,
       waba_id: input.wabaId, account_id: input.accountId ?? null, registration: input.registration ?? 'registered',
       max_mps: input.maxMps ?? 80, access_token_sealed: input.accessToken ? this.options.secrets.seal(input.accessToken) : null,
       created_at: now, updated_at: now,
-    }).returningAll().executeTakeFirstOrThrow();
+    }).returningAll().executeTakeFirstOrThrow());
     return toNumber(row);
   }
 
@@ -157,25 +164,24 @@ export class SqlAccounts implements AccountStore {
   }
 
   async updateNumber(id: string, patch: PhoneNumberPatch, now: number): Promise<PhoneNumber | undefined> {
-    this.cache.clear();
     const update = this.db.updateTable('phone_numbers').set({ ...this.numberChanges(patch), updated_at: now }).where('id', '=', id);
     // A number taken from an account stops being that account's default, in the same transaction.
     const undefault = patch.accountId === undefined ? [] : [
       this.db.updateTable('accounts').set({ default_number_id: null })
         .where('default_number_id', '=', id).where('id', 'is distinct from', patch.accountId),
     ];
-    await this.engine.runAtomically([update.compile(), ...undefault.map((q) => q.compile())]);
-    if (patch.accessToken !== undefined) await this.options.onTokenReplaced?.(id, now);
-    this.cache.clear();
+    await this.changing(async () => {
+      await this.engine.runAtomically([update.compile(), ...undefault.map((q) => q.compile())]);
+      if (patch.accessToken !== undefined) await this.options.onTokenReplaced?.(id, now);
+    });
     return this.getNumber(id);
   }
 
   async deleteNumber(id: string): Promise<boolean> {
-    this.cache.clear();
-    const [, deleted] = await this.engine.runAtomically([
+    const [, deleted] = await this.changing(() => this.engine.runAtomically([
       this.db.updateTable('accounts').set({ default_number_id: null }).where('default_number_id', '=', id).compile(),
       this.db.deleteFrom('phone_numbers').where('id', '=', id).compile(),
-    ]);
+    ]));
     return (deleted?.numAffectedRows ?? 0n) > 0n;
   }
 
