@@ -26,6 +26,10 @@ export class ReadCache {
     return value;
   }
 
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -24,6 +24,8 @@ export interface SqlAccountsOptions {
   readonly onTokenReplaced?: (numberId: string, now: number) => Promise<void> | void;
 }
 
+const accountKey = (id: string): string => `a:${id}`;
+
 function accountChanges(patch: AccountPatch): Updateable<AccountsTable> {
   return {
     name: patch.name, state: patch.state, expires_at: patch.expiresAt, rate_limit_per_second: patch.rateLimitPerSecond,
@@ -40,9 +42,14 @@ export class SqlAccounts implements AccountStore {
     private readonly options: SqlAccountsOptions,
   ) {}
 
-  /** Forgets every cached read: for writes made elsewhere to these rows (a credit debit changes an account). */
+  /** Forgets every cached read: for writes made elsewhere to these rows (a credit top-up changes an account). */
   forgetCached(): void {
     this.cache.clear();
+  }
+
+  /** Forgets one account's cached row: its credit was debited elsewhere (keys and numbers stay cached). */
+  forgetAccount(id: string): void {
+    this.cache.forget(accountKey(id));
   }
 
   private get db() {
@@ -71,7 +78,7 @@ export class SqlAccounts implements AccountStore {
   }
 
   getAccount(id: string): Promise<Account | undefined> {
-    return this.cache.read(`a:${id}`, async () => {
+    return this.cache.read(accountKey(id), async () => {
       const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toAccount(row);
     });

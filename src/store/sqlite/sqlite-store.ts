@@ -69,7 +69,7 @@ export class SqliteStore implements Store {
       onCommitted: (request) => {
         if (request.idempotency) this.inFlight.delete(key(request.idempotency.accountId, request.idempotency.key));
         // A credit debit changed an account row.
-        if (request.items.some((i) => i.creditCost > 0)) this.accounts.forgetCached();
+        for (const item of request.items) if (item.creditCost > 0) this.accounts.forgetAccount(item.accountId);
       },
     });
     this.contacts = new SqliteContactFacts(this.db, Date.now());
