@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Probes the test PostgreSQL server once and says so in one line when its suite will not run.
+    globalSetup: ['test/helpers/postgres-global-setup.ts'],
   },
 });

@@ -15,6 +15,7 @@ import { readErrorObject, readGraphBody, readOnPremBody, type MetaNamespace } fr
 import { readNetworkError } from './normalize/network.js';
 import { readPlatformError } from './normalize/platform-error.js';
 import { readProviderEnvelope } from './normalize/provider-envelope.js';
+import { readStoreFailure, type StoreFailureKind } from './normalize/store-failure.js';
 import { asObject, type JsonObject, type Reading } from './normalize/reading.js';
 import { parseRetryAfter } from './normalize/retry-after.js';
 
@@ -110,6 +111,22 @@ export function normalizeUpstreamFailure(answer: UpstreamAnswer, options: Normal
         detail: answer.afterMs === undefined ? undefined : `No answer within ${answer.afterMs} ms`,
       });
   }
+}
+
+const STORE_FAILURE_DETAILS: Readonly<Record<StoreFailureKind, string>> = {
+  unreachable: 'The gateway cannot reach its database right now.',
+  busy: 'The gateway\u2019s database stayed busy past its timeout.',
+  'timed-out': 'A database statement ran past its timeout and was cancelled.',
+};
+
+/**
+ * A failure of the gateway's own database that means "try again shortly" (unreachable, busy, timed out) as
+ * store_unavailable; undefined for anything else, which stays an internal error. The driver's message is kept as the
+ * cause for the log only: it can name hosts and files.
+ */
+export function normalizeStoreFailure(error: unknown): SwitchboardError | undefined {
+  const kind = readStoreFailure(error);
+  return kind === undefined ? undefined : gatewayError('store_unavailable', { detail: STORE_FAILURE_DETAILS[kind], cause: error });
 }
 
 /**

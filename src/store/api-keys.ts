@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { displayPrefix, KEY_PREFIXES, type KeyKind } from '../domain/api-key.js';
 import { newSecret } from './ids.js';
-import type { ApiKeyRecord, Store } from './store.js';
+import type { AccountStore, ApiKeyRecord } from './store.js';
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -10,7 +10,7 @@ export function hashSecret(secret: string): string {
 
 /** `secret` lets an operator bring their own (SWITCHBOARD_ADMIN_KEY); otherwise one is generated. */
 export async function issueKey(
-  store: Store,
+  store: Pick<AccountStore, 'createKey'>,
   input: { kind: KeyKind; accountId: string | null; name: string; secret?: string },
   now: number,
 ): Promise<{ record: ApiKeyRecord; secret: string }> {

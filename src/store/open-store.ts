@@ -8,7 +8,7 @@ import type { Store } from './store.js';
 
 export interface StoreConfig {
   readonly dataDir: string;
-  /** `sqlite:<path>` / `file:<path>`, or a postgres:// URL once that backend exists; undefined = `<dataDir>/switchboard.db`. */
+  /** `sqlite:<path>` / `file:<path>`, or a postgres:// URL once every port runs on it; undefined = `<dataDir>/switchboard.db`. */
   readonly databaseUrl: string | undefined;
   /** Encrypts access tokens at rest; undefined = a key generated once into `<dataDir>/secret.key`. */
   readonly secretKey: string | undefined;
@@ -36,7 +36,11 @@ export function openStore(config: StoreConfig, options: { maxGroupItems?: number
   const file = sqliteFileOf(config);
   if (file === undefined) {
     if (/^postgres(ql)?:/.test(config.databaseUrl ?? ''))
-      throw new Error('DATABASE_URL points at PostgreSQL, which this version cannot use yet; unset it to use the embedded SQLite store');
+      throw new Error(
+        'DATABASE_URL points at PostgreSQL, which this version cannot serve from yet: only accounts, API keys and phone ' +
+          'numbers run on it so far, messages, dispatch and webhooks still need the embedded store. Unset DATABASE_URL ' +
+          '(or give a sqlite: URL) to use SQLite; see docs/storage.md.',
+      );
     throw new Error(`DATABASE_URL "${config.databaseUrl}" is not a sqlite: or file: URL`);
   }
   const secrets = createSecretBox(config.secretKey ?? dataDirSecret(config.dataDir));

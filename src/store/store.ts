@@ -19,7 +19,17 @@ export interface StoreCapabilities {
   readonly singleWriter: boolean;
   /** Several gateway processes may share the store, so in-flight state must live in the store, not in memory. */
   readonly sharedAcrossProcesses: boolean;
+  /**
+   * Workers claim due rows with `FOR UPDATE SKIP LOCKED`, so claimers in parallel pass each other's rows by; without
+   * it a claim is one write transaction that takes the database's single write lock.
+   */
+  readonly skipLocked: boolean;
+  /** How a worker learns that new work is due: from this process only, or from any process sharing the store. */
+  readonly wakeUps: WakeUpReach;
 }
+
+export const WAKE_UP_REACHES = ['in-process', 'across-processes'] as const;
+export type WakeUpReach = (typeof WAKE_UP_REACHES)[number];
 
 export type { KeyKind } from '../domain/api-key.js';
 
@@ -145,9 +155,8 @@ export interface SendFacts {
   readonly templatesKnown: boolean;
 }
 
-export interface Store {
-  readonly capabilities: StoreCapabilities;
-
+/** Tenants, their API keys and their phone numbers: read on every request, changed by operators. */
+export interface AccountStore {
   createAccount(input: NewAccount, now: number): Promise<Account>;
   getAccount(id: string): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
@@ -170,6 +179,10 @@ export interface Store {
   deleteNumber(id: string): Promise<boolean>;
   /** The decrypted access token, for the dispatcher and the simulator set-up only. */
   getAccessToken(numberId: string): Promise<string | undefined>;
+}
+
+export interface Store extends AccountStore {
+  readonly capabilities: StoreCapabilities;
 
   /**
    * Accepts messages durably: each message row, its outbox job (due now) and the credit debit in one transaction, plus

@@ -506,6 +506,13 @@ const GATEWAY_INPUTS = {
     retry: { class: 'transient', delaySeconds: 5 },
     action: 'Retry after `Retry-After` seconds.',
   },
+  store_unavailable: {
+    title: 'Store unavailable',
+    meaning: 'The gateway\u2019s database could not be reached, stayed busy past its timeout, or cancelled a statement that ran too long, so the request could not be completed.',
+    httpStatus: 503,
+    retry: { class: 'transient', delaySeconds: 5 },
+    action: 'Retry after `Retry-After` seconds; if it persists, the operator should check that the database is up and reachable.',
+  },
   meta_signature_invalid: {
     title: 'Webhook signature invalid',
     meaning: 'A POST to /webhooks/meta did not carry a valid X-Hub-Signature-256 for the configured app secret, so it was not accepted.',

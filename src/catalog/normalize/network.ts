@@ -25,7 +25,7 @@ const MAX_DEPTH = 6;
  * The error and everything it wraps: fetch throws TypeError("fetch failed") with the socket error as `cause`,
  * and Node's address-family racing throws an AggregateError whose `errors` hold one failure per address.
  */
-function errorChain(error: unknown, depth = 0): JsonObject[] {
+export function errorChain(error: unknown, depth = 0): JsonObject[] {
   const link = asObject(error);
   if (link === undefined || depth > MAX_DEPTH) return [];
   const inner = Array.isArray(link.errors) ? link.errors : [];

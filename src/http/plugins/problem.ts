@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { gatewayError, isSwitchboardError, type SwitchboardError } from '../../catalog/switchboard-error.js';
 import { graphHttpStatus } from '../../catalog/catalog.js';
+import { normalizeStoreFailure } from '../../catalog/normalize.js';
 import { PROBLEM_CONTENT_TYPE, toGraphError, toProblem } from '../../catalog/problem.js';
 import { FINITE_KEYWORD } from '../schemas/numbers.js';
 
@@ -57,6 +58,8 @@ export function toSwitchboardError(error: unknown): { error: SwitchboardError; i
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { error: gatewayError('malformed_json', { detail: 'The body is empty; send a JSON object.' }), internal: false };
   }
+  const storeFailure = normalizeStoreFailure(error);
+  if (storeFailure) return { error: storeFailure, internal: false };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 404) return { error: gatewayError('not_found', { detail: e.message }), internal: false };
   if (status === 413) return { error: gatewayError('payload_too_large', { detail: e.message }), internal: false };
@@ -79,7 +82,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: S
 export function renderError(raw: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { error, internal } = toSwitchboardError(raw);
   if (internal) request.log.error({ err: raw }, 'unhandled error');
-  else if (error.entry.httpStatus >= 500) request.log.warn({ code: error.entry.code }, error.message);
+  else if (error.entry.httpStatus >= 500) request.log.warn({ code: error.entry.code, ...(raw === error ? {} : { err: raw }) }, error.message);
   return sendError(request, reply, error);
 }
 

@@ -16,4 +16,13 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
+/** Where each engine records the migrations it applied. */
+export const SCHEMA_MIGRATIONS_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
+
 export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes];
+
+/** The migrations not yet recorded as applied, in order. */
+export function pendingMigrations(applied: ReadonlySet<number>): Migration[] {
+  return MIGRATIONS.filter((migration) => !applied.has(migration.id));
+}

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS } from '../migrations/migrations.js';
+import { pendingMigrations, SCHEMA_MIGRATIONS_TABLE } from '../migrations/migrations.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -23,10 +23,9 @@ export function openSqliteDatabase(file: string): SqliteDatabase {
 }
 
 export function migrateSqlite(db: SqliteDatabase): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  db.exec(SCHEMA_MIGRATIONS_TABLE);
   const applied = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
-  for (const migration of MIGRATIONS) {
-    if (applied.has(migration.id)) continue;
+  for (const migration of pendingMigrations(applied)) {
     db.transaction(() => {
       for (const statement of migration.statements) db.exec(statement);
       db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(migration.id, migration.name, Date.now());

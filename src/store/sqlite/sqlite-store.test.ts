@@ -71,8 +71,20 @@ describe('sqlite specifics', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('refuses PostgreSQL URLs until that backend exists, and in-memory databases', () => {
-    expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'postgres://x', secretKey: 'k'.repeat(16) })).toThrow(/PostgreSQL/);
+  it('sees its own credit debits at once through the accounts\u2019 read cache', async () => {
+    const { store, dispose } = tempStore();
+    const account = await store.createAccount({ name: 'x', credit: 10 }, 1);
+    const number = await store.createNumber({ phoneNumberId: '1', displayPhoneNumber: '+1', wabaId: 'w', accountId: account.id }, 1);
+    expect((await store.getAccount(account.id))?.credit).toBe(10);
+    const item = { accountId: account.id, numberId: number.id, to: '4915112345678', type: 'text', payload: {}, creditCost: 3 } as const;
+    await store.acceptMessages([item], 2);
+    expect((await store.getAccount(account.id))?.credit).toBe(7);
+    await dispose();
+  });
+
+  it('refuses PostgreSQL URLs until every port runs on it, saying what does, and in-memory databases', () => {
+    expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'postgres://x', secretKey: 'k'.repeat(16) })).toThrow(/only accounts, API keys and phone numbers run on it so far/);
+    expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'postgresql://x', secretKey: 'k'.repeat(16) })).toThrow(/Unset DATABASE_URL/);
     expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'sqlite::memory:', secretKey: 'k'.repeat(16) })).toThrow(/file/);
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * PostgreSQL behind the shared store code: Kysely's PostgresDialect over a `pg` pool. Several gateway processes may
+ * share the database, so claims skip rows another process holds and wake-ups travel through LISTEN/NOTIFY.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { StoreCapabilities } from '../store.js';
+import type { Database } from '../sql/schema.js';
+import type { SqlEngine } from '../sql/sql-engine.js';
+
+export const POSTGRES_CAPABILITIES: StoreCapabilities = {
+  singleWriter: false,
+  sharedAcrossProcesses: true,
+  skipLocked: true,
+  wakeUps: 'across-processes',
+};
+
+export interface PostgresEngineOptions {
+  readonly url: string;
+  /** The schema to work in (its tables and migrations); undefined = the server's search_path. */
+  readonly schema?: string;
+  readonly maxConnections?: number;
+  /** A statement running longer is cancelled (SQLSTATE 57014), answered as store_unavailable. */
+  readonly statementTimeoutMs?: number;
+  /** How long to wait for a connection before answering store_unavailable. */
+  readonly connectTimeoutMs?: number;
+}
+
+const INT8_OID = 20;
+// BIGINT columns hold epoch milliseconds and credit, far inside Number's exact range; pg would hand them over as strings.
+const parseInt8 = (value: string): number => Number(value);
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export function createPostgresPool(options: PostgresEngineOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    types: TYPES,
+    max: options.maxConnections ?? 10,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  });
+  // An idle connection dropped by the server (a restart) must not crash the process: the next query opens a new one,
+  // and if the server is still away that query fails as store_unavailable.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPostgresPool(options) }) });
+  return {
+    db,
+    capabilities: POSTGRES_CAPABILITIES,
+    runAtomically: (queries) => db.transaction().execute(async (trx) => {
+      const results = [];
+      for (const query of queries) results.push(await trx.executeQuery(query));
+      return results;
+    }),
+    close: () => db.destroy(),
+  };
+}

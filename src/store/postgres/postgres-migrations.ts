@@ -1,0 +1,25 @@
+/**
+ * Brings a PostgreSQL schema up to date with the one migration list both engines share. The statements are in the
+ * common subset; BLOB is the one type spelled differently (BYTEA). Processes starting together take an advisory lock
+ * for the schema first, so exactly one of them migrates and the others find the work done.
+ */
+import { sql, type Kysely } from 'kysely';
+import { pendingMigrations, SCHEMA_MIGRATIONS_TABLE } from '../migrations/migrations.js';
+import type { Database } from '../sql/schema.js';
+
+export function toPostgres(statement: string): string {
+  return statement.replace(/\bBLOB\b/g, 'BYTEA');
+}
+
+export async function migratePostgres(db: Kysely<Database>, now: () => number = Date.now): Promise<void> {
+  // DDL is transactional here, so every pending migration commits together or not at all.
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('switchboard-migrations:' || current_schema()))`.execute(trx);
+    await sql.raw(SCHEMA_MIGRATIONS_TABLE).execute(trx);
+    const rows = await trx.selectFrom('schema_migrations').select('id').execute();
+    for (const migration of pendingMigrations(new Set(rows.map((r) => r.id)))) {
+      for (const statement of migration.statements) await sql.raw(toPostgres(statement)).execute(trx);
+      await trx.insertInto('schema_migrations').values({ id: migration.id, name: migration.name, applied_at: now() }).execute();
+    }
+  });
+}
