@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_STATES } from '../domain/message-state.js';
 import { DEFAULT_RETENTION, decideRetention, type RetainedTable, type RetentionFacts } from '../domain/retention.js';
 import { Pruner } from '../runtime/pruner.js';
-import type { RetentionDatabase } from './sql/retention-schema.js';
+import type { Database } from './sql/schema.js';
 import { RetentionStore } from './sql/retention-store.js';
 
 export interface RetentionEngine {
-  readonly db: Kysely<RetentionDatabase>;
+  readonly db: Kysely<Database>;
   dispose(): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ class Seeder {
   readonly expectedKept = new Map<string, Set<string>>();
   private n = 0;
 
-  constructor(private readonly db: Kysely<RetentionDatabase>) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   private expect(table: string, id: string, facts: RetentionFacts): void {
     const kept = this.expectedKept.get(table) ?? new Set<string>();
@@ -105,7 +105,7 @@ class Seeder {
   }
 }
 
-async function survivors(db: Kysely<RetentionDatabase>): Promise<Map<string, Set<string>>> {
+async function survivors(db: Kysely<Database>): Promise<Map<string, Set<string>>> {
   const ids = async (query: Promise<{ id: string }[]>) => new Set((await query).map((r) => r.id));
   return new Map([
     ['messages', await ids(db.selectFrom('messages').select('id').execute())],
@@ -119,7 +119,7 @@ async function survivors(db: Kysely<RetentionDatabase>): Promise<Map<string, Set
   ]);
 }
 
-function pruner(db: Kysely<RetentionDatabase>, batchRows: number): Pruner {
+function pruner(db: Kysely<Database>, batchRows: number): Pruner {
   return new Pruner({ store: new RetentionStore(db), config: { policy, batchRows, pauseMs: 0, intervalMs: 60_000, retryAfterErrorMs: 60_000 }, now: () => now, onError: () => undefined });
 }
 
@@ -132,7 +132,7 @@ async function pruneUntilCaughtUp(p: Pruner): Promise<number> {
 export function describeRetentionConformance(name: string, open: () => Promise<RetentionEngine>): void {
   describe(`Retention conformance: ${name}`, () => {
     let engine: RetentionEngine;
-    let db: Kysely<RetentionDatabase>;
+    let db: Kysely<Database>;
     beforeEach(async () => {
       engine = await open();
       db = engine.db;
@@ -172,7 +172,7 @@ export function describeRetentionConformance(name: string, open: () => Promise<R
     it('folds old ledger rows into one balance-forward row per account, keeping every balance exact', async () => {
       const old = now - policy.credit_ledger - DAY;
       const recent = now - DAY;
-      const rows: Insertable<RetentionDatabase['credit_ledger']>[] = [];
+      const rows: Insertable<Database['credit_ledger']>[] = [];
       const row = (account: string, kind: string, amount: number, at: number, messageId: string | null = null) =>
         rows.push({ id: `led_${rows.length}`, account_id: account, message_id: messageId, kind, amount, note: null, created_at: at });
       await db.insertInto('accounts').values({ id: 'acct_2', name: 't', state: 'active', ip_allow_list: '[]', credit: 0, created_at: 0, updated_at: 0 }).execute();

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { SETTLED_MESSAGE_STATES, type RetainedTable } from '../../domain/retention.js';
-import type { RetentionDatabase } from './retention-schema.js';
+import type { Database } from './schema.js';
 
 export type PrunedTable = Exclude<RetainedTable, 'credit_ledger'>;
 
@@ -19,7 +19,7 @@ const PENDING_DELIVERY = sql.lit('pending');
 const FATE_KINDS = [sql.lit('settle'), sql.lit('refund')];
 
 export class RetentionStore {
-  constructor(private readonly db: Kysely<RetentionDatabase>) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   /** Removes up to `limit` rows of `table` at or before `cutoff` that may go; answers how many went. */
   async pruneBatch(table: PrunedTable, cutoff: number, limit: number): Promise<number> {

@@ -7,7 +7,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { describeRetentionConformance } from '../retention.conformance.js';
 import { RETAINED_TABLES } from '../../domain/retention.js';
-import type { RetentionDatabase } from '../sql/retention-schema.js';
+import type { Database as StoreSchema } from '../sql/schema.js';
 import { RetentionStore } from '../sql/retention-store.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { openSqliteRetention } from './sqlite-retention.js';
@@ -27,7 +27,7 @@ describe('sqlite retention query plans', () => {
     const { file, dispose } = tempRetention();
     const raw = new Database(file);
     const statements: { sql: string; parameters: readonly unknown[] }[] = [];
-    const db = new Kysely<RetentionDatabase>({
+    const db = new Kysely<StoreSchema>({
       dialect: new SqliteDialect({ database: raw }),
       log: (event) => void statements.push({ sql: event.query.sql, parameters: event.query.parameters }),
     });

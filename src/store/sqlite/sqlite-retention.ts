@@ -6,14 +6,14 @@
  */
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { RetentionDatabase } from '../sql/retention-schema.js';
+import type { Database as StoreSchema } from '../sql/schema.js';
 
 const PRUNER_BUSY_TIMEOUT_MS = 50;
 
-export function openSqliteRetention(file: string): Kysely<RetentionDatabase> {
+export function openSqliteRetention(file: string): Kysely<StoreSchema> {
   const db = new Database(file);
   db.pragma(`busy_timeout = ${PRUNER_BUSY_TIMEOUT_MS}`);
   // As the store's own connection: deletions are no more precious than the dispatch progress it writes with NORMAL.
   db.pragma('synchronous = NORMAL');
-  return new Kysely<RetentionDatabase>({ dialect: new SqliteDialect({ database: db }) });
+  return new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: db }) });
 }
