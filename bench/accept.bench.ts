@@ -49,6 +49,7 @@ async function runServers(): Promise<void> {
   const { buildApp } = await import('../src/http/app.js');
   const { issueKey } = await import('../src/store/api-keys.js');
   const { ACCEPTED_SCHEMA, SEND_MESSAGE_BODY } = await import('../src/http/schemas/message.js');
+  const { finiteNumbersPlugin } = await import('../src/http/schemas/numbers.js');
   const { default: Fastify } = await import('fastify');
   const bare = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -69,7 +70,8 @@ async function runServers(): Promise<void> {
   const { secret } = await issueKey(store, { kind: 'account', accountId: account.id, name: 'bench' }, now);
   const app = await buildApp({ store, logger: false });
   const gateway = await app.listen({ host: '127.0.0.1', port: 0 });
-  const floorApp = Fastify({ logger: false });
+  // The send body's schema uses the gateway's own Ajv keyword, so the floor registers it as the gateway does.
+  const floorApp = Fastify({ logger: false, ajv: { plugins: [finiteNumbersPlugin] } });
   const accepted = JSON.parse(ANSWER) as unknown;
   floorApp.post('/v1/messages', { schema: { body: SEND_MESSAGE_BODY, response: { 202: ACCEPTED_SCHEMA } } }, async function noWork(_request, reply) {
     return reply.code(202).send(accepted);

@@ -78,6 +78,7 @@ export class SqliteStore implements Store {
     this.messages = new SqliteMessages(this.db, {
       file: options.file,
       maxGroupItems: options.maxGroupItems ?? 512,
+      singleWriter: this.capabilities.singleWriter,
       onCommitted: (request) => {
         if (request.idempotency) this.inFlight.delete(key(request.idempotency.accountId, request.idempotency.key));
         // A credit debit changed an account row.
