@@ -207,7 +207,10 @@ export function createAcceptTransaction(db: SqliteDatabase, options: AcceptTrans
 
   return (requests: readonly GroupRequest[], respond: Respond): RequestOutcome[] => {
     try {
-      return commitGroup(requests, respond);
+      // IMMEDIATE: the transaction reads counts before it writes, and a read snapshot that another connection's commit
+      // outdated cannot become a write (SQLite answers "database is locked" without waiting); taking the write lock
+      // first makes the counts it reads the ones it writes on.
+      return commitGroup.immediate(requests, respond);
     } catch (error) {
       mirror.clear();
       throw error;
