@@ -175,8 +175,7 @@ export function createAcceptTransaction(db: SqliteDatabase, options: AcceptTrans
     stmts.insertAcceptedEvent.run(m.acceptedEventId, m.accountId, m.id, m.acceptedEvent, now);
   }
 
-  // Called inside the group's transaction, so each request runs in a savepoint of its own.
-  const commitRequest = db.transaction((r: GroupRequest, index: number, respond: Respond): ItemOutcome[] => {
+  function commitRequest(r: GroupRequest, index: number, respond: Respond): ItemOutcome[] {
     const items = r.messages.map((m) => {
       const decision = decide(m, r.now);
       if (decision.kind === 'refuse') return refusalOf(decision);
@@ -190,19 +189,24 @@ export function createAcceptTransaction(db: SqliteDatabase, options: AcceptTrans
       if (saved.changes === 0) throw new IdempotencyTaken();
     }
     return items;
-  });
+  }
+  // Called inside the group's transaction, so it runs in a savepoint: only an idempotent request can be undone alone.
+  const commitIdempotentRequest = db.transaction(commitRequest);
+
+  function attempt(r: GroupRequest, index: number, respond: Respond): RequestOutcome {
+    if (!r.idempotency) return { kind: 'decided', items: commitRequest(r, index, respond) };
+    try {
+      return { kind: 'decided', items: commitIdempotentRequest(r, index, respond) };
+    } catch (error) {
+      if (!(error instanceof IdempotencyTaken)) throw error;
+      // The savepoint undid this request's rows; the mirror may hold its recipients, so it is read afresh.
+      mirror.clear();
+      return { kind: 'idempotency_taken' };
+    }
+  }
 
   const commitGroup = db.transaction((requests: readonly GroupRequest[], respond: Respond): RequestOutcome[] =>
-    requests.map((r, index) => {
-      try {
-        return { kind: 'decided', items: commitRequest(r, index, respond) };
-      } catch (error) {
-        if (!(error instanceof IdempotencyTaken)) throw error;
-        // The savepoint undid this request's rows; the mirror may hold its recipients, so it is read afresh.
-        mirror.clear();
-        return { kind: 'idempotency_taken' };
-      }
-    }),
+    requests.map((r, index) => attempt(r, index, respond)),
   );
 
   return (requests: readonly GroupRequest[], respond: Respond): RequestOutcome[] => {
