@@ -61,7 +61,10 @@ export class SqliteStore implements Store {
   readonly contactChecks: SqliteContacts;
   private readonly media: SqliteMedia;
   private readonly contacts: SqliteContactFacts;
-  /** Idempotency claims still in flight. One process owns a SQLite file, so memory is the right place for them. */
+  /**
+   * Idempotency claims still in flight: a fast early answer to a concurrent duplicate. One process owns a SQLite
+   * file, so memory sees every claim; the truth is the accept transaction's conditional write of the outcome.
+   */
   private readonly inFlight = new Map<string, IdempotencyRecord>();
   private readonly stmts;
   /**

@@ -39,7 +39,9 @@ interface Waiter {
 function startWorker(workerData: WriterData, transferList: MessagePort[]): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData, transferList });
   const file = JSON.stringify(new URL('./sqlite-writer-worker.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${file}); })`;
+  // Resolved here, from this file: the bootstrap's own bare imports would resolve from the working directory.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then(({ register }) => { register(); return import(${file}); })`;
   return new Worker(bootstrap, { eval: true, workerData, transferList });
 }
 
