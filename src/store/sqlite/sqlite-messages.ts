@@ -30,7 +30,8 @@ function toRow(item: AcceptItem, now: number, statusTimes: string): MessageRowIn
     id, jobId: newId('job', now), accountId: item.accountId, numberId: item.numberId, to: item.to, type: item.type,
     status: INITIAL_STATE, payload: JSON.stringify(item.payload), statusTimes, creditCost: item.creditCost,
     ...(item.admission ? { admission: item.admission } : {}),
-    acceptedEventId: newId('evt', now), acceptedEvent: JSON.stringify(event.data),
+    // One accepted event per message, so its id is the message id's under `evt_` (time-ordered like the message).
+    acceptedEventId: `evt_${id.slice('msg_'.length)}`, acceptedEvent: JSON.stringify(event.data),
   };
 }
 
