@@ -3,12 +3,9 @@
  * contact checks. Each interface is one adapter per backend, exposed on the Store like `dispatch`.
  */
 import type { AccountControls } from '../domain/account.js';
-import type { RuleDecision } from '../domain/decision.js';
 import type { LedgerEntry } from '../domain/credit/ledger.js';
 import type { PriceRule } from '../domain/credit/pricing.js';
-import type { MessagingFacts } from '../domain/preflight/messaging-limit.js';
 import type { ContactStatus } from '../domain/preflight/recipient-on-whatsapp.js';
-import type { SpamFacts } from '../domain/preflight/spam-control.js';
 import type { TemplateRecord, TemplateStatus } from '../domain/template.js';
 
 export type ControlsPatch = Partial<AccountControls>;
@@ -20,16 +17,6 @@ export interface ControlsStore {
   listPrices(accountId: string): Promise<PriceRule[]>;
   /** Replaces the account's whole price list. */
   setPrices(accountId: string, rules: readonly PriceRule[]): Promise<void>;
-  /**
-   * Spam control in one step: reads how many recipients got this text today, asks `decide` (the pure rule), and
-   * counts this recipient only when it allows, so that concurrent sends cannot all slip under the threshold.
-   */
-  admitSpamText(accountId: string, day: string, textHash: string, recipient: string, decide: (facts: SpamFacts) => RuleDecision): Promise<RuleDecision>;
-  /**
-   * The messaging limit in one step: unique recipients of template sends since `since` and whether `recipient` is
-   * among them → `decide` → the recipient is counted (at `now`) only when it allows.
-   */
-  admitTemplateRecipient(accountId: string, recipient: string, now: number, since: number, decide: (facts: MessagingFacts) => RuleDecision): Promise<RuleDecision>;
 }
 
 export interface CreditStore {

@@ -127,7 +127,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
     it('debits prepaid credit in the accept transaction and refuses what is not covered', async () => {
       const { account, number } = await tenant(2);
       const results = await store.acceptMessages([1, 2, 3].map(() => item(account.id, number.id, 1)), now);
-      expect(results.map((r) => r.kind)).toEqual(['accepted', 'accepted', 'insufficient_credit']);
+      expect(results.map((r) => r.kind)).toEqual(['accepted', 'accepted', 'refused']);
       expect((await store.getAccount(account.id))?.credit).toBe(0);
     });
 

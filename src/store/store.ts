@@ -3,6 +3,7 @@
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
 import type { DispatchQueue, DispatchStore } from './dispatch-store.js';
+import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import type { ContactStore, ControlsStore, CreditStore, TemplateStore } from './controls-store.js';
 import type { InboundStore } from './inbound-store.js';
 import type { Account, AccountState } from '../domain/account.js';
@@ -103,12 +104,22 @@ export interface AcceptItem {
   readonly payload: Readonly<Record<string, unknown>>;
   /** Credit to take from the account in the same transaction; 0 when the account is not on prepaid credit. */
   readonly creditCost: number;
+  /** The counted limits this send must pass; decided and counted in the accept transaction. */
+  readonly admission?: AcceptAdmission;
+}
+
+/** Counted limits, decided on the counts the accept transaction reads: a refused send is counted nowhere. */
+export interface AcceptAdmission {
+  /** Spam control: distinct recipients of this text (its hash) on its UTC day, against the account's threshold. */
+  readonly spam?: { readonly day: string; readonly textHash: string; readonly threshold: number };
+  /** The messaging limit: unique recipients of template sends since `since`, against the account's tier. */
+  readonly messaging?: { readonly tier: number; readonly since: number };
 }
 
 export type AcceptResult =
   | { readonly kind: 'accepted'; readonly id: string; readonly createdAt: number }
-  /** The conditional credit debit found too little credit (another request spent it first). */
-  | { readonly kind: 'insufficient_credit' };
+  /** A rule of the accept transaction refused the item (credit, spam control, messaging limit): nothing was written. */
+  | { readonly kind: 'refused'; readonly error: SwitchboardError };
 
 /** An idempotent request's outcome, written in the same transaction as its messages. */
 export interface IdempotencyCompletion {
@@ -187,7 +198,8 @@ export interface Store extends AccountStore {
   /**
    * Accepts messages durably: each message row, its outbox job (due now) and the credit debit in one transaction, plus
    * the idempotency completion when given. Resolves only after the commit is on disk.
-   * Outcomes: `accepted` per item, or `insufficient_credit` for items the conditional debit refused (nothing stored).
+   * Outcomes: `accepted` per item, or `refused` for items whose credit or counted limits refused them (nothing stored).
+   * Rejects with `idempotency_in_progress` when another request stored an outcome under the same key meanwhile.
    */
   acceptMessages(items: readonly AcceptItem[], now: number, idempotency?: IdempotencyCompletion): Promise<AcceptResult[]>;
   getMessage(accountId: string, id: string): Promise<MessageRecord | undefined>;

@@ -1,6 +1,6 @@
 /**
- * Runs every preflight rule in the order a caller should meet them and returns the first refusal; spam control and the
- * messaging limit follow at admission (http/control-facts.ts), where a send is counted as it is decided.
+ * Runs every preflight rule in the order a caller should meet them and returns the first refusal. Spam control and the
+ * messaging limit are decided in the accept transaction, on the counts it reads, where credit is decided once more.
  */
 import { NO_CONTROLS, type Account, type AccountControls } from '../account.js';
 import { ALLOW, type RuleDecision } from '../decision.js';
@@ -42,7 +42,7 @@ export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
   const rules: (() => RuleDecision)[] = [
     () => checkApiEnabled(controls),
     () => checkPrepaidExpiry(facts.account, controls, now),
-    () => checkCredit(facts.account, facts.cost),
+    () => checkCredit(facts.account.credit, facts.cost),
     () => checkRegistration(facts.number),
     () => checkConnection(facts.number),
     () => checkNotSelf(facts.number.displayPhoneNumber, facts.message.to),

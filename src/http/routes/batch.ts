@@ -9,7 +9,7 @@ import type { AcceptResult } from '../../store/store.js';
 import { accountOf } from '../plugins/auth.js';
 import { MESSAGE_CONTENT_PROPERTIES } from '../schemas/message.js';
 import { errorResponses } from '../schemas/problem.js';
-import { acceptPrepared, insufficientCreditError, prepareSend, underField, type PreparedSend, type SendDeps } from '../sending.js';
+import { acceptPrepared, prepareSend, underField, type PreparedSend, type SendDeps } from '../../app/accept.js';
 import { SEND_ERRORS, TEMPLATE_ERRORS } from './messages.js';
 
 interface BatchBody {
@@ -109,7 +109,7 @@ export function batchRoutes(app: FastifyInstance, deps: SendDeps & { maxRecipien
         const all = [...results];
         accepts.forEach((r, i) => {
           const index = prepared[i]!.index;
-          all[index] = r.kind === 'accepted' ? { index, status: 'accepted', id: r.id } : { index, status: 'rejected', error: toProblem(insufficientCreditError(), request.id) };
+          all[index] = r.kind === 'accepted' ? { index, status: 'accepted', id: r.id } : { index, status: 'rejected', error: toProblem(r.error, request.id) };
         });
         const body = summarize(all as ItemResult[]);
         return { statusCode: body.accepted > 0 ? 202 : 200, body };

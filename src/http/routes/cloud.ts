@@ -9,7 +9,7 @@ import { errorResponses } from '../schemas/problem.js';
 import { toCompatWamid } from '../compat-ids.js';
 import { storeUpload, type UploadDeps } from '../media-upload.js';
 import { UPLOAD_ERRORS } from './media.js';
-import { acceptPrepared, insufficientCreditError, prepareSend, type SendDeps } from '../sending.js';
+import { acceptedId, acceptPrepared, prepareSend, type SendDeps } from '../../app/accept.js';
 import { graphHttpStatus } from '../../catalog/catalog.js';
 import { toGraphError } from '../../catalog/problem.js';
 import type { SwitchboardError } from '../../catalog/switchboard-error.js';
@@ -72,11 +72,9 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
       const claim = request.idempotency;
       const [result] = await acceptPrepared(deps, account, [prepared], claim ? {
         ...claim,
-        respond: ([r]) =>
-          r?.kind === 'accepted' ? { statusCode: 200, body: body(r.id) } : graphRefusal(insufficientCreditError(), request.id),
+        respond: ([r]) => (r?.kind === 'refused' ? graphRefusal(r.error, request.id) : { statusCode: 200, body: body(acceptedId(r)) }),
       } : undefined);
-      if (result?.kind !== 'accepted') throw insufficientCreditError();
-      return body(result.id);
+      return body(acceptedId(result));
     },
   );
 

@@ -4,7 +4,7 @@ import * as contactCheck from '../../app/contact-check.js';
 import type { ManagementDeps } from '../../app/management-target.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
-import { CONTACT_CHECK_TTL_MS } from '../control-facts.js';
+import { CONTACT_CHECK_TTL_MS } from '../../app/control-facts.js';
 import { accountOf } from '../plugins/auth.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 

@@ -9,7 +9,7 @@ import { accountOf } from '../plugins/auth.js';
 import { ACCEPTED_SCHEMA, MESSAGE_VIEW_SCHEMA, SEND_MESSAGE_BODY } from '../schemas/message.js';
 import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
-import { acceptPrepared, insufficientCreditError, prepareSend, type SendDeps } from '../sending.js';
+import { acceptedId, acceptPrepared, prepareSend, type SendDeps } from '../../app/accept.js';
 import { messageView } from '../views.js';
 
 export const SEND_ERRORS = [
@@ -17,7 +17,7 @@ export const SEND_ERRORS = [
   'invalid_phone_number', 'text_too_long', 'media_mime_mismatch', 'invalid_media_link', 'invalid_coordinates', 'media_not_found',
   'phone_number_not_authorized', 'could_not_route', 'phone_number_not_registered', 'insufficient_credit', 'recipient_opted_out',
   'outside_service_window', 'template_not_approved', 'idempotency_in_progress', 'idempotency_key_reused',
-  'account_disconnected', 'webhook_backlog_full', ['meta', 131021],
+  'account_disconnected', 'webhook_backlog_full', 'spam_control_threshold_exceeded', 'messaging_limit_reached', ['meta', 131021],
 ] as const;
 export const TEMPLATE_ERRORS = [['meta', 132001], ['meta', 132000], ['meta', 132005], ['meta', 132012], ['meta', 132015], ['meta', 132016], ['meta', 132018]] as const;
 
@@ -56,12 +56,11 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
       const [result] = await acceptPrepared(deps, account, [prepared], claim ? {
         ...claim,
         respond: ([r]) =>
-          r?.kind === 'accepted'
-            ? { statusCode: 202, body: { id: r.id, status: 'accepted' } }
-            : { statusCode: 402, body: toProblem(insufficientCreditError(), request.id) },
+          r?.kind === 'refused'
+            ? { statusCode: r.error.entry.httpStatus, body: toProblem(r.error, request.id) }
+            : { statusCode: 202, body: { id: acceptedId(r), status: 'accepted' } },
       } : undefined);
-      if (result?.kind !== 'accepted') throw insufficientCreditError();
-      return reply.code(202).send({ id: result.id, status: 'accepted' });
+      return reply.code(202).send({ id: acceptedId(result), status: 'accepted' });
     },
   );
 

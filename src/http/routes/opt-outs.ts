@@ -4,7 +4,7 @@ import { gatewayError } from '../../catalog/switchboard-error.js';
 import { normalizeRecipient } from '../../domain/validation/phone.js';
 import { accountOf } from '../plugins/auth.js';
 import { AUTH_ERRORS, errorResponses } from '../schemas/problem.js';
-import type { SendDeps } from '../sending.js';
+import type { SendDeps } from '../../app/accept.js';
 
 const OPT_OUT = { type: 'object', properties: { wa_id: { type: 'string' }, opted_out_at: { type: 'string' } } } as const;
 const PARAMS = { type: 'object', required: ['waId'], properties: { waId: { type: 'string', description: 'The contact, international digits' } } } as const;

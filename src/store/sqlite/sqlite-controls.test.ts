@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_CONTROLS } from '../../domain/account.js';
-import { checkMessagingLimit, type MessagingFacts } from '../../domain/preflight/messaging-limit.js';
-import { checkSpamControl, type SpamFacts } from '../../domain/preflight/spam-control.js';
 import { openStore } from '../open-store.js';
+import type { AcceptAdmission, Store } from '../store.js';
 import type { StoredTemplate } from '../controls-store.js';
 import { migrateSqlite } from './sqlite-database.js';
 import { prepareLedgerSettlement } from './sqlite-credit.js';
@@ -17,6 +16,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 const open = (dataDir: string) => openStore({ dataDir, databaseUrl: undefined, secretKey: 'k'.repeat(24) });
+/** One send through the store's accept transaction, answering its outcome's kind. */
+async function sender(store: Store) {
+  const account = await store.createAccount({ name: 'a', credit: 0 }, 1);
+  const number = await store.createNumber({ phoneNumberId: '1', displayPhoneNumber: '+1 555 0100', wabaId: 'w', accountId: account.id }, 1);
+  return async (to: string, now: number, admission: AcceptAdmission, creditCost = 0) => {
+    const [result] = await store.acceptMessages([{ accountId: account.id, numberId: number.id, to, type: 'template', payload: {}, creditCost, admission }], now);
+    return result!.kind;
+  };
+}
+
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'switchboard-controls-'));
   dirs.push(d);
@@ -63,26 +72,34 @@ describe('sqlite account controls', () => {
 
   it('counts template recipients over a rolling window, oldest first, and frees a slot as the oldest leaves it', async () => {
     const store = open(tempDir());
-    const account = await store.createAccount({ name: 'a' }, 1);
-    const tier2 = (f: MessagingFacts) => checkMessagingLimit(2, true, f, 0);
-    const admit = (to: string, now: number) => store.controls.admitTemplateRecipient(account.id, to, now, now - 100, tier2);
-    expect((await admit('a', 10)).kind).toBe('allow');
-    expect((await admit('b', 20)).kind).toBe('allow');
-    expect((await admit('c', 30)).kind).toBe('refuse');
-    expect((await admit('a', 40)).kind).toBe('allow'); // already reached: moves to the end
-    expect((await admit('c', 115)).kind).toBe('refuse'); // b (20) is still inside the window
-    expect((await admit('c', 121)).kind).toBe('allow'); // b left it
+    const send = await sender(store);
+    const tier2 = (now: number): AcceptAdmission => ({ messaging: { tier: 2, since: now - 100 } });
+    expect(await send('a', 10, tier2(10))).toBe('accepted');
+    expect(await send('b', 20, tier2(20))).toBe('accepted');
+    expect(await send('c', 30, tier2(30))).toBe('refused');
+    expect(await send('a', 40, tier2(40))).toBe('accepted'); // already reached: moves to the end
+    expect(await send('c', 115, tier2(115))).toBe('refused'); // b (20) is still inside the window
+    expect(await send('c', 121, tier2(121))).toBe('accepted'); // b left it
     await store.close();
   });
 
   it('counts the same text once per recipient per day against the threshold', async () => {
     const store = open(tempDir());
-    const account = await store.createAccount({ name: 'a' }, 1);
-    const max1 = (f: SpamFacts) => checkSpamControl(1, f, 0);
-    expect((await store.controls.admitSpamText(account.id, '2026-06-01', 'h', 'x', max1)).kind).toBe('allow');
-    expect((await store.controls.admitSpamText(account.id, '2026-06-01', 'h', 'x', max1)).kind).toBe('allow');
-    expect((await store.controls.admitSpamText(account.id, '2026-06-01', 'h', 'y', max1)).kind).toBe('refuse');
-    expect((await store.controls.admitSpamText(account.id, '2026-06-02', 'h', 'y', max1)).kind).toBe('allow');
+    const send = await sender(store);
+    const max1 = (day: string): AcceptAdmission => ({ spam: { day, textHash: 'h', threshold: 1 } });
+    expect(await send('x', 1, max1('2026-06-01'))).toBe('accepted');
+    expect(await send('x', 2, max1('2026-06-01'))).toBe('accepted');
+    expect(await send('y', 3, max1('2026-06-01'))).toBe('refused');
+    expect(await send('y', 4, max1('2026-06-02'))).toBe('accepted');
+    await store.close();
+  });
+
+  it('counts nothing for a send the same transaction refuses for credit', async () => {
+    const store = open(tempDir());
+    const send = await sender(store);
+    const both = (now: number): AcceptAdmission => ({ spam: { day: 'd', textHash: 'h', threshold: 1 }, messaging: { tier: 1, since: now - 100 } });
+    expect(await send('x', 10, both(10), 1)).toBe('refused'); // the account has no credit
+    expect(await send('y', 20, both(20))).toBe('accepted');
     await store.close();
   });
 

@@ -1,12 +1,9 @@
 /**
- * SQLite's account controls: operator settings and prices (cached in memory, one process owns the file), and the spam
- * and messaging-limit counts, each read, decided and written in one synchronous step so concurrent sends stay exact.
+ * SQLite's account controls: operator settings and prices, cached in memory (one process owns the file). The spam and
+ * messaging-limit counts are read and written by the accept transaction (sqlite-accept.ts).
  */
 import { NO_CONTROLS, type AccountControls } from '../../domain/account.js';
 import type { PriceCategory, PriceRule } from '../../domain/credit/pricing.js';
-import type { RuleDecision } from '../../domain/decision.js';
-import type { MessagingFacts } from '../../domain/preflight/messaging-limit.js';
-import type { SpamFacts } from '../../domain/preflight/spam-control.js';
 import type { ControlsPatch, ControlsStore } from '../controls-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -26,8 +23,6 @@ function toControls(r: ControlsRow): AccountControls {
 export class SqliteControls implements ControlsStore {
   private readonly controls = new Map<string, AccountControls>();
   private readonly prices = new Map<string, PriceRule[]>();
-  /** Messaging-limit counts per account with a tier: recipient → last template send, oldest first. */
-  private readonly reached = new Map<string, Map<string, number>>();
   private readonly stmts;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -42,13 +37,6 @@ export class SqliteControls implements ControlsStore {
            request_interval_ms = excluded.request_interval_ms, blocked_paths = excluded.blocked_paths, updated_at = excluded.updated_at`,
       ),
       prices: db.prepare('SELECT category, country, price FROM credit_prices WHERE account_id = ? ORDER BY category, country'),
-      spamCount: db.prepare('SELECT count(*) AS n, max(recipient = ?) AS mine FROM spam_texts WHERE account_id = ? AND day = ? AND text_hash = ?'),
-      spamRecord: db.prepare('INSERT OR IGNORE INTO spam_texts (account_id, day, text_hash, recipient) VALUES (?, ?, ?, ?)'),
-      spamPurge: db.prepare('DELETE FROM spam_texts WHERE day < ?'),
-      reached: db.prepare(
-        `SELECT recipient, max(created_at) AS at FROM messages
-         WHERE account_id = ? AND type = 'template' AND created_at > ? AND status != 'failed' GROUP BY recipient ORDER BY at`,
-      ),
     };
   }
 
@@ -89,51 +77,5 @@ export class SqliteControls implements ControlsStore {
       for (const r of rules) insert.run(accountId, r.category, r.country, r.price);
     })();
     this.prices.set(accountId, rules.map((r) => ({ ...r })));
-  }
-
-  async admitSpamText(accountId: string, day: string, textHash: string, recipient: string, decide: (facts: SpamFacts) => RuleDecision): Promise<RuleDecision> {
-    // Synchronous from read to write: no other send of this process can interleave.
-    const row = this.stmts.spamCount.get(recipient, accountId, day, textHash) as { n: number; mine: number | null };
-    const decision = decide({ recipientsToday: row.n, alreadySentTo: row.mine === 1 });
-    if (decision.kind === 'refuse') return decision;
-    this.stmts.spamRecord.run(accountId, day, textHash, recipient);
-    // Yesterday's counts no longer decide anything; the first record of a day clears older days.
-    if (this.lastPurgedDay !== day) {
-      this.lastPurgedDay = day;
-      this.stmts.spamPurge.run(day);
-    }
-    return decision;
-  }
-  private lastPurgedDay: string | undefined;
-
-  async admitTemplateRecipient(
-    accountId: string, recipient: string, now: number, since: number, decide: (facts: MessagingFacts) => RuleDecision,
-  ): Promise<RuleDecision> {
-    const reached = this.reachedSince(accountId, since);
-    const oldest = reached.values().next();
-    const decision = decide({ uniqueRecipients: reached.size, recipientCounted: reached.has(recipient), oldestAt: oldest.done ? null : oldest.value });
-    if (decision.kind === 'refuse') return decision;
-    // Re-inserted at the end, so the Map stays ordered by last send and its first entry is the oldest.
-    reached.delete(recipient);
-    reached.set(recipient, now);
-    return decision;
-  }
-
-  /**
-   * Recipients of the account's template sends in the window, by last send, oldest first: loaded once from the
-   * messages table (failed ones excluded), then kept in memory as sends are admitted (one process owns the file).
-   */
-  private reachedSince(accountId: string, since: number): Map<string, number> {
-    let reached = this.reached.get(accountId);
-    if (!reached) {
-      reached = new Map();
-      for (const r of this.stmts.reached.all(accountId, since) as { recipient: string; at: number }[]) reached.set(r.recipient, r.at);
-      this.reached.set(accountId, reached);
-    }
-    for (const [recipient, at] of reached) {
-      if (at > since) break;
-      reached.delete(recipient);
-    }
-    return reached;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * SQLite's credit ledger: top-ups and corrections with their rows, and the settle/refund statements dispatch runs
  * inside its own outcome transactions. The accept transaction's reserve row is written by the writer thread
- * (sqlite-writer-worker.js) as `led_reserve_<message id>`.
+ * (sqlite-accept.ts) as `led_reserve_<message id>`.
  */
 import { randomUUID } from 'node:crypto';
 import type { LedgerEntry, LedgerKind } from '../../domain/credit/ledger.js';

@@ -1,11 +1,13 @@
 /** SQLite's message half of the store: durable accept through group commit, reads with cursor paging. */
 import { Kysely, SqliteDialect } from 'kysely';
+import { gatewayError } from '../../catalog/switchboard-error.js';
 import type { MessageRecord } from '../../domain/message.js';
 import { messageAcceptedEvent } from '../../domain/events.js';
 import { INITIAL_STATE } from '../../domain/message-state.js';
 import { GroupCommit } from '../../runtime/group-commit.js';
 import { newId } from '../ids.js';
-import { SqliteWriter, type GroupRequest, type MessageRowInput } from './sqlite-writer.js';
+import { SqliteWriter, type WriterJob } from './sqlite-writer.js';
+import type { GroupRequest, ItemOutcome, MessageRowInput, RequestOutcome } from './sqlite-accept.js';
 import type { AcceptItem, AcceptResult, IdempotencyCompletion, MessageFilter } from '../store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { toMessage, type MessageRow } from './sqlite-rows.js';
@@ -21,83 +23,64 @@ interface ListSchema {
   messages: MessageRow;
 }
 
+function toRow(item: AcceptItem, now: number, statusTimes: string): MessageRowInput {
+  const id = newId('msg', now);
+  const event = messageAcceptedEvent({ accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type });
+  return {
+    id, jobId: newId('job', now), accountId: item.accountId, numberId: item.numberId, to: item.to, type: item.type,
+    status: INITIAL_STATE, payload: JSON.stringify(item.payload), statusTimes, creditCost: item.creditCost,
+    ...(item.admission ? { admission: item.admission } : {}),
+    // One accepted event per message, so its id is the message id's under `evt_` (time-ordered like the message).
+    acceptedEventId: `evt_${id.slice('msg_'.length)}`, acceptedEvent: JSON.stringify(event.data),
+  };
+}
+
+function toResults(rows: readonly MessageRowInput[], items: readonly ItemOutcome[], now: number): AcceptResult[] {
+  return items.map((outcome, i) => {
+    if (outcome.kind === 'accepted') return { kind: 'accepted', id: rows[i]!.id, createdAt: now };
+    const { code, detail, retryAfterSeconds } = outcome.refusal;
+    return { kind: 'refused', error: gatewayError(code, { ...(detail === undefined ? {} : { detail }), ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) }) };
+  });
+}
+
 export class SqliteMessages {
   private readonly db: SqliteDatabase;
-  private readonly group: GroupCommit<GroupRequest, void>;
+  private readonly group: GroupCommit<WriterJob, RequestOutcome>;
   private readonly writer: SqliteWriter;
-  private readonly creditStmt;
-  /** Credit promised to accepts whose commit is still in flight, per account. */
-  private readonly reserved = new Map<string, number>();
   private readonly onCommitted: (request: AcceptRequest) => void;
   private readonly builder: Kysely<ListSchema>;
   private readonly getStmt;
 
-  constructor(db: SqliteDatabase, options: { file: string; maxGroupItems: number; onCommitted: (request: AcceptRequest) => void }) {
+  constructor(db: SqliteDatabase, options: { file: string; maxGroupItems: number; singleWriter: boolean; onCommitted: (request: AcceptRequest) => void }) {
     this.db = db;
     this.onCommitted = options.onCommitted;
     this.builder = new Kysely<ListSchema>({ dialect: new SqliteDialect({ database: db }) });
-    this.writer = new SqliteWriter(options.file);
-    this.creditStmt = db.prepare('SELECT credit FROM accounts WHERE id = ?').pluck();
-    this.group = new GroupCommit<GroupRequest, void>({
-      maxItems: options.maxGroupItems,
-      commit: async (requests) => {
-        await this.writer.commit(requests);
-        return requests.map(() => undefined);
-      },
-    });
+    this.writer = new SqliteWriter(options.file, { singleWriter: options.singleWriter });
+    this.group = new GroupCommit<WriterJob, RequestOutcome>({ maxItems: options.maxGroupItems, commit: (jobs) => this.writer.commit(jobs) });
     this.getStmt = db.prepare('SELECT * FROM messages WHERE id = ? AND account_id = ?');
   }
 
   /**
-   * Decides credit on this thread (one process owns the SQLite file, so the reservations here see every accept), builds
-   * the rows and the idempotent response, then hands them to the writer thread's group commit.
+   * Builds the rows here and hands them to the writer thread, whose accept transaction decides credit and the counted
+   * limits and writes only what they allow; the idempotent response is built from its decisions, in that transaction.
    */
   async accept(items: readonly AcceptItem[], now: number, idempotency: IdempotencyCompletion | undefined): Promise<AcceptResult[]> {
-    const results: AcceptResult[] = [];
-    const messages: MessageRowInput[] = [];
     const statusTimes = JSON.stringify({ [INITIAL_STATE]: now });
-    for (const item of items) {
-      if (item.creditCost > 0 && !this.reserve(item.accountId, item.creditCost)) {
-        results.push({ kind: 'insufficient_credit' });
-        continue;
-      }
-      const id = newId('msg', now);
-      messages.push({
-        id, jobId: newId('job', now), accountId: item.accountId, numberId: item.numberId, to: item.to, type: item.type,
-        status: INITIAL_STATE, payload: JSON.stringify(item.payload), statusTimes, creditCost: item.creditCost,
-        acceptedEvent: JSON.stringify(messageAcceptedEvent({ accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type }).data),
-      });
-      results.push({ kind: 'accepted', id, createdAt: now });
-    }
-    const response = idempotency?.respond(results);
+    const rows = items.map((item) => toRow(item, now, statusTimes));
     const request: GroupRequest = {
       now,
-      messages,
-      ...(idempotency && response
-        ? { idempotency: { accountId: idempotency.accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: response.statusCode, body: JSON.stringify(response.body) } }
-        : {}),
+      messages: rows,
+      ...(idempotency ? { idempotency: { accountId: idempotency.accountId, key: idempotency.key, requestHash: idempotency.requestHash } } : {}),
     };
-    try {
-      if (messages.length > 0 || request.idempotency) await this.group.submit(request);
-    } finally {
-      for (const m of messages) if (m.creditCost > 0) this.release(m.accountId, m.creditCost);
-    }
+    if (rows.length === 0 && !idempotency) return [];
+    const outcome = await this.group.submit({
+      request,
+      ...(idempotency ? { respond: (decided: readonly ItemOutcome[]) => idempotency.respond(toResults(rows, decided, now)) } : {}),
+    });
+    if (outcome.kind === 'idempotency_taken')
+      throw gatewayError('idempotency_in_progress', { detail: 'Another request with this Idempotency-Key stored its outcome first; retry to read it.' });
     this.onCommitted({ items, now, idempotency });
-    return results;
-  }
-
-  private reserve(accountId: string, cost: number): boolean {
-    const credit = this.creditStmt.get(accountId) as number | null | undefined;
-    const held = this.reserved.get(accountId) ?? 0;
-    if (credit === null || credit === undefined || credit - held < cost) return false;
-    this.reserved.set(accountId, held + cost);
-    return true;
-  }
-
-  private release(accountId: string, cost: number): void {
-    const held = (this.reserved.get(accountId) ?? 0) - cost;
-    if (held > 0) this.reserved.set(accountId, held);
-    else this.reserved.delete(accountId);
+    return toResults(rows, outcome.items, now);
   }
 
   get(accountId: string, id: string): MessageRecord | undefined {

@@ -52,7 +52,10 @@ export class SqliteStore implements Store {
   readonly contactChecks: SqliteContacts;
   private readonly media: SqliteMedia;
   private readonly contacts: SqliteContactFacts;
-  /** Idempotency claims still in flight. One process owns a SQLite file, so memory is the right place for them. */
+  /**
+   * Idempotency claims still in flight: a fast early answer to a concurrent duplicate. One process owns a SQLite
+   * file, so memory sees every claim; the truth is the accept transaction's conditional write of the outcome.
+   */
   private readonly inFlight = new Map<string, IdempotencyRecord>();
   private readonly stmts;
   private readonly purgeTimer: NodeJS.Timeout;
@@ -71,6 +74,7 @@ export class SqliteStore implements Store {
     this.messages = new SqliteMessages(this.db, {
       file: options.file,
       maxGroupItems: options.maxGroupItems ?? 512,
+      singleWriter: this.capabilities.singleWriter,
       onCommitted: (request) => {
         if (request.idempotency) this.inFlight.delete(key(request.idempotency.accountId, request.idempotency.key));
         // A credit debit changed an account row.

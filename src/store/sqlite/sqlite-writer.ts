@@ -1,47 +1,67 @@
-/** The main-thread side of the SQLite writer thread: sends a group of rows, resolves when its transaction committed. */
-import { Worker } from 'node:worker_threads';
+/** The main-thread side of the SQLite writer thread: sends a group of requests, resolves with their outcomes once committed. */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { StoredResponse } from '../store.js';
+import type { GroupRequest, ItemOutcome, RequestOutcome } from './sqlite-accept.js';
 
-export interface MessageRowInput {
-  readonly id: string;
-  readonly jobId: string;
-  readonly accountId: string;
-  readonly numberId: string;
-  readonly to: string;
-  readonly type: string;
-  readonly status: string;
-  /** JSON text: serialised on the main thread so the worker only binds values. */
-  readonly payload: string;
-  readonly statusTimes: string;
-  readonly creditCost: number;
-  /** The message.accepted event's payload as JSON text, built by its domain builder: the worker only binds it. */
-  readonly acceptedEvent: string;
+export interface WriterData {
+  readonly file: string;
+  readonly singleWriter: boolean;
+  /** Where the main thread puts the responses the transaction asks for. */
+  readonly responses: MessagePort;
+  /** One Int32: set to 1 when a response was put. */
+  readonly signal: SharedArrayBuffer;
 }
 
-export interface GroupRequest {
-  readonly now: number;
-  readonly messages: readonly MessageRowInput[];
-  readonly idempotency?: { accountId: string; key: string; requestHash: string; statusCode: number; body: string };
+export type WriterRequest = { type: 'commit'; seq: number; json: string } | { type: 'close' };
+export type WriterReply =
+  | { type: 'committed'; seq: number; outcomes: RequestOutcome[] }
+  | { type: 'failed'; seq: number; error: string }
+  | { type: 'respond'; seq: number; requestIndex: number; items: readonly ItemOutcome[] }
+  | { type: 'closed' };
+
+/** A request of a group and, for an idempotent one, how its stored response is built. */
+export interface WriterJob {
+  readonly request: GroupRequest;
+  readonly respond?: (items: readonly ItemOutcome[]) => StoredResponse;
 }
 
-type Reply = { type: 'committed' | 'failed' | 'closed'; seq?: number; error?: string };
+interface Waiter {
+  readonly jobs: readonly WriterJob[];
+  readonly resolve: (outcomes: RequestOutcome[]) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * The compiled build runs the worker's .js. Tests and `npm run dev` run this file as TypeScript, and a worker does not
+ * inherit its parent's loader (nor, on Node 20, apply an `--import`ed one to its entry file), so a small bootstrap
+ * registers tsx in the thread before importing the worker.
+ */
+function startWorker(workerData: WriterData, transferList: MessagePort[]): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData, transferList });
+  const file = JSON.stringify(new URL('./sqlite-writer-worker.ts', import.meta.url).href);
+  // Resolved here, from this file: the bootstrap's own bare imports would resolve from the working directory.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then(({ register }) => { register(); return import(${file}); })`;
+  return new Worker(bootstrap, { eval: true, workerData, transferList });
+}
 
 export class SqliteWriter {
   private readonly worker: Worker;
+  private readonly responses: MessagePort;
+  private readonly signal: Int32Array;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, Waiter>();
   private closed: Promise<void> | undefined;
   /** Set when the thread died: later commits fail at once instead of waiting for an answer that cannot come. */
   private dead: Error | undefined;
 
-  constructor(file: string) {
-    this.worker = new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData: { file } });
-    this.worker.on('message', (reply: Reply) => {
-      if (reply.seq === undefined) return;
-      const waiter = this.waiting.get(reply.seq);
-      this.waiting.delete(reply.seq);
-      if (reply.type === 'committed') waiter?.resolve();
-      else waiter?.reject(new Error(`commit failed: ${reply.error ?? 'unknown error'}`));
-    });
+  constructor(file: string, options: { singleWriter: boolean }) {
+    const channel = new MessageChannel();
+    this.responses = channel.port1;
+    const signal = new SharedArrayBuffer(4);
+    this.signal = new Int32Array(signal);
+    this.worker = startWorker({ file, singleWriter: options.singleWriter, responses: channel.port2, signal }, [channel.port2]);
+    this.worker.on('message', (reply: WriterReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => this.failAll(new Error(`the SQLite writer thread exited with code ${code}`)));
   }
@@ -50,23 +70,44 @@ export class SqliteWriter {
     return this.dead === undefined;
   }
 
-  /** Commits every request of the group in one transaction; resolves after the commit is on disk. */
-  commit(requests: readonly GroupRequest[]): Promise<void> {
+  /** Commits every request of the group in one transaction; resolves with their outcomes after the commit is on disk. */
+  commit(jobs: readonly WriterJob[]): Promise<RequestOutcome[]> {
     if (this.dead) return Promise.reject(this.dead);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      this.waiting.set(seq, { resolve, reject });
+      this.waiting.set(seq, { jobs, resolve, reject });
       // One JSON string crosses the thread boundary faster than a structured clone of many small objects.
-      this.worker.postMessage({ type: 'commit', seq, json: JSON.stringify(requests) });
+      const request: WriterRequest = { type: 'commit', seq, json: JSON.stringify(jobs.map((j) => j.request)) };
+      this.worker.postMessage(request);
     });
   }
 
   close(): Promise<void> {
     this.closed ??= new Promise<void>((done) => {
       this.worker.once('message', () => void this.worker.terminate().then(() => done()));
-      this.worker.postMessage({ type: 'close' });
+      this.worker.postMessage({ type: 'close' } satisfies WriterRequest);
     });
     return this.closed;
+  }
+
+  private onReply(reply: WriterReply): void {
+    if (reply.type === 'closed') return;
+    const waiter = this.waiting.get(reply.seq);
+    if (reply.type === 'respond') return this.answer(waiter?.jobs[reply.requestIndex], reply.items);
+    this.waiting.delete(reply.seq);
+    if (reply.type === 'committed') waiter?.resolve(reply.outcomes);
+    else waiter?.reject(new Error(`commit failed: ${reply.error}`));
+  }
+
+  /** The writer thread waits on the signal inside its transaction: answer before anything else. */
+  private answer(job: WriterJob | undefined, items: readonly ItemOutcome[]): void {
+    try {
+      const response = job?.respond?.(items);
+      if (response) this.responses.postMessage(response);
+    } finally {
+      Atomics.store(this.signal, 0, 1);
+      Atomics.notify(this.signal, 0);
+    }
   }
 
   private failAll(error: Error): void {

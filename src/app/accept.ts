@@ -1,6 +1,7 @@
 /**
- * The accept path shared by /v1/messages, the batch route and the Cloud-API-compatible surface:
- * validate → choose the sender → gather preflight facts → run the rules → store durably (group commit).
+ * The accept use case shared by /v1/messages, the batch route and the Cloud-API-compatible surface:
+ * validate → choose the sender → gather preflight facts → run the rules → store durably. Credit and the counted
+ * limits (spam control, messaging limit) are decided once more by the store's accept transaction, on its own counts.
  */
 import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
 import type { Account } from '../domain/account.js';
@@ -11,13 +12,13 @@ import { checkWebhookBacklog, type WebhookBacklog } from '../domain/preflight/we
 import { isObject, join } from '../domain/validation/fields.js';
 import { checkMediaMime, isMediaType } from '../domain/validation/media.js';
 import { validateOutbound } from '../domain/validation/outbound.js';
-import type { AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
-import type { Clock } from './clock.js';
-import { admitSend, gatherControlFacts } from './control-facts.js';
+import type { AcceptAdmission, AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
+import { gatherControlFacts } from './control-facts.js';
+
 
 export interface SendDeps {
   readonly store: Store;
-  readonly clock: Clock;
+  readonly clock: { now(): number };
   /** Called after a commit that stored messages: lets an in-process dispatcher look for work at once. */
   readonly onAccepted?: () => void;
   /** The account's undelivered webhook events against its cap; absent = no backlog bound. */
@@ -31,6 +32,7 @@ export interface PreparedSend {
   readonly number: PhoneNumber;
   /** Credit this message reserves at accept (its price; 0 off prepaid credit). */
   readonly cost?: number;
+  readonly admission?: AcceptAdmission;
 }
 
 /** Re-homes an error's field under a prefix, e.g. `to` → `messages[3].to` inside a batch. */
@@ -92,9 +94,7 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     now,
   );
   if (decision.kind === 'refuse') throw decision.error;
-  const admitted = await admitSend(store, account, message, controls, now);
-  if (admitted.kind === 'refuse') throw admitted.error;
-  return { message, number, cost: controls.price };
+  return { message, number, cost: controls.price, ...(controls.admission ? { admission: controls.admission } : {}) };
 }
 
 export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {
@@ -105,6 +105,7 @@ export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptIt
     type: prepared.message.type,
     payload: prepared.message.payload,
     creditCost: account.credit === null ? 0 : (prepared.cost ?? 1),
+    ...(prepared.admission ? { admission: prepared.admission } : {}),
   };
 }
 
@@ -120,6 +121,8 @@ export async function acceptPrepared(
   return results;
 }
 
-export function insufficientCreditError(): SwitchboardError {
-  return gatewayError('insufficient_credit', { detail: 'The account ran out of prepaid credit while this request was being stored.' });
+/** The one result of a single send: its id, or the error of the rule that refused it in the accept transaction. */
+export function acceptedId(result: AcceptResult | undefined): string {
+  if (result?.kind === 'accepted') return result.id;
+  throw result?.error ?? new Error('the store answered no result for the send');
 }
