@@ -58,7 +58,6 @@ export class SqliteStore implements Store {
    */
   private readonly inFlight = new Map<string, IdempotencyRecord>();
   private readonly stmts;
-  private readonly purgeTimer: NodeJS.Timeout;
 
   constructor(options: SqliteStoreOptions) {
     this.db = openSqliteDatabase(options.file);
@@ -94,12 +93,8 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.stmts = {
       idempotency: db.prepare('SELECT request_hash, status_code, body, created_at FROM idempotency_keys WHERE account_id = ? AND idempotency_key = ?'),
-      purgeIdempotency: db.prepare('DELETE FROM idempotency_keys WHERE created_at <= ?'),
     };
-    // Keys are kept 24 h; expired rows are ignored on read and deleted here, at start and then hourly.
-    const purge = () => this.stmts.purgeIdempotency.run(Date.now() - IDEMPOTENCY_TTL_MS);
-    purge();
-    this.purgeTimer = setInterval(purge, 3600_000).unref();
+    // Keys are kept 24 h: expired rows are ignored on read, and the retention pruner deletes them.
   }
 
   createAccount(input: NewAccount, now: number): Promise<Account> {
@@ -234,7 +229,6 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.purgeTimer);
     await this.messages.close();
     this.db.close();
   }
