@@ -3,12 +3,13 @@
  * number's and pair's pace allow and the upstream's circuit is closed, and settles every answer through the catalog.
  * A job waiting for a permit only waits; only an answer from upstream can fail it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkLoop } from '../runtime/work-loop.js';
 import { GroupCommit } from '../runtime/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
 import type { CallMark, DispatchQueue, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../store/dispatch-store.js';
-import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
+import { CallWindows, DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
 
@@ -88,6 +89,7 @@ export class Dispatcher {
   private readonly queues = new Map<string, DispatchTask[]>();
   private readonly routes = new Map<string, { route: NumberRoute | undefined; loadedAt: number }>();
   private readonly permits: RatePermits;
+  private readonly callWindows: CallWindows;
   private readonly breakers: CircuitBreakers;
   private readonly sent: GroupCommit<SentOutcome, void>;
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
@@ -106,6 +108,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     const { store, config } = deps;
     this.permits = new RatePermits(config.permits);
+    this.callWindows = new CallWindows(config.permits);
     this.upstreamHost = new URL(config.upstreamBaseUrl).host;
     this.breakers = new CircuitBreakers(config.breaker);
     this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: config.idlePollMs, onError: (error) => deps.onError?.(error) });
@@ -284,6 +287,7 @@ export class Dispatcher {
       if (mark.kind === 'sent') await this.settleSent(task, mark.wamid);
       return;
     }
+    await this.waitForCallSlot(task.numberId, route.maxMps);
     this.counters.calls += 1;
     const target: UpstreamTarget = { baseUrl: config.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
     // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.
@@ -308,6 +312,12 @@ export class Dispatcher {
     if (decision.kind === 'retry') this.counters.retried += 1;
     if (decision.kind === 'fail') this.counters.failed += 1;
     await applyFailureDecision(store, context, decision);
+  }
+
+  /** The permit was given before the call mark; calls bunched by the mark's commit wait here for the number's cap. */
+  private async waitForCallSlot(numberId: string, perSecond: number): Promise<void> {
+    for (let wait = this.callWindows.claim(numberId, perSecond, this.deps.now()); wait > 0; wait = this.callWindows.claim(numberId, perSecond, this.deps.now()))
+      await sleep(wait);
   }
 
   private async settleSent(task: DispatchTask, wamid: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_PERMIT_CONFIG, RatePermits } from './rate-permit.js';
+import { CallWindows, DEFAULT_RATE_PERMIT_CONFIG, RatePermits } from './rate-permit.js';
 
 function sendFor(permits: RatePermits, perSecond: number, ms: number, recipients: number, numberId = 'num_1'): number[] {
   const sent: number[] = [];
@@ -65,5 +65,16 @@ describe('RatePermits', () => {
     permits.take('num_1', 80, 'alice', 0);
     permits.prune(10_000);
     expect(permits.take('num_1', 80, 'alice', 10_000).granted).toBe(true);
+  });
+});
+
+describe('CallWindows', () => {
+  it('lets at most 99 % of a number\'s rate call within one second, however the calls bunch, and says how long to wait', () => {
+    const windows = new CallWindows();
+    const waits = Array.from({ length: 81 }, () => windows.claim('num_1', 80, 1_000));
+    expect(waits.filter((w) => w === 0)).toHaveLength(79);
+    expect(waits.slice(79)).toEqual([1000, 1000]);
+    expect(windows.claim('num_1', 80, 2_000)).toBe(0);
+    expect(windows.claim('num_2', 80, 1_000)).toBe(0);
   });
 });

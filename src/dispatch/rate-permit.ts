@@ -2,6 +2,7 @@
  * Rate permits for sending: one pace per number (its configured msg/s, slowed for a while after Meta throttles it)
  * and one per number–recipient pair (Meta's pair rate). A job that gets no permit waits; it never fails for it.
  */
+import { callCapOf, decideCall } from '../domain/call-window.js';
 import { paceOf, takePermit, type Pace } from '../domain/gcra.js';
 
 export interface RatePermitConfig {
@@ -20,6 +21,8 @@ export interface RatePermitConfig {
   /** After a throttling answer: the pace is multiplied by `slowFactor` for `slowForMs`. */
   readonly slowFactor: number;
   readonly slowForMs: number;
+  /** Share of the configured rate that the calls themselves may reach in any one second (see CallWindows). */
+  readonly callCapShare: number;
 }
 
 export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
@@ -29,6 +32,7 @@ export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
   pairBurst: 45,
   slowFactor: 0.5,
   slowForMs: 30_000,
+  callCapShare: 0.99,
 };
 
 /** A refusal says whose pace refused: the recipient pair (other recipients may go) or the whole number. */
@@ -79,5 +83,24 @@ export class RatePermits {
   /** Pair entries whose pace has fully recovered carry no information; drop them so memory stays flat. */
   prune(now: number): void {
     for (const [key, tat] of this.pairs) if (tat <= now) this.pairs.delete(key);
+  }
+}
+
+/** Each number's latest call times: the hard cap checked when a call actually leaves (domain/call-window.ts). */
+export class CallWindows {
+  private readonly calls = new Map<string, number[]>();
+
+  constructor(private readonly config: RatePermitConfig = DEFAULT_RATE_PERMIT_CONFIG) {}
+
+  /** Records the call and answers 0 when it may go now; otherwise the milliseconds to wait before asking again. */
+  claim(numberId: string, perSecond: number, now: number): number {
+    const recent = this.calls.get(numberId) ?? [];
+    const cap = callCapOf(perSecond, this.config.callCapShare);
+    const decision = decideCall(recent, cap, 1000, now);
+    if (decision.kind === 'wait') return decision.until - now;
+    recent.push(now);
+    if (recent.length > cap) recent.splice(0, recent.length - cap);
+    this.calls.set(numberId, recent);
+    return 0;
   }
 }
