@@ -11,6 +11,7 @@ import type {
   AccountPatch, AccountStore, ApiKeyRecord, KeyKind, NewAccount, NewPhoneNumber, PhoneNumberPatch,
 } from '../store.js';
 import { toAccount, toKey, toNumber } from './account-rows.js';
+import { resumeAfterTokenReplaced } from './number-resume.js';
 import { ReadCache } from './read-cache.js';
 import type { AccountsTable, PhoneNumbersTable } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -20,8 +21,6 @@ const CACHE_MS = 1000;
 
 export interface SqlAccountsOptions {
   readonly secrets: SecretBox;
-  /** Called after a number's access token was replaced or removed: a number paused for its token waits for this. */
-  readonly onTokenReplaced?: (numberId: string, now: number) => Promise<void> | void;
 }
 
 const accountKey = (id: string): string => `a:${id}`;
@@ -177,11 +176,17 @@ export class SqlAccounts implements AccountStore {
       this.db.updateTable('accounts').set({ default_number_id: null })
         .where('default_number_id', '=', id).where('id', 'is distinct from', patch.accountId),
     ];
-    await this.changing(async () => {
-      await this.engine.runAtomically([update.compile(), ...undefault.map((q) => q.compile())]);
-      if (patch.accessToken !== undefined) await this.options.onTokenReplaced?.(id, now);
-    });
+    // A new token is what a number paused by Meta's refusal waits for: it resumes in the same transaction.
+    const resume = patch.accessToken === undefined ? [] : resumeAfterTokenReplaced(this.db, id, await this.accountAfter(id, patch), now);
+    await this.changing(() => this.engine.runAtomically([update.compile(), ...undefault.map((q) => q.compile()), ...resume]));
     return this.getNumber(id);
+  }
+
+  /** The account a number belongs to once `patch` is applied. */
+  private async accountAfter(id: string, patch: PhoneNumberPatch): Promise<string | null> {
+    if (patch.accountId !== undefined) return patch.accountId;
+    const row = await this.db.selectFrom('phone_numbers').select('account_id').where('id', '=', id).executeTakeFirst();
+    return row?.account_id ?? null;
   }
 
   async deleteNumber(id: string): Promise<boolean> {

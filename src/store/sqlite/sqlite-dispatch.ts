@@ -1,7 +1,7 @@
 /** SQLite's side of the dispatch model: loading claimed jobs, call marks, outcomes and number holds, each one short transaction. */
 import type { SwitchboardError } from '../../catalog/switchboard-error.js';
 import type { CallMark, DispatchJob, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../dispatch-store.js';
-import { accountDisconnectedEvent, accountReconnectedEvent, messageFailedEvent, messageProgressEvent } from '../../domain/events.js';
+import { accountDisconnectedEvent, messageFailedEvent, messageProgressEvent } from '../../domain/events.js';
 import type { SecretBox } from '../secret-box.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteEvents } from './sqlite-events.js';
@@ -76,9 +76,6 @@ export class SqliteDispatch implements DispatchStore {
       hold: db.prepare(`UPDATE phone_numbers SET held_until = ?, paused = ?, hold_error = ?, updated_at = ? WHERE id = ?`),
       accountOf: db.prepare(`SELECT account_id FROM phone_numbers WHERE id = ?`).pluck(),
       disconnect: db.prepare(`UPDATE accounts SET disconnected_at = COALESCE(disconnected_at, ?), updated_at = ? WHERE id = ?`),
-      unpause: db.prepare(`UPDATE phone_numbers SET paused = 0, held_until = NULL, hold_error = NULL WHERE id = ? AND paused = 1`),
-      stillPaused: db.prepare(`SELECT count(*) FROM phone_numbers WHERE account_id = ? AND paused = 1`).pluck(),
-      reconnect: db.prepare(`UPDATE accounts SET disconnected_at = NULL, updated_at = ? WHERE id = ? AND disconnected_at IS NOT NULL`),
     };
   }
 
@@ -166,15 +163,6 @@ export class SqliteDispatch implements DispatchStore {
     this.db.transaction(() => {
       for (const task of tasks) this.stmts.release.run({ id: task.messageId, now });
     })();
-  }
-
-  /** Synchronous on purpose: it joins the transaction of the token update that causes it. */
-  resumeNumber(numberId: string, now: number): void {
-    if (this.stmts.unpause.run(numberId).changes === 0) return;
-    const accountId = this.stmts.accountOf.get(numberId) as string | null | undefined;
-    if (!accountId || (this.stmts.stillPaused.get(accountId) as number) > 0) return;
-    if (this.stmts.reconnect.run(now, accountId).changes > 0)
-      this.events.append(accountReconnectedEvent(accountId, numberId), now);
   }
 
   async holdNumber(task: DispatchTask, until: number | null, error: SwitchboardError, now: number): Promise<void> {

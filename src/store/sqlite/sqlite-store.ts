@@ -66,10 +66,7 @@ export class SqliteStore implements Store {
     this.dispatch = new SqliteDispatch(this.db, this.secrets, this.dispatchQueue);
     // (`PRAGMA data_version` cannot tell another process's changes from the writer thread's commits, which happen all
     // the time, so the accounts' read cache keeps its time bound rather than watching the file.)
-    this.accounts = new SqlAccounts(createSqliteEngine(this.db), {
-      secrets: this.secrets,
-      onTokenReplaced: (numberId, now) => this.dispatch.resumeNumber(numberId, now),
-    });
+    this.accounts = new SqlAccounts(createSqliteEngine(this.db), { secrets: this.secrets });
     this.messages = new SqliteMessages(this.db, {
       file: options.file,
       maxGroupItems: options.maxGroupItems ?? 512,
