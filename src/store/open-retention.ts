@@ -11,6 +11,6 @@ export interface OpenRetention {
 export function openRetention(config: StoreConfig): OpenRetention {
   const file = sqliteFileOf(config);
   if (file === undefined) throw new Error(`retention has no engine for DATABASE_URL "${config.databaseUrl}"`);
-  const db = openSqliteRetention(file);
-  return { store: new RetentionStore(db), close: () => db.destroy() };
+  const engine = openSqliteRetention(file);
+  return { store: new RetentionStore(engine), close: () => engine.close() };
 }

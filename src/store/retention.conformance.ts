@@ -9,9 +9,10 @@ import { DEFAULT_RETENTION, decideRetention, type RetainedTable, type RetentionF
 import { Pruner } from '../runtime/pruner.js';
 import type { Database } from './sql/schema.js';
 import { RetentionStore } from './sql/retention-store.js';
+import type { SqlEngine } from './sql/sql-engine.js';
 
 export interface RetentionEngine {
-  readonly db: Kysely<Database>;
+  readonly engine: SqlEngine;
   dispose(): Promise<void>;
 }
 
@@ -119,8 +120,8 @@ async function survivors(db: Kysely<Database>): Promise<Map<string, Set<string>>
   ]);
 }
 
-function pruner(db: Kysely<Database>, batchRows: number): Pruner {
-  return new Pruner({ store: new RetentionStore(db), config: { policy, batchRows, pauseMs: 0, intervalMs: 60_000, retryAfterErrorMs: 60_000 }, now: () => now, onError: () => undefined });
+function pruner(engine: SqlEngine, batchRows: number): Pruner {
+  return new Pruner({ store: new RetentionStore(engine), config: { policy, batchRows, pauseMs: 0, intervalMs: 60_000, retryAfterErrorMs: 60_000 }, now: () => now, onError: () => undefined });
 }
 
 async function pruneUntilCaughtUp(p: Pruner): Promise<number> {
@@ -131,14 +132,16 @@ async function pruneUntilCaughtUp(p: Pruner): Promise<number> {
 
 export function describeRetentionConformance(name: string, open: () => Promise<RetentionEngine>): void {
   describe(`Retention conformance: ${name}`, () => {
-    let engine: RetentionEngine;
+    let opened: RetentionEngine;
+    let engine: SqlEngine;
     let db: Kysely<Database>;
     beforeEach(async () => {
-      engine = await open();
+      opened = await open();
+      engine = opened.engine;
       db = engine.db;
       await db.insertInto('accounts').values({ id: 'acct_1', name: 't', state: 'active', ip_allow_list: '[]', credit: 0, created_at: 0, updated_at: 0 }).execute();
     });
-    afterEach(() => engine.dispose());
+    afterEach(() => opened.dispose());
 
     it('prunes each table past its horizon and nothing that is still in use or within it', async () => {
       const seed = new Seeder(db);
@@ -146,7 +149,7 @@ export function describeRetentionConformance(name: string, open: () => Promise<R
       await seed.eventsAndDeliveries();
       await seed.timedRows();
       // Batches of 2 rows: every table needs several rounds, so the walk from one batch to the next is exercised.
-      expect(await pruneUntilCaughtUp(pruner(db, 2))).toBeGreaterThan(2);
+      expect(await pruneUntilCaughtUp(pruner(engine, 2))).toBeGreaterThan(2);
       const left = await survivors(db);
       for (const [table, kept] of seed.expectedKept) expect({ table, ids: [...left.get(table)!].sort() }).toEqual({ table, ids: [...kept].sort() });
       // Chunks went with their uploads, and only with them.
@@ -159,7 +162,7 @@ export function describeRetentionConformance(name: string, open: () => Promise<R
       await db.insertInto('webhook_attempts').values(Array.from({ length: 5 }, (_, i) => ({
         id: `atmpt_${i}`, endpoint_id: 'ep_1', event_id: 'evt_1', url: 'https://x', trigger: 'scheduled', outcome: 'ok', duration_ms: 1, created_at: old + (4 - i),
       }))).execute();
-      const store = new RetentionStore(db);
+      const store = new RetentionStore(engine);
       const cutoff = now - policy.webhook_attempts;
       expect(await store.pruneBatch('webhook_attempts', cutoff, 2)).toBe(2);
       const left = await db.selectFrom('webhook_attempts').select('id').orderBy('id').execute();
@@ -192,7 +195,7 @@ export function describeRetentionConformance(name: string, open: () => Promise<R
         .groupBy('account_id').orderBy('account_id').execute()).map((r) => [r.account_id, Number(r.sum)]);
       const before = await sums();
 
-      const p = pruner(db, 4);
+      const p = pruner(engine, 4);
       await pruneUntilCaughtUp(p);
 
       expect(await sums()).toEqual(before);
@@ -205,6 +208,24 @@ export function describeRetentionConformance(name: string, open: () => Promise<R
         ]);
       }
       expect(p.totals.credit_ledger).toBeGreaterThan(15 * 2);
+    });
+
+    it('writes no balance forward when another fold took some of its rows between its read and its write', async () => {
+      const old = now - policy.credit_ledger - DAY;
+      await db.insertInto('credit_ledger').values(Array.from({ length: 6 }, (_, i) => ({
+        id: `led_${i}`, account_id: 'acct_1', message_id: null, kind: 'topup', amount: 10 + i, note: null, created_at: old + i,
+      }))).execute();
+      const cutoff = now - policy.credit_ledger;
+      let otherFolded: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (otherFolded = resolve));
+      const late: SqlEngine = { ...engine, runAtomically: async (queries) => (await held, engine.runAtomically(queries)) };
+      // The late fold reads all six rows, then the other folds the oldest four before the late one writes.
+      const lateFold = new RetentionStore(late).compactLedger('acct_1', cutoff, 6);
+      expect(await new RetentionStore(engine).compactLedger('acct_1', cutoff, 4)).toBe(4);
+      otherFolded();
+      expect(await lateFold).toBe(0);
+      const left = await db.selectFrom('credit_ledger').select(['kind', 'amount']).where('account_id', '=', 'acct_1').orderBy('created_at').execute();
+      expect(left.map((r) => [r.kind, Number(r.amount)])).toEqual([['forward', 10 + 11 + 12 + 13], ['topup', 14], ['topup', 15]]);
     });
   });
 }

@@ -7,11 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { SETTLED_MESSAGE_STATES, type RetainedTable } from '../../domain/retention.js';
 import type { Database } from './schema.js';
+import type { SqlEngine } from './sql-engine.js';
 
 export type PrunedTable = Exclude<RetainedTable, 'credit_ledger'>;
-
-/** Another pruner folded some of the same ledger rows first; this fold is rolled back. */
-class LedgerFoldRaced extends Error {}
 
 // Literals, not parameters: the planners use a partial index only when the query spells its condition (migration 9).
 const settledStates = SETTLED_MESSAGE_STATES.map((state) => sql.lit(state));
@@ -19,7 +17,15 @@ const PENDING_DELIVERY = sql.lit('pending');
 const FATE_KINDS = [sql.lit('settle'), sql.lit('refund')];
 
 export class RetentionStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  /**
+   * Each multi-statement step goes through `runAtomically`, never an awaited transaction: on SQLite an await inside
+   * an open write transaction would leave the lock held while the main thread's synchronous statements wait it out.
+   */
+  constructor(private readonly engine: SqlEngine) {
+    this.db = engine.db;
+  }
 
   /** Removes up to `limit` rows of `table` at or before `cutoff` that may go; answers how many went. */
   async pruneBatch(table: PrunedTable, cutoff: number, limit: number): Promise<number> {
@@ -70,11 +76,11 @@ export class RetentionStore {
     const rows = await this.db.selectFrom('media').select('id').where('created_at', '<=', cutoff).orderBy('created_at').limit(limit).execute();
     if (rows.length === 0) return 0;
     const ids = rows.map((r) => r.id);
-    return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('media_chunks').where('media_id', 'in', ids).execute();
-      const result = await trx.deleteFrom('media').where('id', 'in', ids).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    });
+    const [, uploads] = await this.engine.runAtomically([
+      this.db.deleteFrom('media_chunks').where('media_id', 'in', ids).compile(),
+      this.db.deleteFrom('media').where('id', 'in', ids).compile(),
+    ]);
+    return Number(uploads!.numAffectedRows ?? 0);
   }
 
   /** Accounts in id order after `after`: the ledger is compacted one account at a time. */
@@ -99,22 +105,33 @@ export class RetentionStore {
       .orderBy('l.created_at').orderBy('l.id').limit(limit).execute();
     if (rows.length < 2) return 0;
     const ids = rows.map((r) => r.id);
-    // BIGINT columns come back as strings from some drivers.
-    const amount = rows.reduce((sum, r) => sum + Number(r.amount), 0);
-    const at = Number(rows.at(-1)!.created_at);
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        const deleted = await trx.deleteFrom('credit_ledger').where('id', 'in', ids).executeTakeFirst();
-        if (Number(deleted.numDeletedRows) !== ids.length) throw new LedgerFoldRaced();
-        await trx.insertInto('credit_ledger').values({
-          id: `led_forward_${randomUUID()}`, account_id: accountId, message_id: null, kind: 'forward', amount,
-          note: 'balance forward', created_at: at,
-        }).execute();
-      });
-    } catch (error) {
-      if (error instanceof LedgerFoldRaced) return 0;
-      throw error;
-    }
-    return ids.length;
+    const [, , folded] = await this.engine.runAtomically(this.foldStatements(accountId, ids));
+    return Number(folded!.numAffectedRows ?? 0) === ids.length ? ids.length : 0;
+  }
+
+  /**
+   * The fold as statements whose effect SQL decides, so nothing is read between them: the balance-forward row is
+   * written only while every chosen row is still there, and the chosen rows go only if it was. Locking the account
+   * first serialises two folds of one account where several writers share the database (PostgreSQL): the second then
+   * sees the rows gone and writes nothing, so the ledger never counts a row twice.
+   */
+  private foldStatements(accountId: string, ids: string[]) {
+    const forwardId = `led_forward_${randomUUID()}`;
+    const db = this.db;
+    return [
+      db.updateTable('accounts').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', accountId).compile(),
+      db.insertInto('credit_ledger').columns(['id', 'account_id', 'message_id', 'kind', 'amount', 'note', 'created_at'])
+        .expression((eb) => eb.selectFrom('credit_ledger')
+          .select([
+            eb.val(forwardId).as('id'), eb.val(accountId).as('account_id'), sql<null>`NULL`.as('message_id'), eb.val('forward').as('kind'),
+            eb.fn.sum<number>('amount').as('amount'), eb.val('balance forward').as('note'), eb.fn.max('created_at').as('created_at'),
+          ])
+          .where('account_id', '=', accountId).where('id', 'in', ids)
+          .groupBy('account_id').having((h) => h.fn.countAll(), '=', ids.length))
+        .compile(),
+      db.deleteFrom('credit_ledger').where('id', 'in', ids)
+        .where((eb) => eb.exists(eb.selectFrom('credit_ledger as forward').select('forward.id').where('forward.id', '=', forwardId)))
+        .compile(),
+    ];
   }
 }

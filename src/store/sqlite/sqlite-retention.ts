@@ -1,19 +1,20 @@
 /**
- * The retention pruner's own connection to the SQLite file. Its own, so that its short transactions (an upload with
- * its chunks, a ledger fold) can never take in a statement of another code path, as they could on the store's
- * connection, whose synchronous transactions Kysely knows nothing of. A short busy timeout: the pruner runs on the
- * main thread and would rather skip a turn than wait out the writer thread's commit.
+ * The retention pruner's own connection to the SQLite file, behind the same engine as the store's. Its own, so that
+ * its reads never queue behind the store's statements; its multi-statement steps run through `runAtomically`, one
+ * synchronous transaction each, so it never holds the write lock across an await. A short busy timeout: the pruner
+ * runs on the main thread and would rather skip a turn than wait out the writer thread's commit.
  */
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { Database as StoreSchema } from '../sql/schema.js';
+import type { SqlEngine } from '../sql/sql-engine.js';
+import { createSqliteEngine } from './sqlite-engine.js';
 
 const PRUNER_BUSY_TIMEOUT_MS = 50;
 
-export function openSqliteRetention(file: string): Kysely<StoreSchema> {
-  const db = new Database(file);
-  db.pragma(`busy_timeout = ${PRUNER_BUSY_TIMEOUT_MS}`);
+export function openSqliteRetention(file: string): SqlEngine {
+  const connection = new Database(file);
+  connection.pragma(`busy_timeout = ${PRUNER_BUSY_TIMEOUT_MS}`);
   // As the store's own connection: deletions are no more precious than the dispatch progress it writes with NORMAL.
-  db.pragma('synchronous = NORMAL');
-  return new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: db }) });
+  connection.pragma('synchronous = NORMAL');
+  // The engine leaves a connection to whoever opened it; this one is the pruner's alone.
+  return { ...createSqliteEngine(connection), close: async () => void connection.close() };
 }
