@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { FaultRequest } from './fault-http.js';
 import { fillPath } from './route-scopes.js';
 import type { JsonSchema, RouteEntry } from './route-table.js';
-import type { Random } from './seeded-random.js';
+import type { Random } from './fault-random.js';
 
 export interface InputContext {
   readonly random: Random;

@@ -3,7 +3,7 @@
  * dated far in the future, and whole bodies that are not what Meta sends. Each good item says what it must change.
  */
 import { MAX_JSON_DEPTH } from '../../src/domain/json-depth.js';
-import type { Random } from './seeded-random.js';
+import type { Random } from './fault-random.js';
 
 export interface BatchTarget {
   readonly wabaId: string;

@@ -16,7 +16,7 @@ import { checkAnswer } from './answer-check.js';
 import { sendFault, type FaultAnswer } from './fault-http.js';
 import { faultScale, reportFigures } from './fault-scale.js';
 import { batchBody, newExpectations, ODD_BODIES, type BatchTarget } from './meta-batches.js';
-import { faultSeed, seededRandom } from './seeded-random.js';
+import { faultRandoms, faultSeed } from './fault-random.js';
 
 const APP_SECRET = 'fault-suite-meta-app-secret';
 const ADMIN_KEY = 'fault-suite-admin-key-0123456789';
@@ -81,9 +81,9 @@ async function customerView(contacts: readonly string[]): Promise<string> {
 
 describe('Meta webhook batches', () => {
   it('never answers 5xx, applies the good items of every batch, ignores replays and bounds far-future timestamps', async () => {
-    const random = seededRandom(faultSeed());
     const expectations = newExpectations();
-    const bodies = Array.from({ length: faultScale(25, 250) }, (_, b) => batchBody(random, target, expectations, b, 1 + random.int(12)));
+    // One draw source per batch.
+    const bodies = faultRandoms(faultScale(25, 250)).map((random, b) => batchBody(random, target, expectations, b, 1 + random.int(12)));
     const failures: string[] = [];
     const figures = { requests: 0, answers5xx: 0, honestUnavailable: 0, nonProblem: 0, batches: bodies.length, oddBodies: ODD_BODIES.length, statusesDropped: 0, messagesDropped: 0, replayChanges: 0, windowsTooLong: 0 };
     const send = async (what: string, body: string, signature: string | undefined, expected: number) => {

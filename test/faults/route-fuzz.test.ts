@@ -13,7 +13,7 @@ import { INPUT_CLASSES, type InputClass, type InputContext } from './fuzz-inputs
 import { routeTable, type RouteEntry } from './route-table.js';
 import { fillPath, scopesOf, type Scope } from './route-scopes.js';
 import { acceptedBody, foundParams, matchesRoute, type ParamValues } from './route-targets.js';
-import { faultSeed, seededRandom, type Random } from './seeded-random.js';
+import { faultRandoms, faultSeed, type Random } from './fault-random.js';
 
 const BODY_LIMIT = 64 * 1024;
 const KEY_KINDS = ['valid', 'valid', 'valid', 'valid', 'bearer', 'invalid', 'none', 'other-scope'] as const;
@@ -97,23 +97,22 @@ async function targetsOf(routes: readonly RouteEntry[], scopes: ReadonlyMap<Rout
 describe('route fuzzer', () => {
   it('answers every generated request below 500, with problem+json from the catalog, in bounded memory', async () => {
     const base = new URL(g.url);
-    const random = seededRandom(faultSeed());
     const routes = routeTable(g.app);
     const documented = Object.keys((g.app.swagger() as { paths: object }).paths).length;
     expect(routes.length).toBeGreaterThan(documented);
     const scopes = await scopesOf(routes, base, fuzzing.key, () => 'x');
-    const { found, accepted } = await targetsOf(routes, scopes, base, random);
-    const ctx = inputContext(random, found, accepted);
-
     const pairs = routes.flatMap((route) => INPUT_CLASSES.filter((c) => c.applies(route)).map((c) => [route, c] as const));
     const passes = faultScale(3, 10);
+    const jobs = Array.from({ length: passes }, () => pairs).flat();
+    // One draw source per request, so a request's input depends on the seed and its place alone, not on its neighbours.
+    const [targetRandom, ...jobRandoms] = faultRandoms(1 + jobs.length);
+    const { found, accepted } = await targetsOf(routes, scopes, base, targetRandom!);
     const rssBefore = process.memoryUsage().rss;
     const findings: Finding[] = [];
     const figures = { requests: 0, answers5xx: 0, honestUnavailable: 0, nonProblem: 0, unknownCode: 0, internals: 0, noAnswer: 0 };
-    const jobs = Array.from({ length: passes }, () => pairs).flat();
-    const run = async (route: RouteEntry, inputClass: InputClass) => {
+    const run = async (route: RouteEntry, inputClass: InputClass, random: Random) => {
       const key = random.pick(KEY_KINDS);
-      const input = inputClass.build(route, ctx);
+      const input = inputClass.build(route, inputContext(random, found, accepted));
       const request: FaultRequest = { ...input, headers: { ...input.headers, ...keyHeaders(key, scopes.get(route)!) } };
       figures.requests += 1;
       const record = (violation: Violation, status: number, example: string) =>
@@ -129,7 +128,7 @@ describe('route fuzzer', () => {
       }
     };
     // Eight requests in flight: enough to overlap the gateway's work, few enough to keep the order reproducible-ish.
-    for (let i = 0; i < jobs.length; i += 8) await Promise.all(jobs.slice(i, i + 8).map(([route, inputClass]) => run(route, inputClass)));
+    for (let i = 0; i < jobs.length; i += 8) await Promise.all(jobs.slice(i, i + 8).map(([route, inputClass], j) => run(route, inputClass, jobRandoms[i + j]!)));
     const rssGrowthMiB = Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20);
 
     for (const f of findings) {

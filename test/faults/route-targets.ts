@@ -6,7 +6,7 @@ import { sendFault } from './fault-http.js';
 import { sampleOf } from './fuzz-inputs.js';
 import { fillPath } from './route-scopes.js';
 import type { RouteEntry } from './route-table.js';
-import type { Random } from './seeded-random.js';
+import type { Random } from './fault-random.js';
 
 export type ParamValues = (route: RouteEntry, name: string) => string | undefined;
 

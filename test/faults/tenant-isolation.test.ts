@@ -12,7 +12,7 @@ import { pathsOf, replaceAt, sampleOf } from './fuzz-inputs.js';
 import { routeTable, type RouteEntry } from './route-table.js';
 import { fillPath, scopesOf } from './route-scopes.js';
 import { acceptedBody, foundParams, matchesRoute } from './route-targets.js';
-import { faultSeed, seededRandom, type Random } from './seeded-random.js';
+import { faultRandoms, faultSeed, type Random } from './fault-random.js';
 
 interface Probe {
   readonly route: RouteEntry;
@@ -109,7 +109,8 @@ async function victimView(routes: readonly RouteEntry[], base: URL): Promise<Map
 describe('tenant isolation', () => {
   it('answers another tenant\u2019s values exactly like unknown ones, reads nothing of it and changes nothing of it', async () => {
     const base = new URL(g.url);
-    const random = seededRandom(faultSeed());
+    // One draw source per round of probes, and one for the unknown values.
+    const [unknownRandom, ...roundRandoms] = faultRandoms(1 + faultScale(1, 3));
     const routes = routeTable(g.app);
     const own = await ownValues(routes, base);
     const scopes = await scopesOf(routes, base, attacker.key, own);
@@ -118,10 +119,10 @@ describe('tenant isolation', () => {
 
     // Every probe with every victim value; the long form repeats it on freshly sampled bodies.
     const all: { probe: Probe; value: string }[] = [];
-    for (let round = 0; round < faultScale(1, 3); round += 1)
+    for (const random of roundRandoms)
       for (const route of tenantRoutes) for (const probe of await probesOf(route, own, base, random)) all.push(...victimValues.map((value) => ({ probe, value })));
     // One unknown value per victim value: whatever the attacker's own probes do to it (an opt-out, say) happens to both.
-    const unknowns = new Map(victimValues.map((v) => [v, unknownLike(v, random)]));
+    const unknowns = new Map(victimValues.map((v) => [v, unknownLike(v, unknownRandom!)]));
     const violations: string[] = [];
     let requests = 0;
     let differences = 0;
