@@ -8,6 +8,8 @@ export function enforce(...decisions: readonly RuleDecision[]): void {
 }
 
 /** An ISO 8601 time as epoch ms; null (cleared) and undefined (left out) pass through. */
+export function parseTime(value: string | undefined, field: string): number | undefined;
+export function parseTime(value: string | null | undefined, field: string): number | null | undefined;
 export function parseTime(value: string | null | undefined, field: string): number | null | undefined {
   if (value === null || value === undefined) return value;
   const ms = Date.parse(value);

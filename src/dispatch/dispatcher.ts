@@ -221,8 +221,9 @@ export class Dispatcher {
     if (!route || route.paused || (route.heldUntil ?? 0) > now) {
       // Held while these were claimed: give them back, due now; the store's hold keeps them until it ends (or until the
       // probe is answered: the one job the store let out of a hold that ran out, which goes on).
-      const back = claimed.filter((task) => !task.probe || !route || route.paused);
-      this.queues.set(numberId, claimed.filter((task) => !back.includes(task)));
+      const goesBack = (task: DispatchTask): boolean => !task.probe || !route || route.paused;
+      const back = claimed.filter(goesBack);
+      this.queues.set(numberId, claimed.filter((task) => !goesBack(task)));
       this.buffered -= back.length;
       await this.handBack(back, now, now);
     }

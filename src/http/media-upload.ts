@@ -29,6 +29,18 @@ function asMultipartError(error: unknown): unknown {
   return gatewayError('malformed_multipart', { detail: `The multipart body cannot be read: ${message}.` });
 }
 
+/**
+ * What the parser yields, with only the parser's own failures taken as the client's: an error thrown while handling
+ * an item (the store's, or a bug) reaches the error handler as it is, so it is answered and logged as ours.
+ */
+async function* parsed<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    for await (const item of source) yield item;
+  } catch (error) {
+    throw asMultipartError(error);
+  }
+}
+
 function storageExceeded(deps: UploadDeps, storedBytes: number): Error {
   return gatewayError('media_storage_exceeded', {
     detail: `Your account may keep ${deps.storageBytesPerAccount} bytes of media and keeps ${storedBytes}; this upload does not fit.`,
@@ -49,7 +61,7 @@ async function copyInChunks(file: MultipartFile, upload: MediaUpload, check: (by
   let bytes = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  for await (const piece of file.file as AsyncIterable<Buffer>) {
+  for await (const piece of parsed(file.file as AsyncIterable<Buffer>)) {
     bytes += piece.length;
     check(bytes);
     hash.update(piece);
@@ -90,7 +102,7 @@ async function writeFilePart(deps: UploadDeps, account: Account, part: Multipart
 async function streamFirstFile(deps: UploadDeps, account: Account, parts: AsyncIterableIterator<Multipart>, numberId: string | null): Promise<MediaRecord> {
   let written: Awaited<ReturnType<typeof writeFilePart>> | undefined;
   try {
-    for await (const part of parts) {
+    for await (const part of parsed(parts)) {
       if (part.type === 'file' && written === undefined) written = await writeFilePart(deps, account, part, numberId);
     }
   } catch (error) {
@@ -128,7 +140,7 @@ export async function storeUpload(deps: UploadDeps, account: Account, request: F
     return await streamFirstFile(deps, account, request.parts(), numberId);
   } catch (error) {
     discardRestOfBody(request);
-    throw asMultipartError(error);
+    throw error;
   } finally {
     deps.slots.release(account.id);
   }

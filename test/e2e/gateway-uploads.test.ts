@@ -55,6 +55,21 @@ async function upload(g: TestGateway, key: string, body: ReadableStream<Uint8Arr
 }
 
 describe('broken multipart bodies', () => {
+  it('answers a failure of the store during an upload as ours (500 internal_error), never as the client\u2019s broken multipart', async () => {
+    const g = await startTestGateway({
+      wrapStore: (store) => Object.assign(Object.create(store) as typeof store, {
+        beginMedia: async () => {
+          throw new Error('disk full');
+        },
+      }),
+    });
+    cleanups.push(() => g.close());
+    const t = await g.createTenant();
+    const answer = await upload(g, t.key, `${head('image/png')}${'x'.repeat(100)}${tail}`);
+    expect(answer.status).toBe(500);
+    expect(answer.body.code).toBe('internal_error');
+  });
+
   it('answers 400 malformed_multipart for a missing boundary or a truncated body, on both upload routes, storing nothing', async () => {
     const g = await gateway();
     const t = await g.createTenant();

@@ -16,7 +16,7 @@ export function renderFrameworkError(error: FastifyError, request: FastifyReques
 }
 
 /** The refusal for an error Node's HTTP parser raised on a connection (no request object exists yet). */
-export function clientErrorOf(error: NodeJS.ErrnoException): SwitchboardError {
+function clientErrorOf(error: NodeJS.ErrnoException): SwitchboardError {
   if (error.code === 'HPE_HEADER_OVERFLOW') return gatewayError('request_headers_too_large');
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return gatewayError('request_timeout');
   return gatewayError('malformed_request', { detail: 'The request could not be read as HTTP/1.1.' });
@@ -47,7 +47,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
 }
 
 /** The refusal for a request Node would otherwise answer itself with an empty body, or none when it is fine. */
-export function framingRefusal(request: Pick<IncomingMessage, 'headers' | 'httpVersion'>): SwitchboardError | undefined {
+function framingRefusal(request: Pick<IncomingMessage, 'headers' | 'httpVersion'>): SwitchboardError | undefined {
   const encoding = request.headers['content-encoding'];
   // Compressed bodies would otherwise be read as if they were plain JSON.
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')

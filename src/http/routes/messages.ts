@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toProblem } from '../../catalog/problem.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
+import { parseTime } from '../../app/checks.js';
 import { isMessageState, MESSAGE_STATES } from '../../domain/message-state.js';
 import { normalizeRecipient } from '../../domain/validation/phone.js';
 import { fromCompatWamid } from '../compat-ids.js';
@@ -27,13 +28,6 @@ const IDEMPOTENCY_HEADER_SCHEMA = {
 } as const;
 
 interface ListQuery { status?: string; to?: string; number_id?: string; since?: string; until?: string; cursor?: string; limit?: number }
-
-function time(value: string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw gatewayError('invalid_request', { detail: `\`${field}\` must be an ISO 8601 time.`, field });
-  return ms;
-}
 
 export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
   app.post<{ Body: Record<string, unknown> }>(
@@ -109,8 +103,8 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
     async function listMessages(request) {
       const q = request.query;
       const account = accountOf(request);
-      const since = time(q.since, 'since');
-      const until = time(q.until, 'until');
+      const since = parseTime(q.since, 'since');
+      const until = parseTime(q.until, 'until');
       const page = await deps.store.listMessages(account.id, {
         ...(q.status && isMessageState(q.status) ? { status: q.status } : {}),
         ...(q.to ? { to: normalizeRecipient(q.to, 'to') } : {}),

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { gatewayError } from '../../catalog/switchboard-error.js';
+import { parseTime } from '../../app/checks.js';
 import { EVENT_TYPES, type EventType } from '../../domain/events.js';
 import { checkWebhookUrl } from '../../webhooks/outbound/address-guard.js';
 import { generateWebhookSecret } from '../../webhooks/outbound/sign.js';
@@ -82,13 +83,6 @@ function attemptView(a: AttemptRecord) {
     id: a.id, delivery_id: a.deliveryId, event_id: a.eventId, url: a.url, trigger: a.trigger, outcome: a.outcome.kind, status_code: a.statusCode,
     duration_ms: Math.round(a.durationMs), response: a.excerpt, next_attempt_at: iso(a.nextAttemptAt), created_at: iso(a.createdAt),
   };
-}
-
-function time(value: string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw gatewayError('invalid_request', { detail: `\`${field}\` must be an ISO 8601 time.`, field });
-  return ms;
 }
 
 export function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
@@ -210,8 +204,8 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): voi
   }, async function replayEvents(request, reply) {
     const endpoint = await owned(accountOf(request).id, request.params.id);
     if (!endpoint.enabled) throw gatewayError('conflict', { detail: 'The endpoint is disabled: enable it (PATCH enabled: true) before replaying to it.' });
-    const since = time(request.body?.since, 'since');
-    const until = time(request.body?.until, 'until');
+    const since = parseTime(request.body?.since, 'since');
+    const until = parseTime(request.body?.until, 'until');
     const queued = await store.replay(endpoint.id, {
       failedOnly: request.body?.failed_only ?? true, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}),
     }, clock.now());

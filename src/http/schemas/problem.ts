@@ -34,9 +34,9 @@ export const PROBLEM_SCHEMA = {
 /** Every authenticated route can answer these. */
 export const AUTH_ERRORS: readonly GatewayCode[] = [
   'missing_api_key', 'invalid_api_key', 'too_many_failed_auth', 'forbidden', 'account_disabled', 'account_expired', 'ip_not_allowed', 'rate_limited',
-  'internal_error',
+  'internal_error', 'store_unavailable',
 ];
-export const BODY_ERRORS: readonly GatewayCode[] = ['malformed_json', 'invalid_request', 'missing_required_field', 'unsupported_content_type', 'payload_too_large'];
+export const BODY_ERRORS: readonly GatewayCode[] = ['malformed_json', 'invalid_request', 'missing_required_field', 'unsupported_content_type', 'payload_too_large', 'json_too_deep'];
 
 type EntryRef = GatewayCode | readonly ['meta', number];
 
