@@ -68,14 +68,19 @@ export function toSwitchboardError(error: unknown): { error: SwitchboardError; i
   return { error: gatewayError('internal_error', { detail: `Something went wrong on our side; quote request id when reporting it.` }), internal: true };
 }
 
+/** The status and body an error is answered with on a route of the given shape: live, or stored for a replay. */
+export function errorAnswer(error: SwitchboardError, requestId: string, shape: 'problem' | 'graph'): { statusCode: number; body: unknown } {
+  if (shape === 'graph') return { statusCode: graphHttpStatus(error.entry), body: toGraphError(error, requestId) };
+  return { statusCode: error.entry.httpStatus, body: toProblem(error, requestId) };
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: SwitchboardError): FastifyReply {
-  const graph = request.routeOptions.config?.errorShape === 'graph';
-  const status = graph ? graphHttpStatus(error.entry) : error.entry.httpStatus;
+  const shape = request.routeOptions.config?.errorShape === 'graph' ? 'graph' : 'problem';
+  const answer = errorAnswer(error, request.id, shape);
   const retryAfter = error.retryAfterSeconds;
   // Retry-After follows the entry's own meaning (a Graph 400 for throttling still asks the caller to wait).
   if (retryAfter !== undefined && (error.entry.httpStatus === 429 || error.entry.httpStatus === 503)) reply.header('retry-after', String(Math.ceil(retryAfter)));
-  if (graph) return reply.code(status).type('application/json; charset=utf-8').send(toGraphError(error, request.id));
-  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(toProblem(error, request.id));
+  return reply.code(answer.statusCode).type(shape === 'graph' ? 'application/json; charset=utf-8' : PROBLEM_CONTENT_TYPE).send(answer.body);
 }
 
 /** Renders any error as the catalog's answer; unknown ones are logged, never shown. */

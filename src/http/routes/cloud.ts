@@ -10,9 +10,7 @@ import { toCompatWamid } from '../compat-ids.js';
 import { storeUpload, type UploadDeps } from '../media-upload.js';
 import { UPLOAD_ERRORS } from './media.js';
 import { acceptedId, acceptPrepared, prepareSend, type SendDeps } from '../../app/accept.js';
-import { graphHttpStatus } from '../../catalog/catalog.js';
-import { toGraphError } from '../../catalog/problem.js';
-import type { SwitchboardError } from '../../catalog/switchboard-error.js';
+import { errorAnswer } from '../plugins/problem.js';
 import { SEND_ERRORS, TEMPLATE_ERRORS } from './messages.js';
 
 const PATH_PARAMS = {
@@ -36,11 +34,6 @@ const SEND_RESPONSE = {
     messages: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, message_status: { type: 'string' } } } },
   },
 } as const;
-
-/** A refusal stored as the idempotent outcome, answered as sendError would answer it. */
-function graphRefusal(error: SwitchboardError, requestId: string): { statusCode: number; body: unknown } {
-  return { statusCode: graphHttpStatus(error.entry), body: toGraphError(error, requestId) };
-}
 
 export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
   app.post<{ Params: { version: string; phoneNumberId: string }; Body: Record<string, unknown> }>(
@@ -72,7 +65,7 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
       const claim = request.idempotency;
       const [result] = await acceptPrepared(deps, account, [prepared], claim ? {
         ...claim,
-        respond: ([r]) => (r?.kind === 'refused' ? graphRefusal(r.error, request.id) : { statusCode: 200, body: body(acceptedId(r)) }),
+        respond: ([r]) => (r?.kind === 'refused' ? errorAnswer(r.error, request.id, 'graph') : { statusCode: 200, body: body(acceptedId(r)) }),
       } : undefined);
       return body(acceptedId(result));
     },

@@ -1,6 +1,6 @@
 /** The native sending API: POST /v1/messages (202 once durable), GET one message, GET a filtered, paged list. */
 import type { FastifyInstance } from 'fastify';
-import { toProblem } from '../../catalog/problem.js';
+import { errorAnswer } from '../plugins/problem.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import { parseTime } from '../../app/checks.js';
 import { isMessageState, MESSAGE_STATES } from '../../domain/message-state.js';
@@ -51,7 +51,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
         ...claim,
         respond: ([r]) =>
           r?.kind === 'refused'
-            ? { statusCode: r.error.entry.httpStatus, body: toProblem(r.error, request.id) }
+            ? errorAnswer(r.error, request.id, 'problem')
             : { statusCode: 202, body: { id: acceptedId(r), status: 'accepted' } },
       } : undefined);
       return reply.code(202).send({ id: acceptedId(result), status: 'accepted' });
