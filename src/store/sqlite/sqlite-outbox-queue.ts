@@ -1,4 +1,5 @@
 /** SQLite's outbox queue: leased claims under one write lock, holds and probes read from the numbers' rows. */
+import { pickProbes } from '../../domain/hold-probe.js';
 import type { ClaimRequest } from '../../runtime/job-queue.js';
 import type { DispatchJob, DispatchQueue } from '../dispatch-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -7,8 +8,8 @@ interface DueRow {
   id: string;
   message_id: string;
   calling_since: number | null;
-  number_id: string;
-  held_until: number | null;
+  numberId: string;
+  heldUntil: number | null;
 }
 
 /** How a job goes back to waiting: after a failed call (`attempted`), and whether it waits for the upstream's return. */
@@ -17,27 +18,13 @@ export interface Requeue {
   readonly waitsForUpstream?: boolean;
 }
 
-/** Of each number whose hold ran out, only its first due job goes (the probe); the rest wait for its answer. */
-function probesOnly(due: readonly DueRow[]): { rows: DueRow[]; probes: Set<string> } {
-  const probing = new Set<string>();
-  const probes = new Set<string>();
-  const rows = due.filter((row) => {
-    if (row.held_until === null) return true;
-    if (probing.has(row.number_id)) return false;
-    probing.add(row.number_id);
-    probes.add(row.id);
-    return true;
-  });
-  return { rows, probes };
-}
-
 export class SqliteOutboxQueue implements DispatchQueue {
   private readonly stmts;
 
   constructor(private readonly db: SqliteDatabase) {
     this.stmts = {
       due: db.prepare(
-        `SELECT o.id, o.message_id, o.calling_since, o.number_id, n.held_until FROM outbox o JOIN phone_numbers n ON n.id = o.number_id
+        `SELECT o.id, o.message_id, o.calling_since, o.number_id AS numberId, n.held_until AS heldUntil FROM outbox o JOIN phone_numbers n ON n.id = o.number_id
          WHERE o.due_at <= @now AND (o.lease_expires_at IS NULL OR o.lease_expires_at <= @now)
            AND n.paused = 0 AND (n.held_until IS NULL OR n.held_until <= @now)
          ORDER BY o.due_at LIMIT @limit`,
@@ -65,12 +52,12 @@ export class SqliteOutboxQueue implements DispatchQueue {
   async claim({ owner, now, leaseMs, limit }: ClaimRequest): Promise<DispatchJob[]> {
     // IMMEDIATE: read the due jobs and lease them under one write lock, so two workers never lease the same job.
     return this.db.transaction(() => {
-      const { rows, probes } = probesOnly(this.stmts.due.all({ now, limit }) as DueRow[]);
+      const { jobs: rows, probes } = pickProbes(this.stmts.due.all({ now, limit }) as DueRow[]);
       if (rows.length === 0) return [];
-      for (const row of rows) if (probes.has(row.id)) this.stmts.holdForProbe.run(now + leaseMs, row.number_id);
+      for (const row of rows) if (probes.has(row.id)) this.stmts.holdForProbe.run(now + leaseMs, row.numberId);
       this.stmts.lease.run({ owner, until: now + leaseMs, now, ids: JSON.stringify(rows.map((r) => r.id)) });
       // calling_since is set only by a marked call: still set means that call never wrote how it ended.
-      return rows.map((row) => ({ id: row.id, messageId: row.message_id, numberId: row.number_id, interrupted: row.calling_since !== null, probe: probes.has(row.id) }));
+      return rows.map((row) => ({ id: row.id, messageId: row.message_id, numberId: row.numberId, interrupted: row.calling_since !== null, probe: probes.has(row.id) }));
     }).immediate();
   }
 
