@@ -25,6 +25,11 @@ export interface StoreCapabilities {
    * it a claim is one write transaction that takes the database's single write lock.
    */
   readonly skipLocked: boolean;
+  /**
+   * `SELECT … FOR UPDATE` locks the rows it reads until the transaction ends, so a decision read from them holds against
+   * other writers. Without it (SQLite) a write transaction already excludes every other writer.
+   */
+  readonly rowLocks: boolean;
   /** How a worker learns that new work is due: from this process only, or from any process sharing the store. */
   readonly wakeUps: WakeUpReach;
 }

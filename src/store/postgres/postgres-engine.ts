@@ -2,7 +2,7 @@
  * PostgreSQL behind the shared store code: Kysely's PostgresDialect over a `pg` pool. Several gateway processes may
  * share the database, so claims skip rows another process holds and wake-ups travel through LISTEN/NOTIFY.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { StoreCapabilities } from '../store.js';
 import type { Database } from '../sql/schema.js';
@@ -12,6 +12,7 @@ export const POSTGRES_CAPABILITIES: StoreCapabilities = {
   singleWriter: false,
   sharedAcrossProcesses: true,
   skipLocked: true,
+  rowLocks: true,
   wakeUps: 'across-processes',
 };
 
@@ -59,6 +60,8 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
       for (const query of queries) results.push(await trx.executeQuery(query));
       return results;
     }),
+    transaction: (work) => db.transaction().execute(work),
+    jsonWithNumber: (column, key, value) => sql<string>`(${sql.ref(column)}::jsonb || jsonb_build_object(${key}::text, ${value}::bigint))::text`,
     close: () => db.destroy(),
   };
 }

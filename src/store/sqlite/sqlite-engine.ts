@@ -3,7 +3,7 @@
  * one writer, one process: claims take the write lock and wake-ups stay in this process.
  */
 import {
-  Kysely, SqliteDialect, type CompiledQuery, type QueryResult, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement,
+  Kysely, SqliteDialect, sql, type CompiledQuery, type QueryResult, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement,
 } from 'kysely';
 import type { StoreCapabilities } from '../store.js';
 import type { Database } from '../sql/schema.js';
@@ -14,6 +14,7 @@ export const SQLITE_CAPABILITIES: StoreCapabilities = {
   singleWriter: true,
   sharedAcrossProcesses: false,
   skipLocked: false,
+  rowLocks: false,
   wakeUps: 'in-process',
 };
 
@@ -45,10 +46,34 @@ function runCompiled(db: KyselySqliteDatabase, query: CompiledQuery): QueryResul
   return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
 }
 
+/**
+ * Kysely's SQLite driver hands its one connection to one caller at a time, so a transaction taken through
+ * `connection()` excludes every other statement of this process until it ends. IMMEDIATE takes the write lock first:
+ * a read snapshot that the writer thread's commit outdated could not become a write later.
+ */
+function immediateTransaction(db: Kysely<Database>) {
+  return <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    db.connection().execute(async (trx) => {
+      await sql`BEGIN IMMEDIATE`.execute(trx);
+      try {
+        const result = await work(trx);
+        await sql`COMMIT`.execute(trx);
+        return result;
+      } catch (error) {
+        // SQLite may already have rolled back on its own (a full disk, an interrupt); the first error is the one to tell.
+        await sql`ROLLBACK`.execute(trx).catch(() => undefined);
+        throw error;
+      }
+    });
+}
+
 export function createSqliteEngine(connection: SqliteDatabase): SqlEngine {
   const statements = withStatementCache(connection);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }),
+    db,
+    transaction: immediateTransaction(db),
+    jsonWithNumber: (column, key, value) => sql<string>`json_set(${sql.ref(column)}, ${`$.${key}`}, ${value})`,
     capabilities: SQLITE_CAPABILITIES,
     // Synchronous on purpose: better-sqlite3 runs the whole transaction before any other code on this connection
     // can, which an awaited Kysely transaction would not guarantee while older code shares the connection.
