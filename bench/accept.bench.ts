@@ -62,7 +62,7 @@ async function runServers(): Promise<void> {
   });
   await new Promise<void>((ok) => bare.listen(0, '127.0.0.1', ok));
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
+  const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
   const now = Date.now();
   const account = await store.createAccount({ name: 'bench' }, now);
   const number = await store.createNumber({ phoneNumberId: '100000000000001', displayPhoneNumber: '+1 555 0100', wabaId: '1', accountId: account.id }, now);

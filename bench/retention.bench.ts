@@ -49,7 +49,7 @@ async function runServer(): Promise<void> {
   const { Pruner } = await import('../src/runtime/pruner.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-retention-bench-'));
   const config = { dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' };
-  const store = openStore(config);
+  const store = await openStore(config);
   const file = sqliteFileOf(config)!;
   const now = Date.now();
   const account = await store.createAccount({ name: 'bench' }, now);

@@ -79,7 +79,7 @@ export const webhooksBenchmark: Benchmark = {
   async run() {
     const receiver = await startReceiver();
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhooks-bench-'));
-    const store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
+    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
     const delivery = createWebhookDelivery(
       store,
       { webhookAllowPrivate: true, webhookBacklogCap: 1_000_000, webhookRetrySchedule: [0, 1, 5], webhookDisableAfterSeconds: 3600, webhookTimeoutMs: 5_000 },

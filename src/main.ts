@@ -156,7 +156,7 @@ function randomSecret(): string {
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
-  const store = openStore(config, { maxGroupItems: config.groupCommitMaxItems });
+  const store = await openStore(config, { maxGroupItems: config.groupCommitMaxItems });
   let upstream: EmbeddedUpstream | undefined;
   let upstreamNote: string;
   let dispatcher: Dispatcher | undefined;

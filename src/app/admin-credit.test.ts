@@ -11,7 +11,7 @@ describe('credit and controls', () => {
   let accountId: string;
   const now = Date.parse('2026-06-01T12:00:00Z');
   beforeEach(async () => {
-    t = openTempStore();
+    t = await openTempStore();
     accountId = (await createAccount(t.store, { name: 'acme', credit: 10 }, now)).id;
   });
   afterEach(() => t.dispose());

@@ -27,7 +27,7 @@ describe('contact check', () => {
   const now = Date.parse('2026-06-01T12:00:00Z');
   const [writer, silent, gone] = ['4915112345678', '4915112345679', '4915112345670'];
   beforeEach(async () => {
-    t = openTempStore();
+    t = await openTempStore();
     account = await t.store.createAccount({ name: 'acme' }, now);
     numberId = (await t.store.createNumber({ phoneNumberId: '1555', displayPhoneNumber: '+1', wabaId: 'w', accountId: account.id, accessToken: 'EAA' }, now)).id;
   });

@@ -12,7 +12,7 @@ export type Line = (record: Record<string, unknown>) => string;
 
 /** Opens the store, runs the use case, prints the result (JSON or one line per record) and always closes the store. */
 export async function withStore(options: Output, action: (store: Store) => Promise<unknown>, line: Line): Promise<void> {
-  const store = openStore(loadConfig());
+  const store = await openStore(loadConfig());
   try {
     const result = await action(store);
     if (options.json) console.log(JSON.stringify(result, null, 2));

@@ -32,7 +32,7 @@ export function sqliteFileOf(config: StoreConfig): string | undefined {
   return match ? resolve(match[1]!) : undefined;
 }
 
-export function openStore(config: StoreConfig, options: { maxGroupItems?: number } = {}): Store {
+export async function openStore(config: StoreConfig, options: { maxGroupItems?: number } = {}): Promise<Store> {
   const file = sqliteFileOf(config);
   if (file === undefined) {
     if (/^postgres(ql)?:/.test(config.databaseUrl ?? ''))

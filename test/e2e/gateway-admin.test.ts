@@ -100,7 +100,7 @@ describe('admin CLI', () => {
     expect(revoked.revoked_at).not.toBeNull();
     expect(await run('accounts', '--help')).toMatch(/create/);
     // The balance the CLI set went through the credit ledger.
-    const store = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
     try {
       expect(await store.credit.ledgerSum(account.id)).toBe(3);
     } finally {

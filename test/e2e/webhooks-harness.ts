@@ -106,7 +106,7 @@ export async function startWebhookGateway(
   options: { settings?: Partial<WebhookDeliverySettings>; worker?: Partial<DeliveryWorkerConfig> } = {},
 ): Promise<WebhookGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhooks-'));
-  const store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
   const settings: WebhookDeliverySettings = {
     webhookAllowPrivate: true, webhookBacklogCap: 100_000, webhookRetrySchedule: [0.05, 0.1, 0.2], webhookDisableAfterSeconds: 3600, webhookTimeoutMs: 5_000,
     ...options.settings,

@@ -91,7 +91,7 @@ export async function startTestGateway(
   options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy'> } = {},
 ): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const inner = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  const inner = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
   const store = options.wrapStore ? options.wrapStore(inner) : inner;
   const clock = options.clock ?? { now: () => Date.now() };
   const { secret: adminKey } = await issueKey(store, { kind: 'admin', accountId: null, name: 'test' }, clock.now());

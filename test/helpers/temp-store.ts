@@ -12,9 +12,9 @@ export interface TempStore {
   dispose(): Promise<void>;
 }
 
-export function openTempStore(): TempStore {
+export async function openTempStore(): Promise<TempStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-app-'));
-  const store = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+  const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
   return {
     dataDir,
     store,
@@ -28,7 +28,7 @@ export function openTempStore(): TempStore {
 /** A fresh temporary store for each test of the enclosing `describe`; read `.store` inside tests. */
 export function useTempStore(): { readonly store: Store } {
   let current: TempStore | undefined;
-  beforeEach(() => void (current = openTempStore()));
+  beforeEach(async () => void (current = await openTempStore()));
   afterEach(() => current?.dispose());
   return {
     get store() {

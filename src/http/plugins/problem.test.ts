@@ -15,7 +15,7 @@ describe('problem plugin', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-problem-'));
   let storeUp = true;
   beforeAll(async () => {
-    store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'problem-test-secret' });
+    store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'problem-test-secret' });
     const flaky = new Proxy(store, {
       get: (target, prop) => {
         if (prop === 'ping') return async () => storeUp;

@@ -45,7 +45,7 @@ describe('store_unavailable', () => {
 
   it('answers 503 with Retry-After when PostgreSQL cannot be reached', async () => {
     const engine = createPostgresEngine({ url: `postgres://postgres@127.0.0.1:${await unusedPort()}/test`, connectTimeoutMs: 2_000 });
-    const store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'store-unavailable-test-secret' });
+    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'store-unavailable-test-secret' });
     const app = await buildApp({ store: withAccounts(store, new SqlAccounts(engine, { secrets })), logger: false });
     try {
       const url = await app.listen({ host: '127.0.0.1', port: 0 });

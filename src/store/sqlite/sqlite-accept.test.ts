@@ -14,7 +14,7 @@ afterEach(() => {
 it('stores one outcome per Idempotency-Key: a second request racing past the claim writes nothing and is told to retry', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-accept-'));
   dirs.push(dir);
-  const store = openStore({ dataDir: dir, databaseUrl: undefined, secretKey: 'k'.repeat(24) });
+  const store = await openStore({ dataDir: dir, databaseUrl: undefined, secretKey: 'k'.repeat(24) });
   const account = await store.createAccount({ name: 'a' }, 1);
   const number = await store.createNumber({ phoneNumberId: '1', displayPhoneNumber: '+1 555 0100', wabaId: 'w', accountId: account.id }, 1);
   const item = { accountId: account.id, numberId: number.id, to: '4917610000001', type: 'template' as const, payload: {}, creditCost: 0 };

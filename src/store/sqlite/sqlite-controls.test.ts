@@ -35,14 +35,14 @@ function tempDir(): string {
 describe('sqlite account controls', () => {
   it('keeps controls, prices and "no WhatsApp" answers across a restart', async () => {
     const dir = tempDir();
-    let store = open(dir);
+    let store = await open(dir);
     const account = await store.createAccount({ name: 'a' }, 1);
     expect(await store.controls.getControls(account.id)).toEqual(NO_CONTROLS);
     await store.controls.setControls(account.id, { spamThreshold: 5, blockedPaths: ['/v1/media*'] }, 2);
     await store.controls.setPrices(account.id, [{ category: 'marketing', country: 'DE', price: 9 }]);
     await store.contactChecks.saveContactChecks(account.id, [{ waId: '4915112345678', status: 'invalid' }, { waId: '4915112345679', status: 'valid' }], 3);
     await store.close();
-    store = open(dir);
+    store = await open(dir);
     expect(await store.controls.getControls(account.id)).toMatchObject({ spamThreshold: 5, blockedPaths: ['/v1/media*'], messagingTier: null });
     expect(await store.controls.listPrices(account.id)).toEqual([{ category: 'marketing', country: 'DE', price: 9 }]);
     expect(await store.contactChecks.isKnownInvalid(account.id, '4915112345678', 0)).toBe(true);
@@ -54,7 +54,7 @@ describe('sqlite account controls', () => {
   });
 
   it('keeps the upstream id and the review reason when a sync or webhook updates a template, and drops what the upstream lost', async () => {
-    const store = open(tempDir());
+    const store = await open(tempDir());
     const t: StoredTemplate = {
       wabaId: 'w', name: 'promo', language: 'en_US', status: 'pending', category: 'MARKETING', components: [{ type: 'BODY', text: 'x' }],
       updatedAt: 1, upstreamId: '123', reason: null,
@@ -71,7 +71,7 @@ describe('sqlite account controls', () => {
   });
 
   it('counts template recipients over a rolling window, oldest first, and frees a slot as the oldest leaves it', async () => {
-    const store = open(tempDir());
+    const store = await open(tempDir());
     const send = await sender(store);
     const tier2 = (now: number): AcceptAdmission => ({ messaging: { tier: 2, since: now - 100 } });
     expect(await send('a', 10, tier2(10))).toBe('accepted');
@@ -84,7 +84,7 @@ describe('sqlite account controls', () => {
   });
 
   it('counts the same text once per recipient per day against the threshold', async () => {
-    const store = open(tempDir());
+    const store = await open(tempDir());
     const send = await sender(store);
     const max1 = (day: string): AcceptAdmission => ({ spam: { day, textHash: 'h', threshold: 1 } });
     expect(await send('x', 1, max1('2026-06-01'))).toBe('accepted');
@@ -95,7 +95,7 @@ describe('sqlite account controls', () => {
   });
 
   it('counts nothing for a send the same transaction refuses for credit', async () => {
-    const store = open(tempDir());
+    const store = await open(tempDir());
     const send = await sender(store);
     const both = (now: number): AcceptAdmission => ({ spam: { day: 'd', textHash: 'h', threshold: 1 }, messaging: { tier: 1, since: now - 100 } });
     expect(await send('x', 10, both(10), 1)).toBe('refused'); // the account has no credit

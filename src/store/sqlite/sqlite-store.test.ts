@@ -9,17 +9,17 @@ import { openStore } from '../open-store.js';
 import { describeQueueConformance } from '../queue.conformance.js';
 import { describeStoreConformance } from '../store.conformance.js';
 
-function tempStore() {
+async function tempStore() {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
-  const store = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+  const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
   return { dataDir, store, dispose: async () => (await store.close(), rmSync(dataDir, { recursive: true, force: true })) };
 }
 
-describeStoreConformance('sqlite', async () => tempStore());
+describeStoreConformance('sqlite', tempStore);
 
 describe('sqlite specifics', () => {
   it('runs in WAL mode and never stores a token in clear', async () => {
-    const { dataDir, store, dispose } = tempStore();
+    const { dataDir, store, dispose } = await tempStore();
     const account = await store.createAccount({ name: 'x' }, 1);
     await store.createNumber({ phoneNumberId: '1', displayPhoneNumber: '+1', wabaId: 'w', accountId: account.id, accessToken: 'EAAplain' }, 1);
     const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
@@ -32,7 +32,7 @@ describe('sqlite specifics', () => {
   });
 
   it('keeps an upload\u2019s bytes as chunks and drops the chunks of an upload a crash cut short', async () => {
-    const { dataDir, store } = tempStore();
+    const { dataDir, store } = await tempStore();
     const account = await store.createAccount({ name: 'x' }, 1);
     const media = { accountId: account.id, numberId: null, mimeType: 'image/png', filename: null };
     const kept = await store.beginMedia(media, 1);
@@ -42,7 +42,7 @@ describe('sqlite specifics', () => {
     const cut = await store.beginMedia(media, 2);
     await cut.append(new Uint8Array([9, 9]));
     await store.close();
-    const reopened = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    const reopened = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
     const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
     const chunks = db.prepare('SELECT content FROM media_chunks ORDER BY media_id, seq').pluck().all() as Buffer[];
     expect(chunks.map((c) => [...c])).toEqual([[1, 2], [3]]);
@@ -62,7 +62,7 @@ describe('sqlite specifics', () => {
     before.prepare(`INSERT INTO media (id, account_id, number_id, mime_type, bytes, sha256, filename, content, created_at)
       VALUES ('med_old', 'acct_1', NULL, 'image/png', 2, 'x', NULL, ?, 1)`).run(Buffer.from([7, 8]));
     before.close();
-    const store = openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
     expect(await store.mediaBytesStored('acct_1')).toBe(2);
     const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
     expect([...(db.prepare(`SELECT content FROM media_chunks WHERE media_id = 'med_old'`).pluck().get() as Buffer)]).toEqual([7, 8]);
@@ -72,7 +72,7 @@ describe('sqlite specifics', () => {
   });
 
   it('sees its own credit debits at once through the accounts\u2019 read cache', async () => {
-    const { store, dispose } = tempStore();
+    const { store, dispose } = await tempStore();
     const account = await store.createAccount({ name: 'x', credit: 10 }, 1);
     const number = await store.createNumber({ phoneNumberId: '1', displayPhoneNumber: '+1', wabaId: 'w', accountId: account.id }, 1);
     expect((await store.getAccount(account.id))?.credit).toBe(10);
@@ -82,15 +82,15 @@ describe('sqlite specifics', () => {
     await dispose();
   });
 
-  it('refuses PostgreSQL URLs until every port runs on it, saying what does, and in-memory databases', () => {
-    expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'postgres://x', secretKey: 'k'.repeat(16) })).toThrow(/only accounts, API keys and phone numbers run on it so far/);
-    expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'postgresql://x', secretKey: 'k'.repeat(16) })).toThrow(/Unset DATABASE_URL/);
-    expect(() => openStore({ dataDir: '/tmp', databaseUrl: 'sqlite::memory:', secretKey: 'k'.repeat(16) })).toThrow(/file/);
+  it('refuses PostgreSQL URLs until every port runs on it, saying what does, and in-memory databases', async () => {
+    await expect(openStore({ dataDir: '/tmp', databaseUrl: 'postgres://x', secretKey: 'k'.repeat(16) })).rejects.toThrow(/only accounts, API keys and phone numbers run on it so far/);
+    await expect(openStore({ dataDir: '/tmp', databaseUrl: 'postgresql://x', secretKey: 'k'.repeat(16) })).rejects.toThrow(/Unset DATABASE_URL/);
+    await expect(openStore({ dataDir: '/tmp', databaseUrl: 'sqlite::memory:', secretKey: 'k'.repeat(16) })).rejects.toThrow(/file/);
   });
 });
 
 describeQueueConformance('sqlite', async () => {
-  const { dataDir, store, dispose } = tempStore();
+  const { dataDir, store, dispose } = await tempStore();
   const onFile = (sql: string) => {
     const db = new Database(join(dataDir, 'switchboard.db'));
     db.exec(sql);

@@ -43,7 +43,7 @@ const workers: DeliveryWorker[] = [];
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchboard-delivery-worker-'));
-  store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
   accountId = (await store.createAccount({ name: 'a' }, Date.now())).id;
   numberId = (await store.createNumber({ phoneNumberId: '1001', displayPhoneNumber: '+1', wabaId: '2001', accountId }, Date.now())).id;
 });

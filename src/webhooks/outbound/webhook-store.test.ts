@@ -17,7 +17,7 @@ const SECRET = 'whsec_' + Buffer.alloc(24, 3).toString('base64');
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhook-store-'));
-  store = openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
   hooks = store.webhooks;
   accountId = (await store.createAccount({ name: 'a' }, T)).id;
   numberId = (await store.createNumber({ phoneNumberId: '1001', displayPhoneNumber: '+1', wabaId: '2001', accountId }, T)).id;
