@@ -184,7 +184,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     now: () => clock.now(),
     pollMs: 1000,
     onError: (error) => console.error('applying a Meta webhook failed:', error),
-    onApplied: () => webhooks.worker.nudge(),
+    onApplied: () => store.wakeUps.signal('events'),
   });
   try {
     if (config.upstreamUrl === undefined) {
@@ -215,6 +215,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       });
     }
     const running = dispatcher;
+    if (running) store.wakeUps.on('outbox', () => running.nudge());
+    store.wakeUps.on('meta_webhooks', () => metaWebhooks.nudge());
     if (upstreamBaseUrl !== undefined) {
       managementClient = new GraphManagementClient();
       templateSync = new TemplateSync({
@@ -236,10 +238,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       trustProxy: config.trustProxy,
       logger: options.logger === false ? false : { level: config.logLevel },
       onAccepted: () => {
-        running?.nudge();
-        webhooks.worker.nudge();
+        store.wakeUps.signal('outbox');
+        store.wakeUps.signal('events');
       },
-      metaWebhooks: { appSecret, verifyToken, onStored: () => metaWebhooks.nudge() },
+      metaWebhooks: { appSecret, verifyToken, onStored: () => store.wakeUps.signal('meta_webhooks') },
       webhooks: webhooks.appOptions,
       ...(management ? { management } : {}),
     });

@@ -14,6 +14,7 @@ import type { MessageState } from '../domain/message-state.js';
 import type { PhoneNumber, RegistrationState } from '../domain/phone-number.js';
 import type { TemplateRecord } from '../domain/template.js';
 import type { DeliveryQueue, WebhookStore } from './webhook-store.js';
+import type { WakeUps } from '../runtime/wake-ups.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -229,6 +230,8 @@ export interface Store extends AccountStore {
   readonly templates: TemplateStore;
   /** Cached answers of contact checks (has WhatsApp or not). */
   readonly contactChecks: ContactStore;
+  /** Tells workers that work was stored, as far as `capabilities.wakeUps` reaches. */
+  readonly wakeUps: WakeUps;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

@@ -23,6 +23,7 @@ import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteWebhooks } from './sqlite-webhooks.js';
 import { SQLITE_CAPABILITIES, createSqliteEngine } from './sqlite-engine.js';
 import { SqlAccounts } from '../sql/sql-accounts.js';
+import { LocalWakeUps } from '../../runtime/wake-ups.js';
 
 export interface SqliteStoreOptions {
   readonly file: string;
@@ -50,6 +51,7 @@ export class SqliteStore implements Store {
   readonly credit: SqliteCredit;
   readonly templates: SqliteTemplates;
   readonly contactChecks: SqliteContacts;
+  readonly wakeUps = new LocalWakeUps();
   private readonly media: SqliteMedia;
   private readonly contacts: SqliteContactFacts;
   /**
@@ -227,6 +229,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.messages.close();
+    await this.wakeUps.close();
     this.db.close();
   }
 }

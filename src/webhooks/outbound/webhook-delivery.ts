@@ -22,7 +22,7 @@ export interface WebhookDelivery {
 }
 
 export function createWebhookDelivery(
-  { webhooks: store, webhookQueue: queue }: Pick<Store, 'webhooks' | 'webhookQueue'>,
+  { webhooks: store, webhookQueue: queue, wakeUps }: Pick<Store, 'webhooks' | 'webhookQueue' | 'wakeUps'>,
   settings: WebhookDeliverySettings,
   options: { now: () => number; sharedStore: boolean; worker?: Partial<DeliveryWorkerConfig> },
 ): WebhookDelivery {
@@ -37,10 +37,11 @@ export function createWebhookDelivery(
   let log: DeliveryWorkerDeps['log'];
   const worker = new DeliveryWorker({ store, queue, sender, now: options.now, random: Math.random, config, log: (...args) => log?.(...args) });
   let started = false;
+  wakeUps.on('events', () => worker.nudge());
   return {
     worker,
     sender,
-    appOptions: { allowPrivate: settings.webhookAllowPrivate, backlogCap: settings.webhookBacklogCap, sender, onReplay: () => worker.nudge() },
+    appOptions: { allowPrivate: settings.webhookAllowPrivate, backlogCap: settings.webhookBacklogCap, sender, onReplay: () => wakeUps.signal('events') },
     async start(logTo) {
       log = logTo;
       started = true;
