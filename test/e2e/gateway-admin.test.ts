@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { startTestGateway, uniqueDigits, type TestGateway } from '../helpers/gateway.js';
+import { testDatabaseUrl } from '../helpers/test-database.js';
 
 describe('admin API', () => {
   let gw: TestGateway;
@@ -100,7 +101,7 @@ describe('admin CLI', () => {
     expect(revoked.revoked_at).not.toBeNull();
     expect(await run('accounts', '--help')).toMatch(/create/);
     // The balance the CLI set went through the credit ledger.
-    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    const store = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: undefined });
     try {
       expect(await store.credit.ledgerSum(account.id)).toBe(3);
     } finally {

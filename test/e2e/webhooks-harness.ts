@@ -14,6 +14,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import type { DeliveryWorkerConfig } from '../../src/webhooks/outbound/delivery-worker.js';
 import { createWebhookDelivery, type WebhookDelivery, type WebhookDeliverySettings } from '../../src/webhooks/outbound/webhook-delivery.js';
+import { testDatabaseUrl } from '../helpers/test-database.js';
 
 export interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -106,7 +107,7 @@ export async function startWebhookGateway(
   options: { settings?: Partial<WebhookDeliverySettings>; worker?: Partial<DeliveryWorkerConfig> } = {},
 ): Promise<WebhookGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhooks-'));
-  const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  const store = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: 'test-secret-key-0123456789' });
   const settings: WebhookDeliverySettings = {
     webhookAllowPrivate: true, webhookBacklogCap: 100_000, webhookRetrySchedule: [0.05, 0.1, 0.2], webhookDisableAfterSeconds: 3600, webhookTimeoutMs: 5_000,
     ...options.settings,

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './shared.js';
+import { withTestDatabase } from './test-database.js';
 
 export interface CliResult {
   readonly code: number;
@@ -14,7 +15,7 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
     execFile(
       process.execPath,
       [resolve(REPO_ROOT, 'bin/switchboard.js'), ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: REPO_ROOT, env: { ...process.env, ...withTestDatabase(env) }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });

@@ -9,6 +9,7 @@ import type { Clock } from '../../src/http/clock.js';
 import { issueKey } from '../../src/store/api-keys.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { testDatabaseUrl } from './test-database.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -91,7 +92,7 @@ export async function startTestGateway(
   options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy'> } = {},
 ): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const inner = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  const inner = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: 'test-secret-key-0123456789' });
   const store = options.wrapStore ? options.wrapStore(inner) : inner;
   const clock = options.clock ?? { now: () => Date.now() };
   const { secret: adminKey } = await issueKey(store, { kind: 'admin', accountId: null, name: 'test' }, clock.now());

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './shared.js';
+import { withTestDatabase } from './test-database.js';
 
 const BIN = resolve(REPO_ROOT, 'bin/switchboard.js');
 
@@ -15,7 +16,7 @@ export interface ServedGateway {
 /** Starts `serve` on a free port with `env` added, and resolves once it listens (and `ready` matches, when given). */
 export function serveProcess(env: NodeJS.ProcessEnv, ready?: RegExp): Promise<ServedGateway> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn', ...withTestDatabase(env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { testDatabaseUrl } from './test-database.js';
 
 export interface TempStore {
   readonly dataDir: string;
@@ -14,7 +15,7 @@ export interface TempStore {
 
 export async function openTempStore(): Promise<TempStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-app-'));
-  const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+  const store = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: undefined });
   return {
     dataDir,
     store,

@@ -8,6 +8,7 @@ import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { buildApp } from '../app.js';
 import { fieldFromPointer } from './problem.js';
+import { testDatabaseUrl } from '../../../test/helpers/test-database.js';
 
 describe('problem plugin', () => {
   let app: FastifyInstance;
@@ -15,7 +16,7 @@ describe('problem plugin', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-problem-'));
   let storeUp = true;
   beforeAll(async () => {
-    store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'problem-test-secret' });
+    store = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: 'problem-test-secret' });
     const flaky = new Proxy(store, {
       get: (target, prop) => {
         if (prop === 'ping') return async () => storeUp;

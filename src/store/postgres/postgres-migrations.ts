@@ -11,6 +11,15 @@ export function toPostgres(statement: string): string {
   return statement.replace(/\bBLOB\b/g, 'BYTEA');
 }
 
+/** Creates `schema` when it is missing (several processes may start at once: IF NOT EXISTS, retried once on a race). */
+export async function ensureSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  const create = sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`;
+  // Two sessions creating the same schema at once can both pass IF NOT EXISTS; the loser's unique violation means done.
+  await create.execute(db).catch((error: unknown) => {
+    if ((error as { code?: string }).code !== '23505') throw error;
+  });
+}
+
 export async function migratePostgres(db: Kysely<Database>, now: () => number = Date.now): Promise<void> {
   // DDL is transactional here, so every pending migration commits together or not at all.
   await db.transaction().execute(async (trx) => {

@@ -8,6 +8,7 @@ import type { Store } from '../../store/store.js';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig } from './delivery-worker.js';
 import type { WebhookPost, WebhookSender } from './webhook-sender.js';
 import type { AttemptResult } from '../../store/webhook-store.js';
+import { testDatabaseUrl } from '../../../test/helpers/test-database.js';
 
 const SECRET = 'whsec_' + Buffer.alloc(24, 5).toString('base64');
 const OK: AttemptResult = { outcome: { kind: 'delivered' }, statusCode: 200, durationMs: 1, excerpt: '' };
@@ -43,7 +44,7 @@ const workers: DeliveryWorker[] = [];
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchboard-delivery-worker-'));
-  store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  store = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: 'test-secret-key-0123456789' });
   accountId = (await store.createAccount({ name: 'a' }, Date.now())).id;
   numberId = (await store.createNumber({ phoneNumberId: '1001', displayPhoneNumber: '+1', wabaId: '2001', accountId }, Date.now())).id;
 });

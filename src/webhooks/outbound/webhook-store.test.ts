@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import type { DeliveryTask, WebhookStore } from '../../store/webhook-store.js';
+import { testDatabaseUrl } from '../../../test/helpers/test-database.js';
 
 let dataDir: string;
 let store: Store;
@@ -17,7 +18,7 @@ const SECRET = 'whsec_' + Buffer.alloc(24, 3).toString('base64');
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhook-store-'));
-  store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'test-secret-key-0123456789' });
+  store = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: 'test-secret-key-0123456789' });
   hooks = store.webhooks;
   accountId = (await store.createAccount({ name: 'a' }, T)).id;
   numberId = (await store.createNumber({ phoneNumberId: '1001', displayPhoneNumber: '+1', wabaId: '2001', accountId }, T)).id;
