@@ -6,6 +6,7 @@
  * The servers run in a child process so that autocannon (this process) and the server each have a core.
  */
 import { spawn } from 'node:child_process';
+import { benchDatabase } from './bench-database.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -62,7 +63,8 @@ async function runServers(): Promise<void> {
   });
   await new Promise<void>((ok) => bare.listen(0, '127.0.0.1', ok));
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
+  const database = benchDatabase();
+  const store = await openStore({ dataDir, databaseUrl: database.url, secretKey: 'bench-secret-0123456789' });
   const now = Date.now();
   const account = await store.createAccount({ name: 'bench' }, now);
   const number = await store.createNumber({ phoneNumberId: '100000000000001', displayPhoneNumber: '+1 555 0100', wabaId: '1', accountId: account.id }, now);
@@ -84,6 +86,7 @@ async function runServers(): Promise<void> {
     await app.close();
     await floorApp.close();
     await store.close();
+    await database.drop();
     bare.close();
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);

@@ -4,6 +4,7 @@
  * numbers at 80 msg/s, the busiest second seen at the upstream, and the p99 time from accept to upstream call.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { benchDatabase } from './bench-database.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,14 +25,14 @@ interface Gateway {
   readonly url: string;
 }
 
-function serve(dataDir: string, upstreamUrl: string): Promise<Gateway> {
+function serve(dataDir: string, databaseUrl: string | undefined, upstreamUrl: string): Promise<Gateway> {
   // BENCH_PROFILE=<dir> writes a CPU profile of the gateway process there, to see where its time goes.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, BIN, 'serve'], {
     env: {
       ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_UPSTREAM_URL: upstreamUrl,
       SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, SWITCHBOARD_META_APP_SECRET: APP_SECRET, SWITCHBOARD_META_VERIFY_TOKEN: VERIFY_TOKEN, SWITCHBOARD_DEMO: 'false',
-      SWITCHBOARD_BATCH_MAX: '1000',
+      SWITCHBOARD_BATCH_MAX: '1000', ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -153,7 +154,8 @@ export const dispatchBenchmark: Benchmark = {
   async run() {
     const sim = await startSimulator({ port: 0, recordLimit: 200_000, statusDelaysMs: { sent: 0, delivered: 5, read: -1 }, logger: false });
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-dispatch-'));
-    const gateway = await serve(dataDir, sim.url);
+    const database = benchDatabase();
+    const gateway = await serve(dataDir, database.url, sim.url);
     sim.admin.setWebhook({ url: `${gateway.url}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
     const api = new Api(gateway.url);
     const figures: BenchFigure[] = [];
@@ -185,6 +187,7 @@ export const dispatchBenchmark: Benchmark = {
       gateway.child.kill('SIGTERM');
       await new Promise((r) => gateway.child.once('exit', r));
       await sim.close();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
     return figures;

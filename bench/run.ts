@@ -10,7 +10,8 @@ const BENCHMARKS: readonly Benchmark[] = [simulatorBenchmark, acceptBenchmark, d
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => wanted.includes(b.name));
-const results: Record<string, unknown> = {};
+const results: Record<string, unknown> = { engine: process.env.BENCH_ENGINE === 'postgres' ? 'postgres' : 'sqlite' };
+console.log(`store engine: ${String(results.engine)} (BENCH_ENGINE=postgres for PostgreSQL)`);
 for (const benchmark of selected) {
   console.log(`\n## ${benchmark.name}`);
   const figures = await benchmark.run();

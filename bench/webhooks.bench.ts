@@ -5,6 +5,7 @@
  * process so that it and the gateway each have a core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { benchDatabase } from './bench-database.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +80,8 @@ export const webhooksBenchmark: Benchmark = {
   async run() {
     const receiver = await startReceiver();
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhooks-bench-'));
-    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'bench-secret-0123456789' });
+    const database = benchDatabase();
+    const store = await openStore({ dataDir, databaseUrl: database.url, secretKey: 'bench-secret-0123456789' });
     const delivery = createWebhookDelivery(
       store,
       { webhookAllowPrivate: true, webhookBacklogCap: 1_000_000, webhookRetrySchedule: [0, 1, 5], webhookDisableAfterSeconds: 3600, webhookTimeoutMs: 5_000 },
@@ -119,6 +121,7 @@ export const webhooksBenchmark: Benchmark = {
       await delivery.stop();
       await store.close();
       receiver.child.stdin!.end();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   },
