@@ -7,7 +7,7 @@ import type { MultipartFile, Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { gatewayError, isSwitchboardError } from '../catalog/switchboard-error.js';
 import type { Account } from '../domain/account.js';
-import { checkUploadSize, uploadLimitFor } from '../domain/validation/media.js';
+import { checkUploadSize, fitsMediaStorage, uploadLimitFor } from '../domain/validation/media.js';
 import type { MediaRecord, MediaUpload, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { UploadSlots } from './upload-slots.js';
@@ -86,7 +86,7 @@ async function writeFilePart(deps: UploadDeps, account: Account, part: Multipart
   try {
     const facts = await copyInChunks(part, pending, (bytes) => {
       checkUploadSize(limit, bytes);
-      if (storedBefore + bytes > deps.storageBytesPerAccount) throw storageExceeded(deps, storedBefore);
+      if (!fitsMediaStorage(storedBefore, bytes, deps.storageBytesPerAccount)) throw storageExceeded(deps, storedBefore);
     });
     return { pending, facts };
   } catch (error) {

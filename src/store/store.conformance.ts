@@ -1,7 +1,7 @@
 /**
  * The conformance suite every Store implementation runs: the behaviour the gateway relies on, backend-neutral. The
- * ported ports have their own suites, run on every engine (account-store.conformance.ts); these cases still run on
- * SQLite only, until their methods are ported too.
+ * ported ports have their own suites, run on every engine (account-store.conformance.ts, contacts, templates,
+ * controls, media); these cases still run on SQLite only, until their methods are ported too.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DispatchTask } from './dispatch-store.js';
@@ -156,56 +156,6 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       expect(done).toMatchObject({ state: 'done', statusCode: 202, body: { id: expect.stringMatching(/^msg_/) } });
       await store.releaseIdempotencyKey(account.id, 'other');
       expect(await store.claimIdempotencyKey(account.id, 'k', 'h', now + 24 * 3600_000)).toBeUndefined();
-    });
-
-    it('records the facts preflight reads', async () => {
-      const { account, number } = await tenant();
-      const q = { accountId: account.id, numberId: number.id, wabaId: 'w', to: '49151', template: { name: 't', language: 'en' }, needsWindow: true };
-      expect(await store.getSendFacts(q)).toEqual({ optedOutAt: null, lastInboundAt: null, templatesKnown: false, template: undefined });
-      await store.recordOptOut(account.id, '49151', now);
-      await store.recordInbound(number.id, '49151', now - 5);
-      await store.recordInbound(number.id, '49151', now - 10);
-      await store.upsertTemplate({ wabaId: 'w', name: 't', language: 'en', status: 'approved', category: 'UTILITY', components: [], updatedAt: now });
-      expect(await store.getSendFacts(q)).toMatchObject({ optedOutAt: now, lastInboundAt: now - 5, templatesKnown: true, template: { name: 't', status: 'approved' } });
-      expect(await store.removeOptOut(account.id, '49151')).toBe(true);
-    });
-
-    it('stores media chunk by chunk, visible and counted only once committed, within the account cap', async () => {
-      const { account, number } = await tenant();
-      const other = await tenant();
-      const media = { accountId: account.id, numberId: number.id, mimeType: 'application/pdf', filename: 'a.pdf' };
-      const first = await store.beginMedia(media, now);
-      await first.append(new Uint8Array(600));
-      expect(await store.mediaBytesStored(account.id)).toBe(0);
-      await first.append(new Uint8Array(400));
-      const stored = await first.commit({ bytes: 1000, sha256: 'ab', capBytes: 1500 });
-      expect(stored).toMatchObject({ kind: 'stored', media: { accountId: account.id, bytes: 1000, mimeType: 'application/pdf' } });
-      const id = stored.kind === 'stored' ? stored.media.id : '';
-      expect(await store.getMedia(account.id, id)).toMatchObject({ id, bytes: 1000, sha256: 'ab' });
-      expect(await store.getMedia(other.account.id, id)).toBeUndefined();
-
-      const second = await store.beginMedia(media, now);
-      await second.append(new Uint8Array(600));
-      expect(await second.commit({ bytes: 600, sha256: 'cd', capBytes: 1500 })).toEqual({ kind: 'over-cap', storedBytes: 1000 });
-      const dropped = await store.beginMedia(media, now);
-      await dropped.append(new Uint8Array(10));
-      await dropped.discard();
-      expect(await store.mediaBytesStored(account.id)).toBe(1000);
-      expect(await store.mediaBytesStored(other.account.id)).toBe(0);
-
-      expect(await store.deleteMedia(other.account.id, id)).toBe(false);
-      expect(await store.deleteMedia(account.id, id)).toBe(true);
-      expect(await store.mediaBytesStored(account.id)).toBe(0);
-    });
-
-    it("keeps contact checks to the account that made them", async () => {
-      const a = await tenant();
-      const b = await tenant();
-      await store.contactChecks.saveContactChecks(a.account.id, [{ waId: '49151', status: 'invalid' }, { waId: '49152', status: 'valid' }], now);
-      expect(await store.contactChecks.getContactCheck(a.account.id, '49152', now - 1)).toEqual({ waId: '49152', status: 'valid', checkedAt: now });
-      expect(await store.contactChecks.isKnownInvalid(a.account.id, '49151', now - 1)).toBe(true);
-      expect(await store.contactChecks.getContactCheck(b.account.id, '49152', 0)).toBeUndefined();
-      expect(await store.contactChecks.isKnownInvalid(b.account.id, '49151', 0)).toBe(false);
     });
   });
 }

@@ -8,6 +8,11 @@ export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** The contact's window with a number: open until 24 h after they last wrote; never opened when they never wrote. */
 export type ServiceWindow = { readonly kind: 'never_opened' } | { readonly kind: 'open' | 'closed'; readonly until: number };
 
+/** A window is open at `now` exactly when the contact last wrote after this time. */
+export function windowsOpenAfter(now: number): number {
+  return now - SERVICE_WINDOW_MS;
+}
+
 /** `lastInboundAt` is when the contact last wrote to this number, as recorded from inbound webhooks. */
 export function serviceWindow(lastInboundAt: number | null, now: number): ServiceWindow {
   if (lastInboundAt === null) return { kind: 'never_opened' };

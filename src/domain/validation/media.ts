@@ -109,3 +109,8 @@ export function checkUploadSize(limit: { readonly type: MediaType; readonly maxB
   if (bytes > limit.maxBytes)
     throw gatewayError('payload_too_large', { detail: `A ${limit.type} may be at most ${limit.maxBytes} bytes; this one has more.`, field: 'file' });
 }
+
+/** Whether an upload of `bytes` fits beside the `storedBytes` the account keeps, under its storage cap. */
+export function fitsMediaStorage(storedBytes: number, bytes: number, capBytes: number): boolean {
+  return storedBytes + bytes <= capBytes;
+}

@@ -1,13 +1,11 @@
-/** The SQLite control adapters on a real file: what survives a restart, what a sync keeps, and the ledger's settle-or-refund rule. */
+/** The SQLite accept transaction's counted limits on a real file, and the ledger's settle-or-refund rule. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NO_CONTROLS } from '../../domain/account.js';
 import { openStore } from '../open-store.js';
 import type { AcceptAdmission, Store } from '../store.js';
-import type { StoredTemplate } from '../controls-store.js';
 import { migrateSqlite } from './sqlite-database.js';
 import { prepareLedgerSettlement } from './sqlite-credit.js';
 
@@ -32,44 +30,7 @@ function tempDir(): string {
   return d;
 }
 
-describe('sqlite account controls', () => {
-  it('keeps controls, prices and "no WhatsApp" answers across a restart', async () => {
-    const dir = tempDir();
-    let store = await open(dir);
-    const account = await store.createAccount({ name: 'a' }, 1);
-    expect(await store.controls.getControls(account.id)).toEqual(NO_CONTROLS);
-    await store.controls.setControls(account.id, { spamThreshold: 5, blockedPaths: ['/v1/media*'] }, 2);
-    await store.controls.setPrices(account.id, [{ category: 'marketing', country: 'DE', price: 9 }]);
-    await store.contactChecks.saveContactChecks(account.id, [{ waId: '4915112345678', status: 'invalid' }, { waId: '4915112345679', status: 'valid' }], 3);
-    await store.close();
-    store = await open(dir);
-    expect(await store.controls.getControls(account.id)).toMatchObject({ spamThreshold: 5, blockedPaths: ['/v1/media*'], messagingTier: null });
-    expect(await store.controls.listPrices(account.id)).toEqual([{ category: 'marketing', country: 'DE', price: 9 }]);
-    expect(await store.contactChecks.isKnownInvalid(account.id, '4915112345678', 0)).toBe(true);
-    expect(await store.contactChecks.isKnownInvalid(account.id, '4915112345678', 4)).toBe(false);
-    expect(await store.contactChecks.isKnownInvalid(account.id, '4915112345679', 0)).toBe(false);
-    expect(await store.contactChecks.isKnownInvalid('acct_other', '4915112345678', 0)).toBe(false);
-    expect(await store.contactChecks.getContactCheck('acct_other', '4915112345679', 0)).toBeUndefined();
-    await store.close();
-  });
-
-  it('keeps the upstream id and the review reason when a sync or webhook updates a template, and drops what the upstream lost', async () => {
-    const store = await open(tempDir());
-    const t: StoredTemplate = {
-      wabaId: 'w', name: 'promo', language: 'en_US', status: 'pending', category: 'MARKETING', components: [{ type: 'BODY', text: 'x' }],
-      updatedAt: 1, upstreamId: '123', reason: null,
-    };
-    await store.templates.saveTemplate(t);
-    expect(await store.templates.setTemplateStatus('w', 'promo', 'en_US', 'rejected', 'INVALID_FORMAT', 2)).toBe(true);
-    await store.templates.replaceTemplates('w', [{ ...t, status: 'rejected', upstreamId: null, updatedAt: 3 }]);
-    expect(await store.templates.listTemplates(['w'])).toMatchObject([{ status: 'rejected', upstreamId: '123', reason: 'INVALID_FORMAT' }]);
-    expect(await store.findTemplate('w', 'promo', 'en_US')).toMatchObject({ status: 'rejected' });
-    await store.templates.replaceTemplates('w', []);
-    expect(await store.templates.listTemplates(['w'])).toEqual([]);
-    expect(await store.templates.setTemplateStatus('w', 'promo', undefined, 'approved', null, 4)).toBe(false);
-    await store.close();
-  });
-
+describe('sqlite counted limits and ledger', () => {
   it('counts template recipients over a rolling window, oldest first, and frees a slot as the oldest leaves it', async () => {
     const store = await open(tempDir());
     const send = await sender(store);

@@ -1,19 +1,10 @@
-/** Maps SQLite rows of messages, templates and media to the domain's records (accounts, keys and numbers: ../sql/account-rows.ts). */
+/** Maps SQLite rows of messages to the domain's records (everything else: ../sql/rows.ts and ../sql/account-rows.ts). */
 import type { MessageRecord, MessageType } from '../../domain/message.js';
 import type { MessageState } from '../../domain/message-state.js';
-import type { TemplateRecord, TemplateStatus } from '../../domain/template.js';
-import type { MediaRecord } from '../store.js';
 
 export interface MessageRow {
   id: string; account_id: string; number_id: string; recipient: string; type: string; status: string; payload: string;
   status_times: string; wamid: string | null; error: string | null; created_at: number; updated_at: number;
-}
-export interface TemplateRow {
-  waba_id: string; name: string; language: string; status: string; category: string; components: string; updated_at: number;
-}
-export interface MediaRow {
-  id: string; account_id: string; number_id: string | null; mime_type: string; bytes: number; sha256: string;
-  filename: string | null; created_at: number;
 }
 
 export function toMessage(r: MessageRow): MessageRecord {
@@ -22,19 +13,5 @@ export function toMessage(r: MessageRow): MessageRecord {
     status: r.status as MessageState, payload: JSON.parse(r.payload) as Record<string, unknown>,
     statusTimes: JSON.parse(r.status_times) as MessageRecord['statusTimes'], wamid: r.wamid,
     error: r.error === null ? null : (JSON.parse(r.error) as MessageRecord['error']), createdAt: r.created_at, updatedAt: r.updated_at,
-  };
-}
-
-export function toTemplate(r: TemplateRow): TemplateRecord {
-  return {
-    wabaId: r.waba_id, name: r.name, language: r.language, status: r.status as TemplateStatus, category: r.category,
-    components: JSON.parse(r.components) as TemplateRecord['components'], updatedAt: r.updated_at,
-  };
-}
-
-export function toMedia(r: MediaRow): MediaRecord {
-  return {
-    id: r.id, accountId: r.account_id, numberId: r.number_id, mimeType: r.mime_type, bytes: r.bytes, sha256: r.sha256,
-    filename: r.filename, createdAt: r.created_at,
   };
 }

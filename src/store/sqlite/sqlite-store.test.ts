@@ -31,26 +31,6 @@ describe('sqlite specifics', () => {
     await dispose();
   });
 
-  it('keeps an upload\u2019s bytes as chunks and drops the chunks of an upload a crash cut short', async () => {
-    const { dataDir, store } = await tempStore();
-    const account = await store.createAccount({ name: 'x' }, 1);
-    const media = { accountId: account.id, numberId: null, mimeType: 'image/png', filename: null };
-    const kept = await store.beginMedia(media, 1);
-    await kept.append(new Uint8Array([1, 2]));
-    await kept.append(new Uint8Array([3]));
-    await kept.commit({ bytes: 3, sha256: 'x', capBytes: 10 });
-    const cut = await store.beginMedia(media, 2);
-    await cut.append(new Uint8Array([9, 9]));
-    await store.close();
-    const reopened = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
-    const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
-    const chunks = db.prepare('SELECT content FROM media_chunks ORDER BY media_id, seq').pluck().all() as Buffer[];
-    expect(chunks.map((c) => [...c])).toEqual([[1, 2], [3]]);
-    db.close();
-    await reopened.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('moves media stored whole before chunks into one chunk each', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
     const before = new Database(join(dataDir, 'switchboard.db'));

@@ -9,21 +9,22 @@ import type {
   StoreCapabilities, StoredResponse,
 } from '../store.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
-import { SqliteContactFacts } from './sqlite-contact-facts.js';
-import { SqliteContacts } from './sqlite-contacts.js';
-import { SqliteControls } from './sqlite-controls.js';
 import { SqliteCredit } from './sqlite-credit.js';
 import { SqliteDeliveryQueue } from './sqlite-delivery-queue.js';
 import { SqliteDispatch } from './sqlite-dispatch.js';
 import { SqliteInbound } from './sqlite-inbound.js';
-import { SqliteMedia } from './sqlite-media.js';
 import { SqliteMessages } from './sqlite-messages.js';
 import { SqliteOutboxQueue } from './sqlite-outbox-queue.js';
-import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteWebhooks } from './sqlite-webhooks.js';
 import { SQLITE_CAPABILITIES, createSqliteEngine } from './sqlite-engine.js';
 import { SqlAccounts } from '../sql/sql-accounts.js';
 import { LocalWakeUps } from '../../runtime/wake-ups.js';
+import { SqlContactChecks } from '../sql/sql-contact-checks.js';
+import { SqlContactFacts } from '../sql/sql-contact-facts.js';
+import { SqlControls } from '../sql/sql-controls.js';
+import { SqlMedia } from '../sql/sql-media.js';
+import type { SqlEngine } from '../sql/sql-engine.js';
+import { SqlTemplates } from '../sql/sql-templates.js';
 
 export interface SqliteStoreOptions {
   readonly file: string;
@@ -39,6 +40,8 @@ function key(accountId: string, idempotencyKey: string): string {
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = SQLITE_CAPABILITIES;
   private readonly db: SqliteDatabase;
+  /** The store's one Kysely over `db`, shared by every ported adapter. */
+  private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly secrets: SecretBox;
   private readonly messages: SqliteMessages;
@@ -47,13 +50,13 @@ export class SqliteStore implements Store {
   readonly webhooks: SqliteWebhooks;
   readonly webhookQueue: SqliteDeliveryQueue;
   readonly inbound: SqliteInbound;
-  readonly controls: SqliteControls;
+  readonly controls: SqlControls;
   readonly credit: SqliteCredit;
-  readonly templates: SqliteTemplates;
-  readonly contactChecks: SqliteContacts;
   readonly wakeUps = new LocalWakeUps();
-  private readonly media: SqliteMedia;
-  private readonly contacts: SqliteContactFacts;
+  readonly templates: SqlTemplates;
+  readonly contactChecks: SqlContactChecks;
+  private readonly media: SqlMedia;
+  private readonly contacts: SqlContactFacts;
   /**
    * Idempotency claims still in flight: a fast early answer to a concurrent duplicate. One process owns a SQLite
    * file, so memory sees every claim; the truth is the accept transaction's conditional write of the outcome.
@@ -63,12 +66,13 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.db = openSqliteDatabase(options.file);
+    this.engine = createSqliteEngine(this.db);
     this.secrets = options.secrets;
     this.dispatchQueue = new SqliteOutboxQueue(this.db);
     this.dispatch = new SqliteDispatch(this.db, this.secrets, this.dispatchQueue);
     // (`PRAGMA data_version` cannot tell another process's changes from the writer thread's commits, which happen all
     // the time, so the accounts' read cache keeps its time bound rather than watching the file.)
-    this.accounts = new SqlAccounts(createSqliteEngine(this.db), { secrets: this.secrets });
+    this.accounts = new SqlAccounts(this.engine, { secrets: this.secrets });
     this.messages = new SqliteMessages(this.db, {
       file: options.file,
       maxGroupItems: options.maxGroupItems ?? 512,
@@ -79,16 +83,16 @@ export class SqliteStore implements Store {
         for (const item of request.items) if (item.creditCost > 0) this.accounts.forgetAccount(item.accountId);
       },
     });
-    this.contacts = new SqliteContactFacts(this.db, Date.now());
     this.webhookQueue = new SqliteDeliveryQueue(this.db);
     this.webhooks = new SqliteWebhooks(this.db, this.secrets);
     this.inbound = new SqliteInbound(this.db);
-    this.controls = new SqliteControls(this.db);
+    this.controls = new SqlControls(this.engine);
     // A top-up changes an account row that the cache may hold.
     this.credit = new SqliteCredit(this.db, () => this.accounts.forgetCached());
-    this.templates = new SqliteTemplates(this.db);
-    this.contactChecks = new SqliteContacts(this.db);
-    this.media = new SqliteMedia(this.db);
+    this.templates = new SqlTemplates(this.engine);
+    this.contacts = new SqlContactFacts(this.engine, this.templates);
+    this.contactChecks = new SqlContactChecks(this.engine);
+    this.media = new SqlMedia(this.engine);
     const db = this.db;
     this.stmts = {
       idempotency: db.prepare('SELECT request_hash, status_code, body, created_at FROM idempotency_keys WHERE account_id = ? AND idempotency_key = ?'),
@@ -201,13 +205,13 @@ export class SqliteStore implements Store {
     return this.contacts.getLastInbound(numberId, waId);
   }
   upsertTemplate(t: TemplateRecord): Promise<void> {
-    return this.contacts.upsertTemplate(t);
+    return this.templates.upsertTemplate(t);
   }
   findTemplate(wabaId: string, name: string, language: string): Promise<TemplateRecord | undefined> {
-    return this.contacts.findTemplate(wabaId, name, language);
+    return this.templates.findTemplate(wabaId, name, language);
   }
   hasTemplates(wabaId: string): Promise<boolean> {
-    return this.contacts.hasTemplates(wabaId);
+    return this.templates.hasTemplates(wabaId);
   }
 
   beginMedia(input: NewMedia, now: number): Promise<MediaUpload> {
