@@ -5,7 +5,7 @@
  * is opened again after a pause; a signal missed meanwhile only costs the listener a poll interval.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { LocalWakeUps, WAKE_TOPICS, type WakeListener, type WakeTopic, type WakeUps } from '../../runtime/wake-ups.js';
 
 const CHANNEL = 'switchboard_wake';
