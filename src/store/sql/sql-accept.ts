@@ -78,26 +78,27 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
     return mirror.factsOf(reached, m.to);
   }
 
-  async function decide(trx: Kysely<Database>, m: AcceptRow, now: number): Promise<RuleDecision> {
+  /** The rules' decision on `m`, and the credit to debit when it is allowed (0 for an account off prepaid credit). */
+  async function decide(trx: Kysely<Database>, m: AcceptRow, now: number): Promise<{ decision: RuleDecision; debit: number }> {
     const { spam, messaging } = m.admission ?? {};
     if (spam) {
       const row = await trx.selectFrom('spam_texts').select((eb) => [eb.fn.countAll().as('n'), sentTo(m.to).as('mine')])
         .where('account_id', '=', m.accountId).where('day', '=', spam.day).where('text_hash', '=', spam.textHash).executeTakeFirstOrThrow();
       const decision = checkSpamControl(spam.threshold, { recipientsToday: Number(row.n), alreadySentTo: Number(row.mine) === 1 }, now);
-      if (decision.kind === 'refuse') return decision;
+      if (decision.kind === 'refuse') return { decision, debit: 0 };
     }
     if (messaging) {
       const decision = checkMessagingLimit(messaging.tier, true, await messagingFacts(trx, m, messaging.since), now);
-      if (decision.kind === 'refuse') return decision;
+      if (decision.kind === 'refuse') return { decision, debit: 0 };
     }
     if (m.creditCost > 0) {
-      const account = await trx.selectFrom('accounts').select('credit').where('id', '=', m.accountId).executeTakeFirst();
-      return checkCredit(account?.credit ?? null, m.creditCost);
+      const balance = (await trx.selectFrom('accounts').select('credit').where('id', '=', m.accountId).executeTakeFirst())?.credit ?? null;
+      return { decision: checkCredit(balance, m.creditCost), debit: balance === null ? 0 : m.creditCost };
     }
-    return ALLOW;
+    return { decision: ALLOW, debit: 0 };
   }
 
-  async function write(trx: Kysely<Database>, m: AcceptRow, now: number): Promise<void> {
+  async function write(trx: Kysely<Database>, m: AcceptRow, debit: number, now: number): Promise<void> {
     const { spam, messaging } = m.admission ?? {};
     if (spam) {
       await trx.insertInto('spam_texts').values({ account_id: m.accountId, day: spam.day, text_hash: spam.textHash, recipient: m.to })
@@ -109,15 +110,15 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
       }
     }
     if (messaging) mirror?.reached(m.accountId, m.to, now);
-    if (m.creditCost > 0) {
+    if (debit > 0) {
       // Conditional, so a balance another writer lowered meanwhile is never overdrawn (the account row is locked or
       // the database has one writer, so this holds; a change of that would fail the group, not overdraw).
-      const debited = await trx.updateTable('accounts').set((eb) => ({ credit: eb('credit', '-', m.creditCost) }))
-        .where('id', '=', m.accountId).where('credit', '>=', m.creditCost).executeTakeFirst();
+      const debited = await trx.updateTable('accounts').set((eb) => ({ credit: eb('credit', '-', debit) }))
+        .where('id', '=', m.accountId).where('credit', '>=', debit).executeTakeFirst();
       if (debited.numUpdatedRows === 0n) throw new Error(`the credit of ${m.accountId} changed during its accept transaction`);
       // The reservation's ledger row; settled or refunded by dispatch.
       await trx.insertInto('credit_ledger').values({
-        id: `led_reserve_${m.id}`, account_id: m.accountId, message_id: m.id, kind: 'reserve', amount: -m.creditCost, note: null, created_at: now,
+        id: `led_reserve_${m.id}`, account_id: m.accountId, message_id: m.id, kind: 'reserve', amount: -debit, note: null, created_at: now,
       }).execute();
     }
     await trx.insertInto('messages').values({
@@ -134,10 +135,10 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
   async function commitRequest(trx: Kysely<Database>, r: AcceptRequest, index: number, respond: Respond): Promise<ItemOutcome[]> {
     const items: ItemOutcome[] = [];
     for (const m of r.messages) {
-      const decision = await decide(trx, m, r.now);
+      const { decision, debit } = await decide(trx, m, r.now);
       if (decision.kind === 'refuse') items.push(refusalOf(decision));
       else {
-        await write(trx, m, r.now);
+        await write(trx, m, debit, r.now);
         items.push(ACCEPTED);
       }
     }

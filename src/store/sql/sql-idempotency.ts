@@ -24,7 +24,7 @@ export function saveOutcomeQuery(db: Kysely<Database>, c: Completion, response: 
   return upsertUnless(db, { ...c, statusCode: response.statusCode, body: JSON.stringify(response.body), now }, now - IDEMPOTENCY_TTL_MS);
 }
 
-/** Inserts the row, or replaces the one there when it is a claim older than `claimsBefore` or an outcome as old as `expiredAt`. */
+/** Inserts the row, or replaces the one there when it is a claim as old as `claimsBefore` or an outcome as old as `expiredAt`. */
 function upsertUnless(
   db: Kysely<Database>,
   r: Completion & { readonly statusCode: number; readonly body: string; readonly now: number },
@@ -40,7 +40,7 @@ function upsertUnless(
       }))
       .where((eb) => eb.or([
         eb('idempotency_keys.created_at', '<=', expiredAt),
-        eb.and([eb('idempotency_keys.status_code', '=', CLAIM_STATUS), eb('idempotency_keys.created_at', '<', claimsBefore)]),
+        eb.and([eb('idempotency_keys.status_code', '=', CLAIM_STATUS), eb('idempotency_keys.created_at', '<=', claimsBefore)]),
       ])));
 }
 

@@ -6,7 +6,6 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_CONTROLS } from '../../domain/account.js';
 import { openStore } from '../open-store.js';
-import type { AcceptAdmission, Store } from '../store.js';
 import type { StoredTemplate } from '../controls-store.js';
 import { migrateSqlite } from './sqlite-database.js';
 import { prepareLedgerSettlement } from './sqlite-credit.js';
@@ -16,16 +15,6 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 const open = (dataDir: string) => openStore({ dataDir, databaseUrl: undefined, secretKey: 'k'.repeat(24) });
-/** One send through the store's accept transaction, answering its outcome's kind. */
-async function sender(store: Store) {
-  const account = await store.createAccount({ name: 'a', credit: 0 }, 1);
-  const number = await store.createNumber({ phoneNumberId: '1', displayPhoneNumber: '+1 555 0100', wabaId: 'w', accountId: account.id }, 1);
-  return async (to: string, now: number, admission: AcceptAdmission, creditCost = 0) => {
-    const [result] = await store.acceptMessages([{ accountId: account.id, numberId: number.id, to, type: 'template', payload: {}, creditCost, admission }], now);
-    return result!.kind;
-  };
-}
-
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'switchboard-controls-'));
   dirs.push(d);
@@ -67,39 +56,6 @@ describe('sqlite account controls', () => {
     await store.templates.replaceTemplates('w', []);
     expect(await store.templates.listTemplates(['w'])).toEqual([]);
     expect(await store.templates.setTemplateStatus('w', 'promo', undefined, 'approved', null, 4)).toBe(false);
-    await store.close();
-  });
-
-  it('counts template recipients over a rolling window, oldest first, and frees a slot as the oldest leaves it', async () => {
-    const store = open(tempDir());
-    const send = await sender(store);
-    const tier2 = (now: number): AcceptAdmission => ({ messaging: { tier: 2, since: now - 100 } });
-    expect(await send('a', 10, tier2(10))).toBe('accepted');
-    expect(await send('b', 20, tier2(20))).toBe('accepted');
-    expect(await send('c', 30, tier2(30))).toBe('refused');
-    expect(await send('a', 40, tier2(40))).toBe('accepted'); // already reached: moves to the end
-    expect(await send('c', 115, tier2(115))).toBe('refused'); // b (20) is still inside the window
-    expect(await send('c', 121, tier2(121))).toBe('accepted'); // b left it
-    await store.close();
-  });
-
-  it('counts the same text once per recipient per day against the threshold', async () => {
-    const store = open(tempDir());
-    const send = await sender(store);
-    const max1 = (day: string): AcceptAdmission => ({ spam: { day, textHash: 'h', threshold: 1 } });
-    expect(await send('x', 1, max1('2026-06-01'))).toBe('accepted');
-    expect(await send('x', 2, max1('2026-06-01'))).toBe('accepted');
-    expect(await send('y', 3, max1('2026-06-01'))).toBe('refused');
-    expect(await send('y', 4, max1('2026-06-02'))).toBe('accepted');
-    await store.close();
-  });
-
-  it('counts nothing for a send the same transaction refuses for credit', async () => {
-    const store = open(tempDir());
-    const send = await sender(store);
-    const both = (now: number): AcceptAdmission => ({ spam: { day: 'd', textHash: 'h', threshold: 1 }, messaging: { tier: 1, since: now - 100 } });
-    expect(await send('x', 10, both(10), 1)).toBe('refused'); // the account has no credit
-    expect(await send('y', 20, both(20))).toBe('accepted');
     await store.close();
   });
 
