@@ -5,20 +5,12 @@
  */
 import type { GatewayCode } from '../../catalog/entries/gateway.js';
 import type { NewEvent } from '../../domain/events.js';
-import type { MessageType } from '../../domain/message.js';
-import type { AcceptAdmission, StoredResponse } from '../store.js';
+import type { AcceptItem, StoredResponse } from '../store.js';
 
 /** One message to accept, its ids already chosen and its accepted event built by the domain's builder. */
-export interface AcceptRow {
+export interface AcceptRow extends AcceptItem {
   readonly id: string;
   readonly jobId: string;
-  readonly accountId: string;
-  readonly numberId: string;
-  readonly to: string;
-  readonly type: MessageType;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly creditCost: number;
-  readonly admission?: AcceptAdmission;
   readonly acceptedEventId: string;
   readonly acceptedEvent: NewEvent;
 }

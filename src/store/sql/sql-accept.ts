@@ -14,7 +14,7 @@ import { checkMessagingLimit, type MessagingFacts } from '../../domain/preflight
 import { checkSpamControl } from '../../domain/preflight/spam-control.js';
 import type { StoredResponse } from '../store.js';
 import type { AcceptRequest, AcceptRow, ItemOutcome, RequestOutcome } from './accept-writer.js';
-import { insertEvent } from './event-rows.js';
+import { precompile } from './precompiled.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
 import { saveOutcomeQuery } from './sql-idempotency.js';
@@ -62,9 +62,27 @@ async function readMessagingFacts(trx: Kysely<Database>, accountId: string, to: 
   return { uniqueRecipients: Number(row.n), recipientCounted: Number(row.mine) === 1, oldestAt: row.oldest === null ? null : Number(row.oldest) };
 }
 
+/** The three rows every accepted send writes, compiled once (precompiled.ts: the accept path is the hottest). */
+function precompileInserts(db: Kysely<Database>) {
+  return {
+    message: precompile(['id', 'accountId', 'numberId', 'to', 'type', 'payload', 'statusTimes', 'now'], (v) => db.insertInto('messages').values({
+      id: v.id, account_id: v.accountId, number_id: v.numberId, recipient: v.to, type: v.type, status: INITIAL_STATE, payload: v.payload,
+      status_times: v.statusTimes, wamid: null, error: null, created_at: v.now, updated_at: v.now,
+    })),
+    job: precompile(['id', 'messageId', 'numberId', 'now'], (v) => db.insertInto('outbox').values({
+      id: v.id, message_id: v.messageId, number_id: v.numberId, due_at: v.now, attempts: 0, lease_owner: null, lease_expires_at: null, created_at: v.now,
+    })),
+    // The events table's insert (event-rows.ts) with its payload already serialised.
+    event: precompile(['id', 'accountId', 'type', 'subjectId', 'payload', 'now'], (v) => db.insertInto('events').values({
+      id: v.id, account_id: v.accountId, type: v.type, subject_id: v.subjectId, payload: v.payload, created_at: v.now,
+    })),
+  };
+}
+
 /** Builds the transaction on `engine`; it keeps what it mirrors between groups. */
-export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' | 'transaction'>): AcceptTransaction {
+export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' | 'transaction' | 'db'>): AcceptTransaction {
   const { capabilities } = engine;
+  const inserts = precompileInserts(engine.db);
   // Only the one writer of accepted messages sees every template send, so only it may keep their recipients in memory.
   const mirror = capabilities.singleWriter ? new TemplateRecipientMirror() : undefined;
   let lastPurgedDay: string | undefined;
@@ -121,15 +139,15 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
         id: `led_reserve_${m.id}`, account_id: m.accountId, message_id: m.id, kind: 'reserve', amount: -debit, note: null, created_at: now,
       }).execute();
     }
-    await trx.insertInto('messages').values({
-      id: m.id, account_id: m.accountId, number_id: m.numberId, recipient: m.to, type: m.type, status: INITIAL_STATE,
-      payload: JSON.stringify(m.payload), status_times: JSON.stringify({ [INITIAL_STATE]: now }), wamid: null, error: null,
-      created_at: now, updated_at: now,
-    }).execute();
-    await trx.insertInto('outbox').values({
-      id: m.jobId, message_id: m.id, number_id: m.numberId, due_at: now, attempts: 0, lease_owner: null, lease_expires_at: null, created_at: now,
-    }).execute();
-    await insertEvent(trx, m.acceptedEvent, now, m.acceptedEventId).execute();
+    await trx.executeQuery(inserts.message({
+      id: m.id, accountId: m.accountId, numberId: m.numberId, to: m.to, type: m.type, payload: JSON.stringify(m.payload),
+      statusTimes: JSON.stringify({ [INITIAL_STATE]: now }), now,
+    }));
+    await trx.executeQuery(inserts.job({ id: m.jobId, messageId: m.id, numberId: m.numberId, now }));
+    const event = m.acceptedEvent;
+    await trx.executeQuery(inserts.event({
+      id: m.acceptedEventId, accountId: event.accountId, type: event.type, subjectId: event.subjectId, payload: JSON.stringify(event.data), now,
+    }));
   }
 
   async function commitRequest(trx: Kysely<Database>, r: AcceptRequest, index: number, respond: Respond): Promise<ItemOutcome[]> {

@@ -27,8 +27,7 @@ export interface SqlMessagesOptions {
 function toRow(item: AcceptItem, now: number): AcceptRow {
   const id = newId('msg', now);
   return {
-    id, jobId: newId('job', now), accountId: item.accountId, numberId: item.numberId, to: item.to, type: item.type,
-    payload: item.payload, creditCost: item.creditCost, ...(item.admission ? { admission: item.admission } : {}),
+    ...item, id, jobId: newId('job', now),
     // One accepted event per message, so its id is the message id's under `evt_` (time-ordered like the message).
     acceptedEventId: `evt_${id.slice('msg_'.length)}`,
     acceptedEvent: messageAcceptedEvent({ accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type }),
