@@ -3,6 +3,11 @@ import { gatewayError } from '../catalog/switchboard-error.js';
 import { refuse, type Refusal } from './decision.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a claim held in a shared store keeps its key from other requests: longer than any request runs, so it
+ * lapses only when the process holding it died before storing an outcome or releasing it.
+ */
+export const IDEMPOTENCY_CLAIM_MS = 5 * 60 * 1000;
 
 export interface IdempotencyRecord {
   readonly requestHash: string;

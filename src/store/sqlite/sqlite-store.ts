@@ -1,6 +1,6 @@
 /** The embedded store: one SQLite file in WAL mode; writes of accepted messages go through group commit. */
 import type { Account } from '../../domain/account.js';
-import { IDEMPOTENCY_TTL_MS, type IdempotencyRecord } from '../../domain/idempotency.js';
+import type { IdempotencyRecord } from '../../domain/idempotency.js';
 import type { PhoneNumber } from '../../domain/phone-number.js';
 import type { TemplateRecord } from '../../domain/template.js';
 import type { SecretBox } from '../secret-box.js';
@@ -13,9 +13,9 @@ import { SqliteCredit } from './sqlite-credit.js';
 import { SqliteDeliveryQueue } from './sqlite-delivery-queue.js';
 import { SqliteDispatch } from './sqlite-dispatch.js';
 import { SqliteInbound } from './sqlite-inbound.js';
-import { SqliteMessages } from './sqlite-messages.js';
 import { SqliteOutboxQueue } from './sqlite-outbox-queue.js';
 import { SqliteWebhooks } from './sqlite-webhooks.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import { SQLITE_CAPABILITIES, createSqliteEngine } from './sqlite-engine.js';
 import { SqlAccounts } from '../sql/sql-accounts.js';
 import { LocalWakeUps } from '../../runtime/wake-ups.js';
@@ -25,6 +25,8 @@ import { SqlControls } from '../sql/sql-controls.js';
 import { SqlMedia } from '../sql/sql-media.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { SqlTemplates } from '../sql/sql-templates.js';
+import { SqlIdempotency } from '../sql/sql-idempotency.js';
+import { SqlMessages } from '../sql/sql-messages.js';
 
 export interface SqliteStoreOptions {
   readonly file: string;
@@ -33,18 +35,15 @@ export interface SqliteStoreOptions {
   readonly maxGroupItems?: number;
 }
 
-function key(accountId: string, idempotencyKey: string): string {
-  return `${accountId}\n${idempotencyKey}`;
-}
-
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = SQLITE_CAPABILITIES;
   private readonly db: SqliteDatabase;
-  /** The store's one Kysely over `db`, shared by every ported adapter. */
+  /** The shared store code's view of `db`: one for every port, so they share its prepared statements. */
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly secrets: SecretBox;
-  private readonly messages: SqliteMessages;
+  private readonly messages: SqlMessages;
+  private readonly idempotency: SqlIdempotency;
   readonly dispatch: SqliteDispatch;
   readonly dispatchQueue: SqliteOutboxQueue;
   readonly webhooks: SqliteWebhooks;
@@ -57,12 +56,6 @@ export class SqliteStore implements Store {
   readonly contactChecks: SqlContactChecks;
   private readonly media: SqlMedia;
   private readonly contacts: SqlContactFacts;
-  /**
-   * Idempotency claims still in flight: a fast early answer to a concurrent duplicate. One process owns a SQLite
-   * file, so memory sees every claim; the truth is the accept transaction's conditional write of the outcome.
-   */
-  private readonly inFlight = new Map<string, IdempotencyRecord>();
-  private readonly stmts;
 
   constructor(options: SqliteStoreOptions) {
     this.db = openSqliteDatabase(options.file);
@@ -73,12 +66,11 @@ export class SqliteStore implements Store {
     // (`PRAGMA data_version` cannot tell another process's changes from the writer thread's commits, which happen all
     // the time, so the accounts' read cache keeps its time bound rather than watching the file.)
     this.accounts = new SqlAccounts(this.engine, { secrets: this.secrets });
-    this.messages = new SqliteMessages(this.db, {
-      file: options.file,
+    this.idempotency = new SqlIdempotency(this.engine);
+    this.messages = new SqlMessages(this.engine, new SqliteWriter(options.file), {
       maxGroupItems: options.maxGroupItems ?? 512,
-      singleWriter: this.capabilities.singleWriter,
       onCommitted: (request) => {
-        if (request.idempotency) this.inFlight.delete(key(request.idempotency.accountId, request.idempotency.key));
+        if (request.idempotency) this.idempotency.settled(request.idempotency);
         // A credit debit changed an account row.
         for (const item of request.items) if (item.creditCost > 0) this.accounts.forgetAccount(item.accountId);
       },
@@ -93,11 +85,6 @@ export class SqliteStore implements Store {
     this.contacts = new SqlContactFacts(this.engine, this.templates);
     this.contactChecks = new SqlContactChecks(this.engine);
     this.media = new SqlMedia(this.engine);
-    const db = this.db;
-    this.stmts = {
-      idempotency: db.prepare('SELECT request_hash, status_code, body, created_at FROM idempotency_keys WHERE account_id = ? AND idempotency_key = ?'),
-    };
-    // Keys are kept 24 h: expired rows are ignored on read, and the retention pruner deletes them.
   }
 
   createAccount(input: NewAccount, now: number): Promise<Account> {
@@ -153,34 +140,24 @@ export class SqliteStore implements Store {
     return this.messages.accept(args[0], args[1], args[2]);
   }
 
-  async getMessage(accountId: string, id: string) {
+  getMessage(accountId: string, id: string) {
     return this.messages.get(accountId, id);
   }
 
-  async listMessages(...args: Parameters<Store['listMessages']>) {
+  listMessages(...args: Parameters<Store['listMessages']>) {
     return this.messages.list(...args);
   }
 
-  async claimIdempotencyKey(accountId: string, idempotencyKey: string, requestHash: string, now: number): Promise<IdempotencyRecord | undefined> {
-    const row = this.stmts.idempotency.get(accountId, idempotencyKey) as
-      | { request_hash: string; status_code: number; body: string; created_at: number }
-      | undefined;
-    if (row && now - row.created_at < IDEMPOTENCY_TTL_MS) return { requestHash: row.request_hash, state: 'done', statusCode: row.status_code, body: JSON.parse(row.body), createdAt: row.created_at };
-    const held = this.inFlight.get(key(accountId, idempotencyKey));
-    if (held) return held;
-    this.inFlight.set(key(accountId, idempotencyKey), { requestHash, state: 'in_progress', createdAt: now });
-    return undefined;
+  claimIdempotencyKey(accountId: string, idempotencyKey: string, requestHash: string, now: number): Promise<IdempotencyRecord | undefined> {
+    return this.idempotency.claim(accountId, idempotencyKey, requestHash, now);
   }
 
-  async releaseIdempotencyKey(accountId: string, idempotencyKey: string): Promise<void> {
-    this.inFlight.delete(key(accountId, idempotencyKey));
+  releaseIdempotencyKey(accountId: string, idempotencyKey: string): Promise<void> {
+    return this.idempotency.release(accountId, idempotencyKey);
   }
 
-  async completeIdempotencyKey(c: Omit<IdempotencyCompletion, 'respond'>, response: StoredResponse, now: number): Promise<void> {
-    this.db
-      .prepare('INSERT OR REPLACE INTO idempotency_keys (account_id, idempotency_key, request_hash, status_code, body, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(c.accountId, c.key, c.requestHash, response.statusCode, JSON.stringify(response.body), now);
-    this.inFlight.delete(key(c.accountId, c.key));
+  completeIdempotencyKey(c: Omit<IdempotencyCompletion, 'respond'>, response: StoredResponse, now: number): Promise<void> {
+    return this.idempotency.complete(c, response, now);
   }
 
   getSendFacts(q: SendFactsQuery): Promise<SendFacts> {

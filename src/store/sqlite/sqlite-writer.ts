@@ -1,11 +1,12 @@
-/** The main-thread side of the SQLite writer thread: sends a group of requests, resolves with their outcomes once committed. */
+/**
+ * SQLite's accept writer, the main-thread side of its writer thread: sends a group of requests, resolves with their
+ * outcomes once committed on disk.
+ */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { StoredResponse } from '../store.js';
-import type { GroupRequest, ItemOutcome, RequestOutcome } from './sqlite-accept.js';
+import type { AcceptJob, AcceptWriter, ItemOutcome, RequestOutcome } from '../sql/accept-writer.js';
 
 export interface WriterData {
   readonly file: string;
-  readonly singleWriter: boolean;
   /** Where the main thread puts the responses the transaction asks for. */
   readonly responses: MessagePort;
   /** One Int32: set to 1 when a response was put. */
@@ -19,14 +20,8 @@ export type WriterReply =
   | { type: 'respond'; seq: number; requestIndex: number; items: readonly ItemOutcome[] }
   | { type: 'closed' };
 
-/** A request of a group and, for an idempotent one, how its stored response is built. */
-export interface WriterJob {
-  readonly request: GroupRequest;
-  readonly respond?: (items: readonly ItemOutcome[]) => StoredResponse;
-}
-
 interface Waiter {
-  readonly jobs: readonly WriterJob[];
+  readonly jobs: readonly AcceptJob[];
   readonly resolve: (outcomes: RequestOutcome[]) => void;
   readonly reject: (e: Error) => void;
 }
@@ -45,7 +40,7 @@ function startWorker(workerData: WriterData, transferList: MessagePort[]): Worke
   return new Worker(bootstrap, { eval: true, workerData, transferList });
 }
 
-export class SqliteWriter {
+export class SqliteWriter implements AcceptWriter {
   private readonly worker: Worker;
   private readonly responses: MessagePort;
   private readonly signal: Int32Array;
@@ -55,12 +50,12 @@ export class SqliteWriter {
   /** Set when the thread died: later commits fail at once instead of waiting for an answer that cannot come. */
   private dead: Error | undefined;
 
-  constructor(file: string, options: { singleWriter: boolean }) {
+  constructor(file: string) {
     const channel = new MessageChannel();
     this.responses = channel.port1;
     const signal = new SharedArrayBuffer(4);
     this.signal = new Int32Array(signal);
-    this.worker = startWorker({ file, singleWriter: options.singleWriter, responses: channel.port2, signal }, [channel.port2]);
+    this.worker = startWorker({ file, responses: channel.port2, signal }, [channel.port2]);
     this.worker.on('message', (reply: WriterReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => this.failAll(new Error(`the SQLite writer thread exited with code ${code}`)));
@@ -71,7 +66,7 @@ export class SqliteWriter {
   }
 
   /** Commits every request of the group in one transaction; resolves with their outcomes after the commit is on disk. */
-  commit(jobs: readonly WriterJob[]): Promise<RequestOutcome[]> {
+  commit(jobs: readonly AcceptJob[]): Promise<RequestOutcome[]> {
     if (this.dead) return Promise.reject(this.dead);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
@@ -100,7 +95,7 @@ export class SqliteWriter {
   }
 
   /** The writer thread waits on the signal inside its transaction: answer before anything else. */
-  private answer(job: WriterJob | undefined, items: readonly ItemOutcome[]): void {
+  private answer(job: AcceptJob | undefined, items: readonly ItemOutcome[]): void {
     try {
       const response = job?.respond?.(items);
       if (response) this.responses.postMessage(response);
