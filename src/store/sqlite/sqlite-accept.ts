@@ -91,7 +91,7 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     balance: db.prepare('SELECT credit FROM accounts WHERE id = ?').pluck(),
     debit: db.prepare('UPDATE accounts SET credit = credit - ? WHERE id = ? AND credit IS NOT NULL'),
-    // The reservation's ledger row (migration 004); settled or refunded by dispatch (sqlite-credit.ts).
+    // The reservation's ledger row (migration 004); settled or refunded by dispatch (sql/sql-credit.ts).
     reserve: db.prepare("INSERT INTO credit_ledger (id, account_id, message_id, kind, amount, note, created_at) VALUES (?, ?, ?, 'reserve', ?, NULL, ?)"),
     spamCount: db.prepare('SELECT count(*) AS n, max(recipient = ?) AS mine FROM spam_texts WHERE account_id = ? AND day = ? AND text_hash = ?'),
     spamRecord: db.prepare('INSERT OR IGNORE INTO spam_texts (account_id, day, text_hash, recipient) VALUES (?, ?, ?, ?)'),

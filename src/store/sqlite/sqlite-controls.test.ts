@@ -1,15 +1,12 @@
-/** The SQLite control adapters on a real file: what survives a restart, what a sync keeps, and the ledger's settle-or-refund rule. */
+/** The SQLite control adapters on a real file: what survives a restart, and what a sync keeps. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_CONTROLS } from '../../domain/account.js';
 import { openStore } from '../open-store.js';
 import type { AcceptAdmission, Store } from '../store.js';
 import type { StoredTemplate } from '../controls-store.js';
-import { migrateSqlite } from './sqlite-database.js';
-import { prepareLedgerSettlement } from './sqlite-credit.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -101,23 +98,5 @@ describe('sqlite account controls', () => {
     expect(await send('x', 10, both(10), 1)).toBe('refused'); // the account has no credit
     expect(await send('y', 20, both(20))).toBe('accepted');
     await store.close();
-  });
-
-  it('settles or refunds a reservation once, never both', () => {
-    const db = new Database(':memory:');
-    migrateSqlite(db);
-    db.prepare("INSERT INTO accounts (id, name, state, ip_allow_list, credit, created_at, updated_at) VALUES ('acct_1', 'a', 'active', '[]', 9, 0, 0)").run();
-    const reserve = db.prepare("INSERT INTO credit_ledger (id, account_id, message_id, kind, amount, created_at) VALUES (?, 'acct_1', ?, 'reserve', -1, 0)");
-    reserve.run('r1', 'msg_1');
-    reserve.run('r2', 'msg_2');
-    const ledger = prepareLedgerSettlement(db);
-    ledger.settle('msg_1', 1);
-    expect(ledger.refund('msg_1', 2)).toBe(false);
-    expect(ledger.refund('msg_2', 3)).toBe(true);
-    expect(ledger.refund('msg_2', 4)).toBe(false);
-    ledger.settle('msg_2', 5);
-    expect(db.prepare('SELECT credit FROM accounts').pluck().get()).toBe(10);
-    expect(db.prepare('SELECT kind FROM credit_ledger ORDER BY id').pluck().all()).toEqual(['refund', 'settle', 'reserve', 'reserve']);
-    db.close();
   });
 });
