@@ -50,8 +50,8 @@ export function describeCreditConformance(): void {
       await credit.topUp(tenant.accountId, 10, 'topup', null, now);
       expect(await credit.ledgerSum(tenant.accountId)).toBe(4);
       await current().engine.transaction(async (trx) => {
-        await writeFate(trx, 'settle', a!.messageId, now + 1).execute();
-        await writeFate(trx, 'refund', b!.messageId, now + 1).execute();
+        await writeFate(trx, 'settle', [a!.messageId], now + 1).execute();
+        await writeFate(trx, 'refund', [b!.messageId], now + 1).execute();
         await returnRefund(trx, b!.messageId).execute();
       });
       expect(await credit.ledgerSum(tenant.accountId)).toBe(7);
@@ -63,7 +63,7 @@ export function describeCreditConformance(): void {
       const [first, second, unreserved] = await seedMessages(current().engine, tenant, 3, { at: now, reserve: 1 });
       await db().deleteFrom('credit_ledger').where('message_id', '=', unreserved!.messageId).execute();
       const fate = async (kind: 'settle' | 'refund', messageId: string, at: number) => {
-        const result = await writeFate(db(), kind, messageId, at).executeTakeFirst();
+        const result = await writeFate(db(), kind, [messageId], at).executeTakeFirst();
         const written = (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
         if (written && kind === 'refund') await returnRefund(db(), messageId).execute();
         return written;
@@ -89,7 +89,7 @@ export function describeCreditConformance(): void {
       const tenant = await seedTenant(current().engine, now, { credit: 5 });
       const [m] = await seedMessages(current().engine, tenant, 1, { at: now, reserve: 2 });
       await db().updateTable('accounts').set({ credit: null }).where('id', '=', tenant.accountId).execute();
-      await writeFate(db(), 'refund', m!.messageId, now).execute();
+      await writeFate(db(), 'refund', [m!.messageId], now).execute();
       await returnRefund(db(), m!.messageId).execute();
       expect(await credit.balance(tenant.accountId)).toBeNull();
     });

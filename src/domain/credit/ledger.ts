@@ -19,29 +19,25 @@ export interface LedgerEntry {
 
 /**
  * What becomes of a message's reservation: `settle` when it was sent (the reservation becomes the charge, a 0 row, so
- * every message's fate is in the ledger), `refund` when it failed before sending (the reservation goes back to the
- * balance). A message has at most one fate: each is written once, and never after the other.
+ * every message's fate is in the ledger), `refund` when it failed before sending (the row gives the reservation back,
+ * and so does the balance). A message has at most one fate: each is written once, and never after the other.
  */
 export type MessageFate = 'settle' | 'refund';
 
-export interface FateEntry {
-  /** One id per message and fate, so writing a fate again changes nothing. */
-  readonly id: string;
+export interface FateRule {
+  /** The row's id is this prefix and the message id: one per message and fate, so a second write changes nothing. */
+  readonly idPrefix: string;
   /** The row's amount as a multiple of the reservation's (which is negative). */
   readonly reservationFactor: 0 | -1;
   readonly note: string | null;
   /** The fate that, once written, rules this one out. */
   readonly excludedBy: MessageFate;
-  /** Whether the row's amount goes back to the balance. */
-  readonly returnsCredit: boolean;
 }
 
-export function fateEntry(fate: MessageFate, messageId: string): FateEntry {
-  const id = `led_${fate}_${messageId}`;
-  return fate === 'settle'
-    ? { id, reservationFactor: 0, note: null, excludedBy: 'refund', returnsCredit: false }
-    : { id, reservationFactor: -1, note: 'failed before sending', excludedBy: 'settle', returnsCredit: true };
-}
+export const FATE_RULES: Readonly<Record<MessageFate, FateRule>> = {
+  settle: { idPrefix: 'led_settle_', reservationFactor: 0, note: null, excludedBy: 'refund' },
+  refund: { idPrefix: 'led_refund_', reservationFactor: -1, note: 'failed before sending', excludedBy: 'settle' },
+};
 
 /** A negative top-up (a correction) may not take the balance below zero. */
 export function checkTopUp(balance: number | null, amount: number): RuleDecision {

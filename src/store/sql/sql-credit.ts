@@ -4,8 +4,8 @@
  * accept transaction writes the reserve row as `led_reserve_<message id>`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
-import { fateEntry, type LedgerEntry, type LedgerKind, type MessageFate } from '../../domain/credit/ledger.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { FATE_RULES, type LedgerEntry, type LedgerKind, type MessageFate } from '../../domain/credit/ledger.js';
 import type { CreditStore } from '../controls-store.js';
 import type { CreditLedgerTable, Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -15,21 +15,22 @@ const toEntry = (r: Selectable<CreditLedgerTable>): LedgerEntry => ({
 });
 
 /**
- * Writes `fate`'s row for a message that has a reservation and not the other fate yet; a second write of the same fate
- * changes nothing (its id is taken). Answers the insert, whose affected rows say whether the fate was written now.
+ * Writes `fate`'s row for each of the messages that has a reservation and not the other fate yet; a second write of the
+ * same fate changes nothing (its id is taken). Its affected rows say how many fates were written now. One statement
+ * for a whole batch: the bench showed a statement per message costing more than the rest of a settle.
  */
-export function writeFate(db: Kysely<Database>, fate: MessageFate, messageId: string, now: number) {
-  const entry = fateEntry(fate, messageId);
+export function writeFate(db: Kysely<Database>, fate: MessageFate, messageIds: readonly string[], now: number) {
+  const rule = FATE_RULES[fate];
   return db.insertInto('credit_ledger')
     .columns(['id', 'account_id', 'message_id', 'kind', 'amount', 'note', 'created_at'])
     .expression((eb) => eb.selectFrom('credit_ledger as reserve')
       .select((s) => [
-        s.val(entry.id).as('id'), 'reserve.account_id', 'reserve.message_id', s.val(fate).as('kind'),
-        s('reserve.amount', '*', entry.reservationFactor).as('amount'), s.val(entry.note).as('note'), s.val(now).as('created_at'),
+        sql<string>`${rule.idPrefix} || ${s.ref('reserve.message_id')}`.as('id'), 'reserve.account_id', 'reserve.message_id', s.val(fate).as('kind'),
+        s('reserve.amount', '*', rule.reservationFactor).as('amount'), s.val(rule.note).as('note'), s.val(now).as('created_at'),
       ])
-      .where('reserve.message_id', '=', messageId).where('reserve.kind', '=', 'reserve')
+      .where('reserve.message_id', 'in', messageIds).where('reserve.kind', '=', 'reserve')
       .where(({ not, exists, selectFrom }) => not(exists(
-        selectFrom('credit_ledger as other').select('other.id').where('other.message_id', '=', messageId).where('other.kind', '=', entry.excludedBy)))))
+        selectFrom('credit_ledger as other').select('other.id').whereRef('other.message_id', '=', 'reserve.message_id').where('other.kind', '=', rule.excludedBy)))))
     .onConflict((oc) => oc.doNothing());
 }
 
