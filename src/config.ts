@@ -95,7 +95,7 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'PORT', meaning: 'Port to listen on (default 8080; 0 picks a free one).' },
   { name: 'HOST', meaning: 'Address to bind (default 127.0.0.1; 0.0.0.0 for all interfaces).' },
   { name: 'SWITCHBOARD_DATA_DIR', meaning: 'Where the SQLite file and the generated encryption key live (default ./data).' },
-  { name: 'DATABASE_URL', meaning: 'sqlite:<path> (default <data dir>/switchboard.db). PostgreSQL comes with the scale-out release.' },
+  { name: 'DATABASE_URL', meaning: 'postgres://user@host:5432/db[?schema=name] for PostgreSQL, or sqlite:<path> (default <data dir>/switchboard.db).' },
   { name: 'SWITCHBOARD_ADMIN_KEY', meaning: 'An admin key to create at start-up, for automation; unset = one is generated and printed on first start.' },
   { name: 'SWITCHBOARD_SECRET_KEY', meaning: 'Secret (≥ 16 characters) that encrypts access tokens at rest; unset = generated into the data dir.' },
   { name: 'SWITCHBOARD_UPSTREAM_URL', meaning: 'Graph API base URL, e.g. https://graph.facebook.com; unset = the built-in simulator.' },

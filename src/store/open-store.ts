@@ -3,12 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from './secret-box.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
+import { isPostgresUrl, parsePostgresUrl } from './postgres/postgres-url.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export interface StoreConfig {
   readonly dataDir: string;
-  /** `sqlite:<path>` / `file:<path>`, or a postgres:// URL once every port runs on it; undefined = `<dataDir>/switchboard.db`. */
+  /** `postgres://…` (optionally `?schema=<name>`), or `sqlite:<path>` / `file:<path>`; undefined = `<dataDir>/switchboard.db`. */
   readonly databaseUrl: string | undefined;
   /** Encrypts access tokens at rest; undefined = a key generated once into `<dataDir>/secret.key`. */
   readonly secretKey: string | undefined;
@@ -33,16 +35,10 @@ export function sqliteFileOf(config: StoreConfig): string | undefined {
 }
 
 export async function openStore(config: StoreConfig, options: { maxGroupItems?: number } = {}): Promise<Store> {
-  const file = sqliteFileOf(config);
-  if (file === undefined) {
-    if (/^postgres(ql)?:/.test(config.databaseUrl ?? ''))
-      throw new Error(
-        'DATABASE_URL points at PostgreSQL, which this version cannot serve from yet: only accounts, API keys and phone ' +
-          'numbers run on it so far, messages, dispatch and webhooks still need the embedded store. Unset DATABASE_URL ' +
-          '(or give a sqlite: URL) to use SQLite; see docs/storage.md.',
-      );
-    throw new Error(`DATABASE_URL "${config.databaseUrl}" is not a sqlite: or file: URL`);
-  }
   const secrets = createSecretBox(config.secretKey ?? dataDirSecret(config.dataDir));
-  return new SqliteStore({ file, secrets, ...(options.maxGroupItems ? { maxGroupItems: options.maxGroupItems } : {}) });
+  const groups = options.maxGroupItems ? { maxGroupItems: options.maxGroupItems } : {};
+  if (isPostgresUrl(config.databaseUrl)) return openPostgresStore({ ...parsePostgresUrl(config.databaseUrl), secrets, ...groups });
+  const file = sqliteFileOf(config);
+  if (file === undefined) throw new Error(`DATABASE_URL "${config.databaseUrl}" is neither a postgres:// URL nor a sqlite: or file: URL`);
+  return openSqliteStore({ file, secrets, ...groups });
 }

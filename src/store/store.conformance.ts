@@ -6,8 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DispatchTask } from './dispatch-store.js';
 import type { AcceptItem, Store } from './store.js';
-import { gatewayEntry } from '../catalog/catalog.js';
-import { SwitchboardError } from '../catalog/switchboard-error.js';
 
 export function describeStoreConformance(name: string, open: () => Promise<{ store: Store; dispose: () => Promise<void> }>): void {
   describe(`Store conformance: ${name}`, () => {
@@ -49,69 +47,6 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       // The job whose call was marked and never finished comes back interrupted; the one handed back does not.
       expect(reclaimed.map((j) => [j.messageId, j.interrupted]).sort()).toEqual([[claimed[0]!.messageId, true], [claimed[1]!.messageId, false]].sort());
       expect((await store.getMessage(account.id, ids[0]!))?.status).toBe('queued');
-    });
-
-    async function acceptAndClaim(count: number, owner = 'w1') {
-      const { account, number } = await tenant();
-      await store.acceptMessages(Array.from({ length: count }, () => item(account.id, number.id)), now);
-      const claimed = await claimTasks(owner, now, 30_000, 10);
-      return { account, number, claimed };
-    }
-
-    const statusOf = (messageId: string, wamid: string, status: 'sent' | 'delivered' | 'read') =>
-      ({ kind: 'status', phoneNumberId: 'p', wamid, status, at: now, recipientId: '4915112345678', errors: [], callbackData: messageId }) as const;
-
-    it('claims jobs into memory without marking them: a restart of a store owner sends them at once', async () => {
-      const { claimed } = await acceptAndClaim(2);
-      await store.dispatch.markCalls('w1', [claimed[0]!], now);
-      await store.dispatchQueue.releaseAll();
-      const again = await claimTasks('w2', now + 1, 30_000, 10);
-      expect(again.map((j) => [j.messageId, j.interrupted]).sort()).toEqual([[claimed[0]!.messageId, true], [claimed[1]!.messageId, false]].sort());
-    });
-
-    it('marks a call only for a job still leased to the worker whose message Meta has not reported', async () => {
-      const { claimed } = await acceptAndClaim(3);
-      const [tied, fresh, released] = claimed as [typeof claimed[0], typeof claimed[0], typeof claimed[0]];
-      await store.inbound.applyStatuses([{ status: statusOf(tied.messageId, 'wamid.TIED', 'sent'), error: undefined }], now + 1);
-      await handBack(released, now + 1, now + 1);
-      expect(await store.dispatch.markCalls('w1', [tied, fresh, released], now + 2)).toEqual([{ kind: 'sent', wamid: 'wamid.TIED' }, { kind: 'call' }, { kind: 'gone' }]);
-    });
-
-    it("moves a message handed back for a retry forward on Meta's statuses, and makes its job due to settle", async () => {
-      const { account, claimed } = await acceptAndClaim(1);
-      const task = claimed[0]!;
-      const lost = new SwitchboardError(gatewayEntry('upstream_outcome_unknown'));
-      await store.dispatch.settleRetry(task, now + 60_000, lost, now + 1, false);
-      expect((await store.getMessage(account.id, task.messageId))?.status).toBe('accepted');
-      const statuses = (['sent', 'delivered', 'read'] as const).map((status) => ({ status: statusOf(task.messageId, 'wamid.LATE', status), error: undefined }));
-      expect(await store.inbound.applyStatuses(statuses, now + 2)).toEqual(['moved', 'moved', 'moved']);
-      expect((await store.getMessage(account.id, task.messageId))?.status).toBe('read');
-      const due = await claimTasks('w1', now + 3, 30_000, 10);
-      expect(due.map((j) => [j.messageId, j.wamid])).toEqual([[task.messageId, 'wamid.LATE']]);
-    });
-
-    it('makes retries that waited for the upstream due at once when it answers again, and no others', async () => {
-      const { claimed } = await acceptAndClaim(3);
-      const outage = new SwitchboardError(gatewayEntry('upstream_unavailable'));
-      await store.dispatch.settleRetry(claimed[0]!, now + 60_000, outage, now, true);
-      await store.dispatch.settleRetry(claimed[1]!, now + 60_000, outage, now, false);
-      await handBack(claimed[2]!, now + 60_000, now);
-      await store.dispatchQueue.releaseUpstreamWaits(now + 10);
-      expect((await claimTasks('w1', now + 10, 30_000, 10)).map((j) => j.messageId)).toEqual([claimed[0]!.messageId]);
-    });
-
-    it('lets one probe out of a hold that ran out, and the rest once the probe is answered', async () => {
-      const { claimed } = await acceptAndClaim(3);
-      const maintenance = new SwitchboardError(gatewayEntry('upstream_unavailable'));
-      await store.dispatch.holdNumber(claimed[0]!, now + 5_000, maintenance, now);
-      for (const task of claimed.slice(1)) await handBack(task, now, now);
-      expect(await claimTasks('w1', now + 4_999, 30_000, 10)).toEqual([]);
-      const probes = await claimTasks('w1', now + 5_000, 30_000, 10);
-      expect(probes.map((j) => j.probe)).toEqual([true]);
-      expect(await claimTasks('w1', now + 5_001, 30_000, 10)).toEqual([]);
-      await store.dispatch.settleSent([{ task: probes[0]!, wamid: 'wamid.PROBE', at: now + 5_002 }]);
-      const rest = await claimTasks('w1', now + 5_003, 30_000, 10);
-      expect(rest.map((j) => j.probe)).toEqual([false, false]);
     });
 
     it('scopes messages to their account', async () => {

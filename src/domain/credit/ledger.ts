@@ -17,6 +17,28 @@ export interface LedgerEntry {
   readonly createdAt: number;
 }
 
+/**
+ * What becomes of a message's reservation: `settle` when it was sent (the reservation becomes the charge, a 0 row, so
+ * every message's fate is in the ledger), `refund` when it failed before sending (the row gives the reservation back,
+ * and so does the balance). A message has at most one fate: each is written once, and never after the other.
+ */
+export type MessageFate = 'settle' | 'refund';
+
+export interface FateRule {
+  /** The row's id is this prefix and the message id: one per message and fate, so a second write changes nothing. */
+  readonly idPrefix: string;
+  /** The row's amount as a multiple of the reservation's (which is negative). */
+  readonly reservationFactor: 0 | -1;
+  readonly note: string | null;
+  /** The fate that, once written, rules this one out. */
+  readonly excludedBy: MessageFate;
+}
+
+export const FATE_RULES: Readonly<Record<MessageFate, FateRule>> = {
+  settle: { idPrefix: 'led_settle_', reservationFactor: 0, note: null, excludedBy: 'refund' },
+  refund: { idPrefix: 'led_refund_', reservationFactor: -1, note: 'failed before sending', excludedBy: 'settle' },
+};
+
 /** A negative top-up (a correction) may not take the balance below zero. */
 export function checkTopUp(balance: number | null, amount: number): RuleDecision {
   if (!Number.isSafeInteger(amount) || amount === 0)

@@ -35,15 +35,19 @@ const TYPES = {
     oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export function createPostgresPool(options: PostgresEngineOptions): pg.Pool {
-  const pool = new pg.Pool({
+/** How every connection of the store is opened: the pool's, and the one that listens for wake-ups. */
+export function postgresClientConfig(options: PostgresEngineOptions): pg.ClientConfig {
+  return {
     connectionString: options.url,
     types: TYPES,
-    max: options.maxConnections ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
-  });
+  };
+}
+
+export function createPostgresPool(options: PostgresEngineOptions): pg.Pool {
+  const pool = new pg.Pool({ ...postgresClientConfig(options), max: options.maxConnections ?? 10 });
   // An idle connection dropped by the server (a restart) must not crash the process: the next query opens a new one,
   // and if the server is still away that query fails as store_unavailable.
   pool.on('error', () => {});

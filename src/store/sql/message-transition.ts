@@ -5,7 +5,8 @@ import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
 
 export interface TransitionChange {
-  readonly id: string;
+  /** One message, or several moved by one statement. */
+  readonly id: string | readonly string[];
   readonly now: number;
   /** The error to keep (JSON text), for events that fail a message. */
   readonly error?: string | null;
@@ -13,7 +14,7 @@ export interface TransitionChange {
   readonly wamid?: string;
 }
 
-/** The update that applies `event` to one message; it changes no row when the message is in no state `event` leaves. */
+/** The update that applies `event` to messages; it changes no row of a message in no state `event` leaves. */
 export function transitionQuery(engine: Pick<SqlEngine, 'jsonWithNumber'>, db: Kysely<Database>, event: MessageEvent, change: TransitionChange) {
   const { from, to } = TRANSITIONS[event];
   return db.updateTable('messages')
@@ -24,6 +25,7 @@ export function transitionQuery(engine: Pick<SqlEngine, 'jsonWithNumber'>, db: K
       ...(change.error === undefined ? {} : { error: change.error }),
       ...(change.wamid === undefined ? {} : { wamid: eb.fn.coalesce('wamid', eb.val(change.wamid)) }),
     }))
-    .where('id', '=', change.id)
+    .$if(typeof change.id === 'string', (q) => q.where('id', '=', change.id as string))
+    .$if(typeof change.id !== 'string', (q) => q.where('id', 'in', change.id as readonly string[]))
     .where('status', 'in', [...from]);
 }

@@ -69,16 +69,4 @@ describe('sqlite specifics', () => {
   });
 });
 
-describeQueueConformance('sqlite', async () => {
-  const { dataDir, store, dispose } = await tempStore();
-  const onFile = (sql: string) => {
-    const db = new Database(join(dataDir, 'switchboard.db'));
-    db.exec(sql);
-    db.close();
-  };
-  const failJobWrites = async () => {
-    onFile(`CREATE TRIGGER conformance_fail_job_writes BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'job writes fail'); END`);
-    return async () => onFile('DROP TRIGGER conformance_fail_job_writes');
-  };
-  return { store, dispose, failJobWrites };
-});
+describeQueueConformance('sqlite', tempStore);
