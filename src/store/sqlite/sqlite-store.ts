@@ -13,16 +13,17 @@ import { SqliteContactFacts } from './sqlite-contact-facts.js';
 import { SqliteContacts } from './sqlite-contacts.js';
 import { SqliteControls } from './sqlite-controls.js';
 import { SqliteCredit } from './sqlite-credit.js';
-import { SqliteDeliveryQueue } from './sqlite-delivery-queue.js';
 import { SqliteDispatch } from './sqlite-dispatch.js';
 import { SqliteInbound } from './sqlite-inbound.js';
 import { SqliteMedia } from './sqlite-media.js';
 import { SqliteMessages } from './sqlite-messages.js';
 import { SqliteOutboxQueue } from './sqlite-outbox-queue.js';
 import { SqliteTemplates } from './sqlite-templates.js';
-import { SqliteWebhooks } from './sqlite-webhooks.js';
 import { SQLITE_CAPABILITIES, createSqliteEngine } from './sqlite-engine.js';
 import { SqlAccounts } from '../sql/sql-accounts.js';
+import { SqlDeliveryQueue } from '../sql/sql-delivery-queue.js';
+import type { SqlEngine } from '../sql/sql-engine.js';
+import { SqlWebhooks } from '../sql/sql-webhooks.js';
 
 export interface SqliteStoreOptions {
   readonly file: string;
@@ -38,13 +39,14 @@ function key(accountId: string, idempotencyKey: string): string {
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = SQLITE_CAPABILITIES;
   private readonly db: SqliteDatabase;
+  private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly secrets: SecretBox;
   private readonly messages: SqliteMessages;
   readonly dispatch: SqliteDispatch;
   readonly dispatchQueue: SqliteOutboxQueue;
-  readonly webhooks: SqliteWebhooks;
-  readonly webhookQueue: SqliteDeliveryQueue;
+  readonly webhooks: SqlWebhooks;
+  readonly webhookQueue: SqlDeliveryQueue;
   readonly inbound: SqliteInbound;
   readonly controls: SqliteControls;
   readonly credit: SqliteCredit;
@@ -61,12 +63,13 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.db = openSqliteDatabase(options.file);
+    this.engine = createSqliteEngine(this.db);
     this.secrets = options.secrets;
     this.dispatchQueue = new SqliteOutboxQueue(this.db);
     this.dispatch = new SqliteDispatch(this.db, this.secrets, this.dispatchQueue);
     // (`PRAGMA data_version` cannot tell another process's changes from the writer thread's commits, which happen all
     // the time, so the accounts' read cache keeps its time bound rather than watching the file.)
-    this.accounts = new SqlAccounts(createSqliteEngine(this.db), { secrets: this.secrets });
+    this.accounts = new SqlAccounts(this.engine, { secrets: this.secrets });
     this.messages = new SqliteMessages(this.db, {
       file: options.file,
       maxGroupItems: options.maxGroupItems ?? 512,
@@ -78,8 +81,8 @@ export class SqliteStore implements Store {
       },
     });
     this.contacts = new SqliteContactFacts(this.db, Date.now());
-    this.webhookQueue = new SqliteDeliveryQueue(this.db);
-    this.webhooks = new SqliteWebhooks(this.db, this.secrets);
+    this.webhookQueue = new SqlDeliveryQueue(this.engine);
+    this.webhooks = new SqlWebhooks(this.engine, { secrets: this.secrets });
     this.inbound = new SqliteInbound(this.db);
     this.controls = new SqliteControls(this.db);
     // A top-up changes an account row that the cache may hold.
