@@ -13,18 +13,45 @@ import type {
 } from '../webhook-store.js';
 import { insertEvent } from './event-rows.js';
 import type { SqlEngine } from './sql-engine.js';
-import { attemptInserts, failPending, insertDeliveries, settleStatements } from './webhook-writes.js';
-import { PENDING_DELIVERY, toAttempt, toEndpoint, toTask } from './webhook-rows.js';
+import { eachSlot, paddedIdRuns, perLength, precompile } from './precompiled.js';
+import { failPending, WebhookWrites } from './webhook-writes.js';
+import { PENDING_DELIVERY, toAttempt, toEndpoint, toTask, type TaskRow } from './webhook-rows.js';
 
 export interface SqlWebhooksOptions {
   readonly secrets: SecretBox;
 }
 
 export class SqlWebhooks implements WebhookStore {
+  private readonly writes: WebhookWrites;
+  // Precompiled (see precompiled.ts): the worker loads and marks all the time, and the send path counts the backlog.
+  private readonly loadRun;
+  private readonly markRun;
+  private readonly backlog;
+
   constructor(
     private readonly engine: SqlEngine,
     private readonly options: SqlWebhooksOptions,
-  ) {}
+  ) {
+    const db = engine.db;
+    this.writes = new WebhookWrites(db);
+    this.loadRun = perLength((n) => precompile<readonly string[], TaskRow>((slot) =>
+      db.selectFrom('webhook_deliveries as d').innerJoin('events as e', 'e.id', 'd.event_id')
+        .select(['d.id', 'd.event_id', 'd.endpoint_id', 'd.account_id', 'd.attempts', 'd.manual', 'e.type', 'e.payload', 'e.created_at as event_at'])
+        .where('d.id', 'in', eachSlot(slot, n, (ids) => ids))));
+    this.markRun = perLength((n) => precompile<{ ids: readonly string[]; now: number }, unknown>((slot) =>
+      db.updateTable('events').set({ fanned_out_at: slot((v) => v.now) }).where('id', 'in', eachSlot(slot, n, (v) => v.ids))));
+    this.backlog = precompile<{ accountId: string; atMost: number }, { pending: number; unfanned: number; enabled: unknown }>((slot) => {
+      const accountId = slot((v) => v.accountId);
+      const atMost = slot((v) => v.atMost);
+      const pending = db.selectFrom('webhook_deliveries').select('id').where('account_id', '=', accountId).where('status', '=', PENDING_DELIVERY).limit(atMost);
+      const unfanned = db.selectFrom('events').select('id').where('account_id', '=', accountId).where('fanned_out_at', 'is', null).limit(atMost);
+      return db.selectNoFrom((eb) => [
+        eb.selectFrom(pending.as('part')).select(eb.fn.countAll<number>().as('n')).as('pending'),
+        eb.selectFrom(unfanned.as('part')).select(eb.fn.countAll<number>().as('n')).as('unfanned'),
+        eb.exists(db.selectFrom('webhook_endpoints').select('id').where('account_id', '=', accountId).where('enabled', '=', 1)).as('enabled'),
+      ]);
+    });
+  }
 
   private get db() {
     return this.engine.db;
@@ -109,8 +136,8 @@ export class SqlWebhooks implements WebhookStore {
         .where('enabled', '=', 1).where('account_id', 'in', accounts).execute())
         .map((r) => ({ id: r.id, accountId: r.account_id, eventTypes: JSON.parse(r.event_types) as string[] }));
       const planned = planDeliveries(events, endpoints);
-      await insertDeliveries(trx, planned, { manual: 0, now });
-      await trx.updateTable('events').set({ fanned_out_at: now }).where('id', 'in', events.map((e) => e.id)).execute();
+      await this.writes.insertDeliveries(trx, planned, { manual: 0, now });
+      for (const ids of paddedIdRuns(events.map((e) => e.id))) await trx.executeQuery(this.markRun(ids.length)({ ids, now }));
       return { events: events.length, endpointIds: [...new Set(planned.map((p) => p.endpointId))] };
     });
   }
@@ -125,10 +152,8 @@ export class SqlWebhooks implements WebhookStore {
 
   async loadDeliveries(jobs: readonly DeliveryJob[]): Promise<DeliveryTask[]> {
     if (jobs.length === 0) return [];
-    const rows = await this.db.selectFrom('webhook_deliveries as d').innerJoin('events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.event_id', 'd.endpoint_id', 'd.account_id', 'd.attempts', 'd.manual', 'e.type', 'e.payload', 'e.created_at as event_at'])
-      .where('d.id', 'in', jobs.map((j) => j.id))
-      .execute();
+    const rows: TaskRow[] = [];
+    for (const ids of paddedIdRuns(jobs.map((j) => j.id))) rows.push(...(await this.db.executeQuery(this.loadRun(ids.length)(ids))).rows);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return jobs.flatMap((job) => {
       const row = byId.get(job.id);
@@ -137,7 +162,7 @@ export class SqlWebhooks implements WebhookStore {
   }
 
   async settleAttempts(settled: readonly SettledAttempt[]): Promise<void> {
-    if (settled.length > 0) await this.engine.runAtomically(settleStatements(this.db, settled));
+    if (settled.length > 0) await this.engine.runAtomically(this.writes.settleStatements(settled));
   }
 
   disableEndpoint(id: string, reason: string, now: number): Promise<boolean> {
@@ -154,7 +179,7 @@ export class SqlWebhooks implements WebhookStore {
 
   async recordTestAttempt(attempt: Omit<AttemptRecord, 'id' | 'deliveryId' | 'nextAttemptAt'>): Promise<AttemptRecord> {
     const record: AttemptRecord = { ...attempt, id: newId('atmpt', attempt.createdAt), deliveryId: null, nextAttemptAt: null };
-    for (const insert of attemptInserts(this.db, [record])) await insert.execute();
+    await this.engine.runAtomically(this.writes.attemptInserts([record]));
     return record;
   }
 
@@ -185,20 +210,13 @@ export class SqlWebhooks implements WebhookStore {
           .whereRef('d.event_id', '=', 'events.id').where('d.endpoint_id', '=', endpointId))))
         .execute();
       const planned = missed.map((e) => ({ eventId: e.id, endpointId, accountId: endpoint.account_id }));
-      return Number(requeued.numUpdatedRows) + (await insertDeliveries(trx, planned, { manual: 1, now }));
+      return Number(requeued.numUpdatedRows) + (await this.writes.insertDeliveries(trx, planned, { manual: 1, now }));
     });
   }
 
   /** Each part stops at `atMost`: the send path only asks whether the cap is reached, so a huge backlog costs no more than the cap. */
   async countBacklog(accountId: string, atMost = Number.MAX_SAFE_INTEGER): Promise<number> {
-    const db = this.db;
-    const pending = db.selectFrom('webhook_deliveries').select('id').where('account_id', '=', accountId).where('status', '=', PENDING_DELIVERY).limit(atMost);
-    const unfanned = db.selectFrom('events').select('id').where('account_id', '=', accountId).where('fanned_out_at', 'is', null).limit(atMost);
-    const row = await db.selectNoFrom((eb) => [
-      eb.selectFrom(pending.as('part')).select(eb.fn.countAll<number>().as('n')).as('pending'),
-      eb.selectFrom(unfanned.as('part')).select(eb.fn.countAll<number>().as('n')).as('unfanned'),
-      eb.exists(db.selectFrom('webhook_endpoints').select('id').where('account_id', '=', accountId).where('enabled', '=', 1)).as('enabled'),
-    ]).executeTakeFirstOrThrow();
-    return undeliveredEvents({ pendingDeliveries: Number(row.pending), unfannedEvents: Number(row.unfanned), hasEnabledEndpoint: Boolean(row.enabled) });
+    const [row] = (await this.db.executeQuery(this.backlog({ accountId, atMost }))).rows;
+    return undeliveredEvents({ pendingDeliveries: Number(row!.pending), unfannedEvents: Number(row!.unfanned), hasEnabledEndpoint: Boolean(row!.enabled) });
   }
 }
