@@ -15,7 +15,7 @@ import { insertEvent } from './event-rows.js';
 import type { SqlEngine } from './sql-engine.js';
 import { eachSlot, paddedIdRuns, perLength, precompile } from './precompiled.js';
 import { failPending, WebhookWrites } from './webhook-writes.js';
-import { PENDING_DELIVERY, toAttempt, toEndpoint, toTask, type TaskRow } from './webhook-rows.js';
+import { PENDING_DELIVERY, toAttempt, toEndpoint, toTask, type EndpointRow, type TaskRow } from './webhook-rows.js';
 
 export interface SqlWebhooksOptions {
   readonly secrets: SecretBox;
@@ -92,7 +92,7 @@ export class SqlWebhooks implements WebhookStore {
       ? [failPending(this.db, id, now).where((eb) => eb.exists(this.owned(accountId, id))).compile()]
       : [];
     const [updated] = await this.engine.runAtomically([update.compile(), ...fail]);
-    const row = updated?.rows[0] as Parameters<typeof toEndpoint>[0] | undefined;
+    const row = updated?.rows[0] as EndpointRow | undefined;
     return row && toEndpoint(row);
   }
 
@@ -123,7 +123,11 @@ export class SqlWebhooks implements WebhookStore {
     return { ...toEndpoint(row), secrets: sealed.map((s) => this.options.secrets.open(s)) };
   }
 
-  /** Where several processes fan out at once (`skipLocked`), each takes events the others are not marking. */
+  /**
+   * Where several processes fan out at once (`skipLocked`), each takes events the others are not marking. The
+   * endpoints read stay as read until the commit (`rowLocks`): an endpoint being disabled meanwhile waits, and then
+   * fails the deliveries this gave it, instead of keeping them pending.
+   */
   fanOutEvents(now: number, limit: number): Promise<{ events: number; endpointIds: string[] }> {
     return this.engine.transaction(async (trx) => {
       const events = await trx.selectFrom('events').select(['id', 'account_id as accountId', 'type'])
@@ -133,7 +137,8 @@ export class SqlWebhooks implements WebhookStore {
       if (events.length === 0) return { events: 0, endpointIds: [] };
       const accounts = [...new Set(events.map((e) => e.accountId))];
       const endpoints = (await trx.selectFrom('webhook_endpoints').select(['id', 'account_id', 'event_types'])
-        .where('enabled', '=', 1).where('account_id', 'in', accounts).execute())
+        .where('enabled', '=', 1).where('account_id', 'in', accounts)
+        .$if(this.engine.capabilities.rowLocks, (q) => q.forShare()).execute())
         .map((r) => ({ id: r.id, accountId: r.account_id, eventTypes: JSON.parse(r.event_types) as string[] }));
       const planned = planDeliveries(events, endpoints);
       await this.writes.insertDeliveries(trx, planned, { manual: 0, now });
