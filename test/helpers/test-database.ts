@@ -22,7 +22,12 @@ export function runSchemaPrefix(runId: string): string {
  * on SQLite. The store that opens it first creates the schema.
  */
 export function testDatabaseUrl(dataDir: string): string | undefined {
-  if (TEST_ENGINE === 'sqlite') return undefined;
+  return databaseUrlOn(TEST_ENGINE, dataDir);
+}
+
+/** As `testDatabaseUrl`, on the engine named rather than the run's: for suites that run once per engine. */
+export function databaseUrlOn(engine: TestEngineName, dataDir: string): string | undefined {
+  if (engine === 'sqlite') return undefined;
   const schema = `${runSchemaPrefix(inject('testRunId'))}${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
   return `${TEST_POSTGRES_URL}?schema=${schema}`;
 }

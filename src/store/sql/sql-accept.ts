@@ -14,7 +14,7 @@ import { checkMessagingLimit, type MessagingFacts } from '../../domain/preflight
 import { checkSpamControl } from '../../domain/preflight/spam-control.js';
 import type { StoredResponse } from '../store.js';
 import type { AcceptRequest, AcceptRow, ItemOutcome, RequestOutcome } from './accept-writer.js';
-import { precompile } from './precompiled.js';
+import { precompileNamed } from './precompiled.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
 import { saveOutcomeQuery } from './sql-idempotency.js';
@@ -65,15 +65,15 @@ async function readMessagingFacts(trx: Kysely<Database>, accountId: string, to: 
 /** The three rows every accepted send writes, compiled once (precompiled.ts: the accept path is the hottest). */
 function precompileInserts(db: Kysely<Database>) {
   return {
-    message: precompile(['id', 'accountId', 'numberId', 'to', 'type', 'payload', 'statusTimes', 'now'], (v) => db.insertInto('messages').values({
+    message: precompileNamed(['id', 'accountId', 'numberId', 'to', 'type', 'payload', 'statusTimes', 'now'], (v) => db.insertInto('messages').values({
       id: v.id, account_id: v.accountId, number_id: v.numberId, recipient: v.to, type: v.type, status: INITIAL_STATE, payload: v.payload,
       status_times: v.statusTimes, wamid: null, error: null, created_at: v.now, updated_at: v.now,
     })),
-    job: precompile(['id', 'messageId', 'numberId', 'now'], (v) => db.insertInto('outbox').values({
+    job: precompileNamed(['id', 'messageId', 'numberId', 'now'], (v) => db.insertInto('outbox').values({
       id: v.id, message_id: v.messageId, number_id: v.numberId, due_at: v.now, attempts: 0, lease_owner: null, lease_expires_at: null, created_at: v.now,
     })),
     // The events table's insert (event-rows.ts) with its payload already serialised.
-    event: precompile(['id', 'accountId', 'type', 'subjectId', 'payload', 'now'], (v) => db.insertInto('events').values({
+    event: precompileNamed(['id', 'accountId', 'type', 'subjectId', 'payload', 'now'], (v) => db.insertInto('events').values({
       id: v.id, account_id: v.accountId, type: v.type, subject_id: v.subjectId, payload: v.payload, created_at: v.now,
     })),
   };

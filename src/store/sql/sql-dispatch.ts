@@ -9,7 +9,7 @@ import { accountDisconnectedEvent, messageFailedEvent, messageProgressEvent, typ
 import { decideNumberHold } from '../../domain/number-hold.js';
 import type { CallMark, DispatchJob, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../dispatch-store.js';
 import type { SecretBox } from '../secret-box.js';
-import { precompile } from './precompiled.js';
+import { precompileNamed } from './precompiled.js';
 import { errorJson } from './error-json.js';
 import { insertEvent, insertEvents } from './event-rows.js';
 import { transitionQuery } from './message-transition.js';
@@ -37,7 +37,7 @@ export class SqlDispatch implements DispatchStore {
     private readonly engine: SqlEngine,
     private readonly secrets: SecretBox,
   ) {
-    this.sent = precompile(['id', 'now', 'wamid'], (slots) => transitionQuery(engine, engine.db, 'upstream_accepted', slots));
+    this.sent = precompileNamed(['id', 'now', 'wamid'], (slots) => transitionQuery(engine, engine.db, 'upstream_accepted', slots));
   }
 
   async loadTasks(jobs: readonly DispatchJob[], now: number): Promise<DispatchTask[]> {

@@ -28,6 +28,27 @@ describeEachEngine('SqlEngine', (current) => {
     expect(await engine.db.selectFrom('messages').select('id').where('id', '=', 'msg_rollback').executeTakeFirst()).toBeUndefined();
   });
 
+  it('keeps an atomic group out of a transaction still open, so that transaction\u2019s rollback cannot take the group with it', async () => {
+    const { engine } = current();
+    let opened!: () => void;
+    let fail!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const failing = new Promise<void>((resolve) => (fail = resolve));
+    const transaction = engine.transaction(async (trx) => {
+      await trx.insertInto('messages').values(message('msg_in_rolled_back')).execute();
+      opened();
+      await failing;
+      throw new Error('refused');
+    });
+    await open;
+    const group = engine.runAtomically([engine.db.insertInto('messages').values(message('msg_beside')).compile()]);
+    fail();
+    await expect(transaction).rejects.toThrow('refused');
+    await group;
+    const ids = await engine.db.selectFrom('messages').select('id').where('id', 'in', ['msg_in_rolled_back', 'msg_beside']).execute();
+    expect(ids).toEqual([{ id: 'msg_beside' }]);
+  });
+
   it('moves a message only from the states its event leaves, keeping every earlier status time', async () => {
     const { engine } = current();
     await engine.db.insertInto('messages').values(message('msg_move')).execute();
