@@ -77,12 +77,22 @@ async function copyInChunks(file: MultipartFile, upload: MediaUpload, check: (by
   return { bytes, sha256: hash.digest('hex') };
 }
 
+/**
+ * The name the part gave its file, as kept beside the media: for people to read, so control characters (which a
+ * database may refuse to store, NUL on PostgreSQL) are left out.
+ */
+function storedFilename(part: MultipartFile): string | null {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  const name = (part.filename ?? '').replace(/[\u0000-\u001f\u007f]/g, '');
+  return name === '' ? null : name;
+}
+
 /** The first file part, written into an upload; the caller commits it once the whole body has been read. */
 async function writeFilePart(deps: UploadDeps, account: Account, part: MultipartFile, numberId: string | null) {
   const mimeType = mimeTypeOf(part);
   const limit = uploadLimitFor(mimeType);
   const storedBefore = await deps.store.mediaBytesStored(account.id);
-  const pending = await deps.store.beginMedia({ accountId: account.id, numberId, mimeType, filename: part.filename || null }, deps.clock.now());
+  const pending = await deps.store.beginMedia({ accountId: account.id, numberId, mimeType, filename: storedFilename(part) }, deps.clock.now());
   try {
     const facts = await copyInChunks(part, pending, (bytes) => {
       checkUploadSize(limit, bytes);

@@ -47,7 +47,10 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
 }
 
 /** The refusal for a request Node would otherwise answer itself with an empty body, or none when it is fine. */
-function framingRefusal(request: Pick<IncomingMessage, 'headers' | 'httpVersion'>): SwitchboardError | undefined {
+function framingRefusal(request: Pick<IncomingMessage, 'headers' | 'httpVersion' | 'url'>): SwitchboardError | undefined {
+  // No identifier, cursor or filter holds a NUL, and PostgreSQL cannot store one in text: refused alike on every engine.
+  if (/%00/.test(request.url ?? ''))
+    return gatewayError('malformed_request', { detail: 'The path or query string contains a NUL character (%00), which no value here may hold.' });
   const encoding = request.headers['content-encoding'];
   // Compressed bodies would otherwise be read as if they were plain JSON.
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
@@ -59,7 +62,7 @@ function framingRefusal(request: Pick<IncomingMessage, 'headers' | 'httpVersion'
 
 /**
  * Refusals Node would answer with an empty body: a missing Host (Node's own check is turned off in `buildApp` so that
- * this hook answers instead), compressed bodies, and an `Expect` the server cannot meet.
+ * this hook answers instead), compressed bodies, and an `Expect` the server cannot meet; and URLs carrying a NUL.
  */
 export function requestFramingPlugin(app: FastifyInstance): void {
   app.addHook('onRequest', function refuseBadFraming(request, _reply, done) {

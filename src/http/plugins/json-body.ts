@@ -11,8 +11,14 @@ function locate(text: string, offset: number): string {
   return `line ${line}, column ${column} (offset ${offset})`;
 }
 
+/** A NUL in a JSON string: raw, or as the escape `\u0000` (after an even number of backslashes, so not a literal `\\u0000`). */
+// eslint-disable-next-line no-control-regex -- finding a NUL is the point
+const NUL_CHARACTER = /\u0000|(?:^|[^\\])(?:\\\\)*\\u0000/;
+
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw gatewayError('malformed_json', { detail: 'The body is empty; send a JSON object.' });
+  // PostgreSQL cannot store a NUL in text, and no field of a send, a template or an endpoint needs one.
+  if (NUL_CHARACTER.test(text)) throw gatewayError('invalid_request', { detail: 'The body contains a NUL character (\\u0000), which no field may hold.' });
   if (nestsDeeperThan(text, MAX_JSON_DEPTH))
     throw gatewayError('json_too_deep', { detail: `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.` });
   try {
