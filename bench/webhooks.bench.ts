@@ -85,7 +85,7 @@ export const webhooksBenchmark: Benchmark = {
     const delivery = createWebhookDelivery(
       store,
       { webhookAllowPrivate: true, webhookBacklogCap: 1_000_000, webhookRetrySchedule: [0, 1, 5], webhookDisableAfterSeconds: 3600, webhookTimeoutMs: 5_000 },
-      { now: Date.now, sharedStore: false },
+      { now: Date.now },
     );
     const deadline = Date.now() + DEADLINE_MS;
     try {

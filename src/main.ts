@@ -170,7 +170,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     now: () => clock.now(),
     onError: (error) => console.error('pruning old rows failed:', error),
   });
-  const webhooks = createWebhookDelivery(store, config, { now: () => clock.now(), sharedStore: store.capabilities.sharedAcrossProcesses });
+  const webhooks = createWebhookDelivery(store, config, { now: () => clock.now() });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
     contacts: {
@@ -210,7 +210,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         upstream: upstreamClient,
         now: () => clock.now(),
         random: Math.random,
-        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ownsStore: !store.capabilities.sharedAcrossProcesses, ...options.dispatcher },
+        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
         onError: (error) => console.error('dispatch failed:', error),
       });
     }

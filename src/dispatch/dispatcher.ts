@@ -32,8 +32,8 @@ export interface DispatcherConfig {
    * waits for a status webhook to prove it was sent before it is sent again.
    */
   readonly recoveryGraceMs: number;
-  /** No other process uses the store: leases left by an earlier run of this one are void at start. */
-  readonly ownsStore: boolean;
+  /** At start, frees the leases of workers whose process is gone (the queue's `releaseAbandoned`) before claiming. */
+  readonly reclaimOnStart: boolean;
   /** A pair refusal longer than this hands the job back to the store instead of holding it in memory. */
   readonly pairHoldMs: number;
   readonly retry: RetrySchedule;
@@ -51,7 +51,7 @@ export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
   maxInFlight: 256,
   idlePollMs: 50,
   recoveryGraceMs: 10_000,
-  ownsStore: false,
+  reclaimOnStart: true,
   pairHoldMs: 2_000,
   retry: DEFAULT_RETRY_SCHEDULE,
   permits: DEFAULT_RATE_PERMIT_CONFIG,
@@ -147,8 +147,8 @@ export class Dispatcher {
 
   private async tick(): Promise<void> {
     const now = this.deps.now();
-    if (this.deps.config.ownsStore && !this.leasesReclaimed) {
-      await this.deps.queue.releaseAll();
+    if (this.deps.config.reclaimOnStart && !this.leasesReclaimed) {
+      await this.deps.queue.releaseAbandoned();
       this.leasesReclaimed = true;
     }
     await this.feedProbe(now);

@@ -34,8 +34,9 @@ export interface JobQueue<Job extends QueuedJob> {
   /** The jobs are done: never handed out again. */
   complete(ids: readonly string[]): Promise<void>;
   /**
-   * Frees every lease: for a queue no other process uses, at start, so a killed run's jobs are due at once instead of
-   * after their leases. Returns how many it freed.
+   * Frees the leases of workers that are gone, so a killed process's jobs are due at once instead of after their
+   * leases lapse: a worker calls it when it starts. Where one process owns the store that is every lease; where
+   * processes share it, those whose owner's process has ended. Returns how many it freed.
    */
-  releaseAll(): Promise<number>;
+  releaseAbandoned(): Promise<number>;
 }

@@ -25,7 +25,7 @@ export interface DispatchJob extends QueuedJob {
 /**
  * The outbox. `claim` skips numbers that are held or paused; of a number whose hold has run out it hands out one job
  * (its probe), which holds the number again for the lease. A job whose lease lapsed comes back by itself, marked
- * interrupted if a call was marked for it (`markCalls`); `releaseAll` (a store no other process shares, at start)
+ * interrupted if a call was marked for it (`markCalls`); `releaseAbandoned` (a store no other process shares, at start)
  * keeps that mark too.
  */
 export interface DispatchQueue extends JobQueue<DispatchJob> {

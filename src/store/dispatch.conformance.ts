@@ -80,7 +80,7 @@ export function describeDispatchConformance(): void {
       expect((await job(tied.jobId))?.calling_since).toBeNull();
       expect(await dispatch.markCalls('w1', [], t)).toEqual([]);
       // The mark outlives the lease: a later claim knows the call may have reached Meta.
-      await queue.releaseAll();
+      await queue.releaseAbandoned();
       const again = await queue.claim({ owner: 'w3', now: t + 2, leaseMs: LEASE, limit: 10 });
       expect(again.filter((j) => j.interrupted).map((j) => j.id)).toEqual([fresh.jobId]);
     });

@@ -70,7 +70,7 @@ export function describeQueueConformance(name: string, open: () => Promise<Queue
         expect(await claimLane(a, 'w2', now + 9)).toEqual([]);
         expect((await claimLane(a, 'w2', now + 10)).map((j) => j.id)).toEqual([released!.id]);
         expect(await claimLane(a, 'w3', now + LEASE)).toEqual([]);
-        expect(await store.webhookQueue.releaseAll()).toBe(2);
+        expect(await store.webhookQueue.releaseAbandoned()).toBe(2);
         expect((await claimLane(a, 'w3', now + 11)).map((j) => j.id).sort()).toEqual([kept!.id, released!.id].sort());
         expect(await store.webhooks.loadDeliveries([{ id: kept!.id, endpointId: a }])).toMatchObject([{ deliveryId: kept!.id, endpointId: a, attempts: 0 }]);
       });
@@ -190,8 +190,8 @@ export function describeOutboxQueueConformance(): void {
       await seed(3, t);
       const jobs = await claim('w1', t);
       await dispatch.markCalls('w1', await dispatch.loadTasks(jobs.slice(0, 1), t), t);
-      expect(await queue.releaseAll()).toBeGreaterThanOrEqual(3);
-      expect(await queue.releaseAll()).toBe(0);
+      expect(await queue.releaseAbandoned()).toBeGreaterThanOrEqual(3);
+      expect(await queue.releaseAbandoned()).toBe(0);
       const again = await claim('w2', t + 1);
       expect(again.filter((j) => j.interrupted).map((j) => j.id)).toEqual([jobs[0]!.id]);
       expect(sorted(ids(again))).toEqual(sorted(ids(jobs)));

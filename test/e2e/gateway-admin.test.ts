@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { startTestGateway, uniqueDigits, type TestGateway } from '../helpers/gateway.js';
-import { testDatabaseUrl } from '../helpers/test-database.js';
+import { testDatabaseUrl, withTestDatabase } from '../helpers/test-database.js';
 
 describe('admin API', () => {
   let gw: TestGateway;
@@ -84,7 +84,7 @@ describe('admin CLI', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
   const run = async (...args: string[]) => {
     const { stdout } = await promisify(execFile)(process.execPath, [resolve(import.meta.dirname, '../../bin/switchboard.js'), ...args], {
-      env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
+      env: { ...process.env, ...withTestDatabase({ SWITCHBOARD_DATA_DIR: dataDir }) },
     });
     return stdout;
   };

@@ -112,7 +112,7 @@ export async function startWebhookGateway(
     webhookAllowPrivate: true, webhookBacklogCap: 100_000, webhookRetrySchedule: [0.05, 0.1, 0.2], webhookDisableAfterSeconds: 3600, webhookTimeoutMs: 5_000,
     ...options.settings,
   };
-  const delivery = createWebhookDelivery(store, settings, { now: Date.now, sharedStore: false, worker: { idlePollMs: 20, ...options.worker } });
+  const delivery = createWebhookDelivery(store, settings, { now: Date.now, worker: { idlePollMs: 20, ...options.worker } });
   const app = await buildApp({ store, logger: false, webhooks: delivery.appOptions });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const logged: WebhookGateway['logged'] = [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from '../../catalog/switchboard-error.js';
 import { parseJsonBody } from './json-body.js';
 
-const codeOf = (text: string): string | undefined => {
+const codeOf = (text: string): string | number | undefined => {
   try {
     parseJsonBody(text);
     return undefined;

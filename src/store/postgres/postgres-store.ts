@@ -1,7 +1,8 @@
 /**
  * The store on PostgreSQL: the shared store over a pool, its schema created and migrated before it serves, accepted
- * messages committed in this process (the driver does not block the event loop) and wake-ups through LISTEN/NOTIFY,
- * so several gateway processes can share the database.
+ * messages committed in this process (the driver does not block the event loop), and one session of its own for
+ * wake-ups through LISTEN/NOTIFY and for the locks that tell other processes its workers are alive, so several gateway
+ * processes can share the database.
  */
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
@@ -11,7 +12,9 @@ import { SqlStore } from '../sql/sql-store.js';
 import type { Store } from '../store.js';
 import { createPostgresEngine, postgresClientConfig, type PostgresEngineOptions } from './postgres-engine.js';
 import { ensureSchema, migratePostgres } from './postgres-migrations.js';
-import { PostgresWakeUps } from './postgres-wake-ups.js';
+import { postgresLiveness } from './postgres-liveness.js';
+import { PostgresSession } from './postgres-session.js';
+import { PostgresWakeUps, WAKE_CHANNEL } from './postgres-wake-ups.js';
 
 export interface PostgresStoreOptions extends PostgresEngineOptions {
   readonly secrets: SecretBox;
@@ -21,24 +24,26 @@ export interface PostgresStoreOptions extends PostgresEngineOptions {
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const engine = createPostgresEngine(options);
+  const onError = (error: Error) => console.error('PostgreSQL session:', error.message);
+  const wakeUps = new PostgresWakeUps({ query: (text, values) => engine.db.executeQuery(CompiledQuery.raw(text, [...values])), onError });
+  const session = new PostgresSession({
+    connect: () => new pg.Client(postgresClientConfig(options)), channel: WAKE_CHANNEL, onNotification: (payload) => wakeUps.received(payload), onError,
+  });
   try {
     if (options.schema !== undefined) await ensureSchema(engine.db, options.schema);
     await migratePostgres(engine.db);
-    const wakeUps = new PostgresWakeUps({
-      connect: () => new pg.Client(postgresClientConfig(options)),
-      query: (text, values) => engine.db.executeQuery(CompiledQuery.raw(text, [...values])),
-      onError: (error) => console.error('PostgreSQL wake-ups:', error.message),
-    });
-    await wakeUps.start();
+    wakeUps.listenIn(await session.open());
     return new SqlStore({
       engine,
       secrets: options.secrets,
       writer: new InProcessAcceptWriter(engine),
       wakeUps,
+      leaseLiveness: postgresLiveness(session),
       ...(options.maxGroupItems === undefined ? {} : { maxGroupItems: options.maxGroupItems }),
-      closeEngine: async () => {},
+      closeEngine: () => session.close(),
     });
   } catch (error) {
+    await session.close();
     await engine.close();
     throw error;
   }

@@ -4,6 +4,7 @@
  */
 import type { ClaimRequest } from '../../runtime/job-queue.js';
 import type { DeliveryJob, DeliveryQueue } from '../webhook-store.js';
+import { SOLE_PROCESS_LIVENESS, type LeaseLiveness } from './lease-liveness.js';
 import type { SqlEngine } from './sql-engine.js';
 import { eachSlot, paddedIdRuns, perLength, precompile } from './precompiled.js';
 import { PENDING_DELIVERY } from './webhook-rows.js';
@@ -18,7 +19,10 @@ export class SqlDeliveryQueue implements DeliveryQueue {
   private readonly releaseRun;
   private readonly completeRun;
 
-  constructor(private readonly engine: SqlEngine) {
+  constructor(
+    private readonly engine: SqlEngine,
+    private readonly liveness: LeaseLiveness = SOLE_PROCESS_LIVENESS,
+  ) {
     const db = engine.db;
     /**
      * One statement, so one transaction on every engine: the due rows are chosen and leased together. Where several
@@ -52,6 +56,7 @@ export class SqlDeliveryQueue implements DeliveryQueue {
   }
 
   async claim({ leaseMs, ...request }: ClaimRequest): Promise<DeliveryJob[]> {
+    await this.liveness.hold(request.owner);
     const lease = { ...request, until: request.now + leaseMs };
     const { rows } = await this.db.executeQuery(request.lane === undefined ? this.leaseAny(lease) : this.leaseLane(lease));
     // RETURNING gives no order: the earliest due go first.
@@ -72,9 +77,9 @@ export class SqlDeliveryQueue implements DeliveryQueue {
     for (const run of paddedIdRuns(ids)) await this.db.executeQuery(this.completeRun(run.length)({ ids: run }));
   }
 
-  async releaseAll(): Promise<number> {
+  async releaseAbandoned(): Promise<number> {
     const result = await this.db.updateTable('webhook_deliveries').set({ lease_owner: null, lease_expires_at: null })
-      .where('status', '=', PENDING_DELIVERY).where('lease_owner', 'is not', null).executeTakeFirst();
+      .where('status', '=', PENDING_DELIVERY).where('lease_owner', 'is not', null).where(this.liveness.ownerGone('lease_owner')).executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 }

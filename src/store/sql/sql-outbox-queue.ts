@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { pickProbes } from '../../domain/hold-probe.js';
 import type { ClaimRequest } from '../../runtime/job-queue.js';
 import type { DispatchJob, DispatchQueue } from '../dispatch-store.js';
+import { SOLE_PROCESS_LIVENESS, type LeaseLiveness } from './lease-liveness.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
 
@@ -32,9 +33,13 @@ export function removeJobs(db: Kysely<Database>, ids: readonly string[]) {
 }
 
 export class SqlOutboxQueue implements DispatchQueue {
-  constructor(private readonly engine: SqlEngine) {}
+  constructor(
+    private readonly engine: SqlEngine,
+    private readonly liveness: LeaseLiveness = SOLE_PROCESS_LIVENESS,
+  ) {}
 
   async claim({ owner, now, leaseMs, limit }: ClaimRequest): Promise<DispatchJob[]> {
+    await this.liveness.hold(owner);
     const { capabilities } = this.engine;
     // One write transaction: on SQLite it holds the write lock, so two claimers never read the same due jobs; where
     // rows lock, each claimer locks the jobs it read and passes over the ones another claimer holds.
@@ -82,9 +87,9 @@ export class SqlOutboxQueue implements DispatchQueue {
     if (ids.length > 0) await removeJobs(this.engine.db, ids).execute();
   }
 
-  async releaseAll(): Promise<number> {
+  async releaseAbandoned(): Promise<number> {
     const result = await this.engine.db.updateTable('outbox').set({ lease_owner: null, lease_expires_at: null })
-      .where('lease_owner', 'is not', null).executeTakeFirst();
+      .where('lease_owner', 'is not', null).where(this.liveness.ownerGone('lease_owner')).executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 

@@ -15,6 +15,7 @@ import type {
   StoreCapabilities, StoredResponse,
 } from '../store.js';
 import type { AcceptWriter } from './accept-writer.js';
+import type { LeaseLiveness } from './lease-liveness.js';
 import { SqlAccounts } from './sql-accounts.js';
 import { SqlContactChecks } from './sql-contact-checks.js';
 import { SqlContactFacts } from './sql-contact-facts.js';
@@ -36,6 +37,8 @@ export interface SqlStoreParts {
   readonly secrets: SecretBox;
   readonly writer: AcceptWriter;
   readonly wakeUps: WakeUps;
+  /** How the queues tell leases of workers whose process died. */
+  readonly leaseLiveness: LeaseLiveness;
   /** Most requests one group commit takes (default 512). */
   readonly maxGroupItems?: number;
   /** Closes what the engine folder opened (its connection or pool), once the store's own parts are closed. */
@@ -78,10 +81,10 @@ export class SqlStore implements Store {
         for (const item of request.items) if (item.creditCost > 0) this.accounts.forgetAccount(item.accountId);
       },
     });
-    this.dispatchQueue = new SqlOutboxQueue(engine);
+    this.dispatchQueue = new SqlOutboxQueue(engine, parts.leaseLiveness);
     this.dispatch = new SqlDispatch(engine, secrets);
     this.inbound = new SqlInbound(engine);
-    this.webhookQueue = new SqlDeliveryQueue(engine);
+    this.webhookQueue = new SqlDeliveryQueue(engine, parts.leaseLiveness);
     this.webhooks = new SqlWebhooks(engine, { secrets });
     this.controls = new SqlControls(engine);
     // A top-up changes an account row that the cache may hold.

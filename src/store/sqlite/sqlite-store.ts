@@ -5,6 +5,7 @@
  */
 import { LocalWakeUps } from '../../runtime/wake-ups.js';
 import type { SecretBox } from '../secret-box.js';
+import { SOLE_PROCESS_LIVENESS } from '../sql/lease-liveness.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Store } from '../store.js';
 import { openSqliteDatabase } from './sqlite-database.js';
@@ -25,6 +26,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     secrets: options.secrets,
     writer: new SqliteWriter(options.file),
     wakeUps: new LocalWakeUps(),
+    leaseLiveness: SOLE_PROCESS_LIVENESS,
     ...(options.maxGroupItems === undefined ? {} : { maxGroupItems: options.maxGroupItems }),
     closeEngine: async () => void connection.close(),
   });

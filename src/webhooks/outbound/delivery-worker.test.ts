@@ -151,14 +151,14 @@ describe('DeliveryWorker', () => {
     const stuck = new ScriptedSender(() => new Promise((ok) => setTimeout(() => ok(OK), 100)));
     await endpoint('https://a.example/h');
     await accept(30);
-    const first = worker(stuck, { perEndpointConcurrency: 2, perEndpointBuffer: 20, releaseLeasesOnStart: false });
+    const first = worker(stuck, { perEndpointConcurrency: 2, perEndpointBuffer: 20, reclaimOnStart: false });
     await first.start();
     await until(() => stuck.posts.length === 2);
     await first.stop();
     const delivered = first.counters.delivered;
     expect(delivered).toBe(2);
     const second = new ScriptedSender(() => Promise.resolve(OK));
-    const next = worker(second, { releaseLeasesOnStart: false });
+    const next = worker(second, { reclaimOnStart: false });
     await next.start();
     await until(() => next.counters.delivered === 28);
     expect(second.posts).toHaveLength(28);

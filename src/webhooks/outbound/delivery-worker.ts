@@ -36,8 +36,8 @@ export interface DeliveryWorkerConfig {
   readonly failingEndpointConcurrency: number;
   /** How long an endpoint's URL, secrets and state are used before being read again. */
   readonly endpointCacheMs: number;
-  /** The store is this process's alone (SQLite): leases left by a killed process can be freed at start. */
-  readonly releaseLeasesOnStart: boolean;
+  /** At start, frees the leases of workers whose process is gone (the queue's `releaseAbandoned`) before claiming. */
+  readonly reclaimOnStart: boolean;
 }
 
 export const DEFAULT_DELIVERY_WORKER_CONFIG: DeliveryWorkerConfig = {
@@ -52,7 +52,7 @@ export const DEFAULT_DELIVERY_WORKER_CONFIG: DeliveryWorkerConfig = {
   pendingScanMs: 1_000,
   failingEndpointConcurrency: 2,
   endpointCacheMs: 1_000,
-  releaseLeasesOnStart: true,
+  reclaimOnStart: true,
 };
 
 export interface DeliveryWorkerDeps {
@@ -113,7 +113,7 @@ export class DeliveryWorker {
 
   async start(): Promise<void> {
     if (this.loop.running) return;
-    if (this.deps.config.releaseLeasesOnStart) await this.deps.queue.releaseAll();
+    if (this.deps.config.reclaimOnStart) await this.deps.queue.releaseAbandoned();
     this.loop.start();
   }
 

@@ -24,13 +24,12 @@ export interface WebhookDelivery {
 export function createWebhookDelivery(
   { webhooks: store, webhookQueue: queue, wakeUps }: Pick<Store, 'webhooks' | 'webhookQueue' | 'wakeUps'>,
   settings: WebhookDeliverySettings,
-  options: { now: () => number; sharedStore: boolean; worker?: Partial<DeliveryWorkerConfig> },
+  options: { now: () => number; worker?: Partial<DeliveryWorkerConfig> },
 ): WebhookDelivery {
   const config: DeliveryWorkerConfig = {
     ...DEFAULT_DELIVERY_WORKER_CONFIG,
     owner: `webhooks-${process.pid}-${randomBytes(3).toString('hex')}`,
     schedule: { retriesMs: settings.webhookRetrySchedule.map((s) => s * 1000), disableAfterMs: settings.webhookDisableAfterSeconds * 1000 },
-    releaseLeasesOnStart: !options.sharedStore,
     ...options.worker,
   };
   const sender = new HttpWebhookSender({ timeoutMs: settings.webhookTimeoutMs, connectionsPerOrigin: config.perEndpointConcurrency, allowPrivate: settings.webhookAllowPrivate });
