@@ -60,7 +60,7 @@ export function describeQueueConformance(name: string, open: () => Promise<Queue
         expect(await claimLane(a, 'w3', now + LEASE)).toHaveLength(2);
       });
 
-      it('renews its owner’s leases, releases due at a time, completes for good, and frees every lease', async () => {
+      it('renews its owner’s leases, releases due at a time, completes for good, and frees the leases of workers that are gone', async () => {
         const [a] = await deliveries(3);
         const [kept, released, done] = await claimLane(a, 'w1', now);
         await store.webhookQueue.renew('w1', [kept!.id], now + 2 * LEASE);
@@ -70,7 +70,11 @@ export function describeQueueConformance(name: string, open: () => Promise<Queue
         expect(await claimLane(a, 'w2', now + 9)).toEqual([]);
         expect((await claimLane(a, 'w2', now + 10)).map((j) => j.id)).toEqual([released!.id]);
         expect(await claimLane(a, 'w3', now + LEASE)).toEqual([]);
-        expect(await store.webhookQueue.releaseAbandoned()).toBe(2);
+        const freed = await store.webhookQueue.releaseAbandoned();
+        // Where processes share the store, w1 and w2 are this live process's workers: nothing of theirs is freed (a
+        // dead process's leases are: postgres-session.postgres.test.ts). Where one process owns it, all are.
+        if (store.capabilities.sharedAcrossProcesses) return void expect(freed).toBe(0);
+        expect(freed).toBe(2);
         expect((await claimLane(a, 'w3', now + 11)).map((j) => j.id).sort()).toEqual([kept!.id, released!.id].sort());
         expect(await store.webhooks.loadDeliveries([{ id: kept!.id, endpointId: a }])).toMatchObject([{ deliveryId: kept!.id, endpointId: a, attempts: 0 }]);
       });
