@@ -30,6 +30,11 @@ export default tseslint.config(
   layerRule('src/store/**/*.ts', 'the store persists what it is given: it knows nothing of HTTP or the use cases, and its ports live in store/, not with the workers that use them', [
     '(^|/)(http|app|dispatch|webhooks)/',
   ]),
+  // Later than the store's rule, so it replaces it for these files: it repeats that rule's patterns.
+  layerRule('src/store/sql/**/*.ts', 'shared store code runs on every engine: it reads capability flags and never imports an engine folder', [
+    '(^|/)(http|app|dispatch|webhooks)/',
+    '(^|/)(sqlite|postgres)/',
+  ]),
   layerRule('src/runtime/**/*.ts', 'runtime pieces (work loop, group commit, the queue port) are shared by the store and the workers, so they import neither', [
     '(^|/)(store|http|dispatch|webhooks|cli|app)/',
   ]),
