@@ -41,7 +41,7 @@ describe('a lost answer', () => {
     await new Promise((r) => setTimeout(r, GRACE_MS + 500));
     expect(callsTo(to).map((r) => r.status)).toEqual([200]);
     expect((await h.message(sender, id)).status).toBe('read');
-    expect(h.eventsOf(id)).toEqual(['message.accepted', 'message.sent', 'message.delivered', 'message.read']);
+    expect(await h.eventsOf(id)).toEqual(['message.accepted', 'message.sent', 'message.delivered', 'message.read']);
   });
 
   it('is sent again, once, after the grace period when no status webhook came', async () => {

@@ -165,8 +165,11 @@ describe('customer webhooks', () => {
     r.answer = 200;
     expect((await g.call('POST', `/v1/webhooks/${endpoint.body.id}/replay`, {})).body.queued).toBe(1);
     await waitFor('the successful replay', () => r.received.length === 5 && r.received[4]!.answered === 200);
-    const attempts = await g.call('GET', `/v1/webhooks/${endpoint.body.id}/attempts`);
-    expect(attempts.body.data.map((a: { trigger: string }) => a.trigger)).toEqual(['manual', 'manual', 'scheduled', 'scheduled', 'scheduled']);
+    // The attempt is recorded once the worker has read the answer, a moment after the receiver gave it.
+    const triggers = async () => (await g.call('GET', `/v1/webhooks/${endpoint.body.id}/attempts`)).body.data.map((a: { trigger: string }) => a.trigger) as string[];
+    let recorded: string[] = [];
+    await waitFor('the successful replay\u2019s attempt', async () => (recorded = await triggers()).length === 5);
+    expect(recorded).toEqual(['manual', 'manual', 'scheduled', 'scheduled', 'scheduled']);
     // A range replay sends delivered events again as well.
     const since = new Date(Date.now() - 60_000).toISOString();
     expect((await g.call('POST', `/v1/webhooks/${endpoint.body.id}/replay`, { since, failed_only: false })).body.queued).toBe(1);

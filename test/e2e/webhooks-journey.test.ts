@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, type RunningGateway } from '../../src/main.js';
 import { startReceiver, waitFor, type Receiver } from './webhooks-harness.js';
+import { withTestDatabase } from '../helpers/test-database.js';
 
 describe('webhooks from the composed gateway', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-webhooks-journey-'));
@@ -19,7 +20,7 @@ describe('webhooks from the composed gateway', () => {
   });
 
   it('reports a send\u2019s whole lifecycle (accepted, sent, delivered, read), signed, from the same process that accepted it', async () => {
-    const config = loadConfig({ SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true', SWITCHBOARD_LOG_LEVEL: 'warn' });
+    const config = loadConfig(withTestDatabase({ SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true', SWITCHBOARD_LOG_LEVEL: 'warn' }));
     gateway = await startGateway(config, { logger: false });
     receiver = await startReceiver();
     const key = gateway.firstStart.demo!.key;

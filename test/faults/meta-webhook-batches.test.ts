@@ -17,6 +17,7 @@ import { sendFault, type FaultAnswer } from './fault-http.js';
 import { faultScale, reportFigures } from './fault-scale.js';
 import { batchBody, newExpectations, ODD_BODIES, type BatchTarget } from './meta-batches.js';
 import { faultRandoms, faultSeed } from './fault-random.js';
+import { withTestDatabase } from '../helpers/test-database.js';
 
 const APP_SECRET = 'fault-suite-meta-app-secret';
 const ADMIN_KEY = 'fault-suite-admin-key-0123456789';
@@ -34,10 +35,10 @@ let messageIds: string[];
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchboard-faults-meta-'));
   // No dispatcher and an upstream nobody listens on: the messages are moved to `sent` below, as a dispatcher would.
-  const config = loadConfig({
+  const config = loadConfig(withTestDatabase({
     SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_UPSTREAM_URL: 'http://127.0.0.1:9', SWITCHBOARD_DISPATCH: 'false',
     SWITCHBOARD_META_APP_SECRET: APP_SECRET, SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true',
-  });
+  }));
   gateway = await startGateway(config, { logger: false });
   receiver = await startReceiver();
   call = callerOf(gateway.url);

@@ -2,7 +2,6 @@
  * A gateway with its dispatcher, wired to a separately started simulator exactly as to Meta (upstream URL, app secret,
  * verify token), over real sockets, plus helpers to make senders, send, and wait for statuses.
  */
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { startGateway, type RunningGateway } from '../../src/main.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { RecordedRequest, RunningSimulator, SimulatorOptions } from '../../src/simulator/types.js';
 import { issueKey } from '../../src/store/api-keys.js';
+import { readTestDatabase, testDatabaseUrl } from './test-database.js';
 
 export const APP_SECRET = 'harness-app-secret';
 export const VERIFY_TOKEN = 'harness-verify-token';
@@ -38,7 +38,7 @@ export interface DispatchHarness {
   /** Message sends the simulator received for a number (its Graph path). */
   upstreamSends(sender?: Sender): RecordedRequest[];
   /** The customer events recorded for a message, oldest first (read from the store's event outbox). */
-  eventsOf(messageId: string): string[];
+  eventsOf(messageId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -54,6 +54,7 @@ export async function startDispatchHarness(
     host: '127.0.0.1',
     port: 0,
     dataDir,
+    databaseUrl: testDatabaseUrl(dataDir),
     upstreamUrl: simulator.url,
     secretKey: 'harness-secret-key-0123456789',
     adminKey: 'harness-admin-key-0123456789abcdef',
@@ -121,13 +122,10 @@ export async function startDispatchHarness(
     upstreamSends(sender) {
       return simulator.admin.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/messages') && (!sender || r.path.includes(`/${sender.phoneNumberId}/`)));
     },
-    eventsOf(messageId) {
-      const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
-      try {
-        return (db.prepare('SELECT type FROM events WHERE subject_id = ? ORDER BY created_at, rowid').pluck().all(messageId) as string[]);
-      } finally {
-        db.close();
-      }
+    async eventsOf(messageId) {
+      const rows = await readTestDatabase(dataDir, (db) =>
+        db.selectFrom('events').select('type').where('subject_id', '=', messageId).orderBy('created_at').orderBy('id').execute());
+      return rows.map((row) => row.type);
     },
     async close() {
       await gateway.close();

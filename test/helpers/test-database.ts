@@ -4,6 +4,13 @@
  * process) lives in a PostgreSQL schema of its own, dropped when the run ends (postgres-global-setup.ts).
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { createPostgresEngine } from '../../src/store/postgres/postgres-engine.js';
+import { parsePostgresUrl } from '../../src/store/postgres/postgres-url.js';
+import type { Database } from '../../src/store/sql/schema.js';
+import { createSqliteEngine } from '../../src/store/sqlite/sqlite-engine.js';
 import { inject } from 'vitest';
 import { TEST_POSTGRES_URL } from './postgres-server.js';
 
@@ -37,4 +44,17 @@ export function withTestDatabase(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const dataDir = env['SWITCHBOARD_DATA_DIR'];
   const url = dataDir === undefined || env['DATABASE_URL'] !== undefined ? undefined : testDatabaseUrl(dataDir);
   return url === undefined ? env : { ...env, DATABASE_URL: url };
+}
+
+/** The data dir's database as the test's engine keeps it, for a test to read what the gateway wrote. */
+export async function readTestDatabase<T>(dataDir: string, read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const url = testDatabaseUrl(dataDir);
+  const engine = url === undefined
+    ? createSqliteEngine(new BetterSqlite3(join(dataDir, 'switchboard.db'), { readonly: true }))
+    : createPostgresEngine({ ...parsePostgresUrl(url), maxConnections: 1 });
+  try {
+    return await read(engine.db);
+  } finally {
+    await engine.db.destroy();
+  }
 }

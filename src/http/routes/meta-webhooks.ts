@@ -46,6 +46,9 @@ export async function metaWebhookRoutes(app: FastifyInstance, deps: MetaWebhookR
         if (deps.appSecret === undefined || !hasValidSignature(body, typeof signature === 'string' ? signature : undefined, deps.appSecret)) {
           throw gatewayError('meta_signature_invalid');
         }
+        // A raw NUL byte is never in JSON, so such a body holds nothing to apply; PostgreSQL could not store it either.
+        // It is acknowledged like any other unreadable body, so Meta does not send it again.
+        if (body.includes(0)) return { received: true };
         await deps.inbound.saveMetaWebhook(body.toString('utf8'), deps.clock.now());
         deps.onStored();
         return { received: true };
