@@ -14,7 +14,7 @@ import { checkMessagingLimit, type MessagingFacts } from '../../domain/preflight
 import { checkSpamControl } from '../../domain/preflight/spam-control.js';
 import type { StoredResponse } from '../store.js';
 import type { AcceptRequest, AcceptRow, ItemOutcome, RequestOutcome } from './accept-writer.js';
-import { precompileNamed } from './precompiled.js';
+import { perLength, powerOfTwoRuns, precompile, rowSlots } from './precompiled.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
 import { saveOutcomeQuery } from './sql-idempotency.js';
@@ -62,20 +62,34 @@ async function readMessagingFacts(trx: Kysely<Database>, accountId: string, to: 
   return { uniqueRecipients: Number(row.n), recipientCounted: Number(row.mine) === 1, oldestAt: row.oldest === null ? null : Number(row.oldest) };
 }
 
-/** The three rows every accepted send writes, compiled once (precompiled.ts: the accept path is the hottest). */
+/** An allowed send's three rows, as the group writes them. */
+interface AcceptedRows {
+  readonly m: AcceptRow;
+  readonly now: number;
+}
+
+/**
+ * The three rows every accepted send writes, written for many sends at once: one multi-row insert per table and run of
+ * a power-of-two length, each compiled once (precompiled.ts). On the accept path, the hottest, statements per send
+ * were most of the writer's cost (SQLite: one message row took 44 µs through the builder, 17 µs compiled once, 7.5 µs
+ * as a bare prepared statement; a group of sends now shares three statements per run).
+ */
 function precompileInserts(db: Kysely<Database>) {
   return {
-    message: precompileNamed(['id', 'accountId', 'numberId', 'to', 'type', 'payload', 'statusTimes', 'now'], (v) => db.insertInto('messages').values({
-      id: v.id, account_id: v.accountId, number_id: v.numberId, recipient: v.to, type: v.type, status: INITIAL_STATE, payload: v.payload,
-      status_times: v.statusTimes, wamid: null, error: null, created_at: v.now, updated_at: v.now,
-    })),
-    job: precompileNamed(['id', 'messageId', 'numberId', 'now'], (v) => db.insertInto('outbox').values({
-      id: v.id, message_id: v.messageId, number_id: v.numberId, due_at: v.now, attempts: 0, lease_owner: null, lease_expires_at: null, created_at: v.now,
-    })),
-    // The events table's insert (event-rows.ts) with its payload already serialised.
-    event: precompileNamed(['id', 'accountId', 'type', 'subjectId', 'payload', 'now'], (v) => db.insertInto('events').values({
-      id: v.id, account_id: v.accountId, type: v.type, subject_id: v.subjectId, payload: v.payload, created_at: v.now,
-    })),
+    messages: perLength((n) => precompile<readonly AcceptedRows[], unknown>((slot) => db.insertInto('messages').values(rowSlots(slot, n, {
+      id: ({ m }) => m.id, account_id: ({ m }) => m.accountId, number_id: ({ m }) => m.numberId, recipient: ({ m }) => m.to, type: ({ m }) => m.type,
+      status: () => INITIAL_STATE, payload: ({ m }) => JSON.stringify(m.payload), status_times: ({ now }) => JSON.stringify({ [INITIAL_STATE]: now }),
+      wamid: () => null, error: () => null, created_at: ({ now }) => now, updated_at: ({ now }) => now,
+    })))),
+    jobs: perLength((n) => precompile<readonly AcceptedRows[], unknown>((slot) => db.insertInto('outbox').values(rowSlots(slot, n, {
+      id: ({ m }) => m.jobId, message_id: ({ m }) => m.id, number_id: ({ m }) => m.numberId, due_at: ({ now }) => now, attempts: () => 0,
+      lease_owner: () => null, lease_expires_at: () => null, created_at: ({ now }) => now,
+    })))),
+    // The events table's insert (event-rows.ts), with each payload serialised here.
+    events: perLength((n) => precompile<readonly AcceptedRows[], unknown>((slot) => db.insertInto('events').values(rowSlots(slot, n, {
+      id: ({ m }) => m.acceptedEventId, account_id: ({ m }) => m.acceptedEvent.accountId, type: ({ m }) => m.acceptedEvent.type,
+      subject_id: ({ m }) => m.acceptedEvent.subjectId, payload: ({ m }) => JSON.stringify(m.acceptedEvent.data), created_at: ({ now }) => now,
+    })))),
   };
 }
 
@@ -86,8 +100,21 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
   // Only the one writer of accepted messages sees every template send, so only it may keep their recipients in memory.
   const mirror = capabilities.singleWriter ? new TemplateRecipientMirror() : undefined;
   let lastPurgedDay: string | undefined;
+  /**
+   * Allowed sends whose rows are not written yet: they are written together before anything reads them (a count of
+   * template sends), before an idempotent request's savepoint begins or ends, and before the commit.
+   */
+  const unwritten: AcceptedRows[] = [];
+
+  async function writeRows(trx: Kysely<Database>): Promise<void> {
+    if (unwritten.length === 0) return;
+    const runs = powerOfTwoRuns(unwritten.splice(0));
+    for (const insert of [inserts.messages, inserts.jobs, inserts.events])
+      for (const run of runs) await trx.executeQuery(insert(run.length)(run));
+  }
 
   async function messagingFacts(trx: Kysely<Database>, m: AcceptRow, since: number): Promise<MessagingFacts> {
+    await writeRows(trx);
     if (!mirror) return readMessagingFacts(trx, m.accountId, m.to, since);
     const reached = await mirror.recipients(m.accountId, since, () => trx.selectFrom('messages')
       .select(['recipient', (eb) => eb.fn.max('created_at').as('at')])
@@ -139,15 +166,7 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
         id: `led_reserve_${m.id}`, account_id: m.accountId, message_id: m.id, kind: 'reserve', amount: -debit, note: null, created_at: now,
       }).execute();
     }
-    await trx.executeQuery(inserts.message({
-      id: m.id, accountId: m.accountId, numberId: m.numberId, to: m.to, type: m.type, payload: JSON.stringify(m.payload),
-      statusTimes: JSON.stringify({ [INITIAL_STATE]: now }), now,
-    }));
-    await trx.executeQuery(inserts.job({ id: m.jobId, messageId: m.id, numberId: m.numberId, now }));
-    const event = m.acceptedEvent;
-    await trx.executeQuery(inserts.event({
-      id: m.acceptedEventId, accountId: event.accountId, type: event.type, subjectId: event.subjectId, payload: JSON.stringify(event.data), now,
-    }));
+    unwritten.push({ m, now });
   }
 
   async function commitRequest(trx: Kysely<Database>, r: AcceptRequest, index: number, respond: Respond): Promise<ItemOutcome[]> {
@@ -162,6 +181,7 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
     }
     const i = r.idempotency;
     if (i) {
+      await writeRows(trx);
       const saved = await saveOutcomeQuery(trx, i, respond(index, items), r.now).executeTakeFirst();
       if (Number(saved.numInsertedOrUpdatedRows ?? 0n) === 0) throw new IdempotencyTaken();
     }
@@ -170,6 +190,7 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
 
   async function attempt(trx: Kysely<Database>, r: AcceptRequest, index: number, respond: Respond): Promise<RequestOutcome> {
     if (!r.idempotency) return { kind: 'decided', items: await commitRequest(trx, r, index, respond) };
+    await writeRows(trx);
     await sql`SAVEPOINT ${SAVEPOINT}`.execute(trx);
     try {
       const items = await commitRequest(trx, r, index, respond);
@@ -201,10 +222,12 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
         await lockAccounts(trx, requests);
         const outcomes: RequestOutcome[] = [];
         for (const [index, r] of requests.entries()) outcomes.push(await attempt(trx, r, index, respond));
+        await writeRows(trx);
         return outcomes;
       });
     } catch (error) {
-      // The transaction rolls back: what the mirror learnt from it did not happen.
+      // The transaction rolls back: what the mirror learnt from it did not happen, nor do the rows still unwritten.
+      unwritten.length = 0;
       mirror?.clear();
       throw error;
     }
