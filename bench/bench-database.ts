@@ -14,8 +14,12 @@ export interface BenchDatabase {
 
 const SERVER = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+export function onPostgres(): boolean {
+  return process.env.BENCH_ENGINE === 'postgres';
+}
+
 export function benchDatabase(): BenchDatabase {
-  if (process.env.BENCH_ENGINE !== 'postgres') return { url: undefined, engine: 'sqlite', drop: async () => {} };
+  if (!onPostgres()) return { url: undefined, engine: 'sqlite', drop: async () => {} };
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   return {
     url: `${SERVER}?schema=${schema}`,
