@@ -6,9 +6,6 @@
  * The servers run in a child process so that autocannon (this process) and the server each have a core.
  */
 import { spawn } from 'node:child_process';
-import { benchDatabase, onPostgres } from './bench-database.js';
-
-const ON_POSTGRES = onPostgres();
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -16,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './bench.js';
+import { benchDatabase, onPostgres } from './bench-database.js';
+
+const ON_POSTGRES = onPostgres();
 
 export interface CannonResult {
   requests: { average: number; total: number };
