@@ -41,7 +41,8 @@ describe('a lost answer', () => {
     await new Promise((r) => setTimeout(r, GRACE_MS + 500));
     expect(callsTo(to).map((r) => r.status)).toEqual([200]);
     expect((await h.message(sender, id)).status).toBe('read');
-    expect(await h.eventsOf(id)).toEqual(['message.accepted', 'message.sent', 'message.delivered', 'message.read']);
+    // Meta's status webhooks may arrive in any order under load; each status is reported once.
+    expect((await h.eventsOf(id)).sort()).toEqual(['message.accepted', 'message.delivered', 'message.read', 'message.sent']);
   });
 
   it('is sent again, once, after the grace period when no status webhook came', async () => {

@@ -1,5 +1,5 @@
 /** Status changes as conditional updates: a message moves only from the states its event allows (message-state.ts). */
-import type { Kysely } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { TRANSITIONS, type MessageEvent } from '../../domain/message-state.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -28,4 +28,18 @@ export function transitionQuery(engine: Pick<SqlEngine, 'jsonWithNumber'>, db: K
     .$if(typeof change.id === 'string', (q) => q.where('id', '=', change.id as string))
     .$if(typeof change.id !== 'string', (q) => q.where('id', 'in', change.id as readonly string[]))
     .where('status', 'in', [...from]);
+}
+
+/**
+ * Where rows lock (`rowLocks`), locks the messages `pick` selects, in id order, before a transaction changes several
+ * of them: dispatch's outcomes and Meta's statuses both change batches of messages, and two transactions that took
+ * the same rows' locks in different orders would deadlock.
+ */
+export async function lockMessagesInOrder(
+  engine: Pick<SqlEngine, 'capabilities'>,
+  trx: Kysely<Database>,
+  pick: (eb: ExpressionBuilder<Database, 'messages'>) => Expression<SqlBool>,
+): Promise<void> {
+  if (!engine.capabilities.rowLocks) return;
+  await trx.selectFrom('messages').select('id').where(pick).orderBy('id').forUpdate().execute();
 }

@@ -12,7 +12,7 @@ import type { SecretBox } from '../secret-box.js';
 import { precompileNamed } from './precompiled.js';
 import { errorJson } from './error-json.js';
 import { insertEvent, insertEvents } from './event-rows.js';
-import { transitionQuery } from './message-transition.js';
+import { lockMessagesInOrder, transitionQuery } from './message-transition.js';
 import type { Database } from './schema.js';
 import { returnRefund, writeFate } from './sql-credit.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -93,6 +93,7 @@ export class SqlDispatch implements DispatchStore {
   async settleSent(outcomes: readonly SentOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await this.engine.transaction(async (trx) => {
+      await lockMessagesInOrder(this.engine, trx, (eb) => eb('id', 'in', outcomes.map((o) => o.task.messageId)));
       await removeJobs(trx, outcomes.map((o) => o.task.jobId)).execute();
       const told: { event: NewEvent; at: number }[] = [];
       for (const { task, wamid, at } of outcomes) {

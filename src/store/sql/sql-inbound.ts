@@ -8,7 +8,7 @@ import { newId } from '../ids.js';
 import type { InboundStore, NumberOwner, PendingMetaWebhook, StatusOutcome } from '../inbound-store.js';
 import { errorJson } from './error-json.js';
 import { insertEvent } from './event-rows.js';
-import { transitionQuery } from './message-transition.js';
+import { lockMessagesInOrder, transitionQuery } from './message-transition.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
 
@@ -40,6 +40,9 @@ export class SqlInbound implements InboundStore {
   async applyStatuses(statuses: readonly { status: StatusEvent; error: SwitchboardError | undefined }[], now: number): Promise<StatusOutcome[]> {
     if (statuses.length === 0) return [];
     return this.engine.transaction(async (trx) => {
+      const wamids = statuses.map(({ status }) => status.wamid);
+      const callbackIds = statuses.flatMap(({ status }) => (status.callbackData ? [status.callbackData] : []));
+      await lockMessagesInOrder(this.engine, trx, (eb) => eb.or([eb('wamid', 'in', wamids), ...(callbackIds.length > 0 ? [eb('id', 'in', callbackIds)] : [])]));
       const outcomes: StatusOutcome[] = [];
       for (const { status, error } of statuses) outcomes.push(await this.applyOneStatus(trx, status, error, now));
       return outcomes;
