@@ -1,5 +1,5 @@
 /** Status changes as conditional updates: a message moves only from the states its event allows (message-state.ts). */
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import type { Kysely } from 'kysely';
 import { TRANSITIONS, type MessageEvent } from '../../domain/message-state.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -35,11 +35,9 @@ export function transitionQuery(engine: Pick<SqlEngine, 'jsonWithNumber'>, db: K
  * of them: dispatch's outcomes and Meta's statuses both change batches of messages, and two transactions that took
  * the same rows' locks in different orders would deadlock.
  */
-export async function lockMessagesInOrder(
-  engine: Pick<SqlEngine, 'capabilities'>,
-  trx: Kysely<Database>,
-  pick: (eb: ExpressionBuilder<Database, 'messages'>) => Expression<SqlBool>,
-): Promise<void> {
+export async function lockMessagesInOrder(engine: Pick<SqlEngine, 'capabilities'>, trx: Kysely<Database>, ids: () => Promise<readonly string[]>): Promise<void> {
   if (!engine.capabilities.rowLocks) return;
-  await trx.selectFrom('messages').select('id').where(pick).orderBy('id').forUpdate().execute();
+  const unique = [...new Set(await ids())];
+  // By primary key only: an OR of other conditions made the planner scan the whole table on every batch.
+  if (unique.length > 0) await trx.selectFrom('messages').select('id').where('id', 'in', unique).orderBy('id').forUpdate().execute();
 }

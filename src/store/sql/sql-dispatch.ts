@@ -93,7 +93,7 @@ export class SqlDispatch implements DispatchStore {
   async settleSent(outcomes: readonly SentOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await this.engine.transaction(async (trx) => {
-      await lockMessagesInOrder(this.engine, trx, (eb) => eb('id', 'in', outcomes.map((o) => o.task.messageId)));
+      await lockMessagesInOrder(this.engine, trx, async () => outcomes.map((o) => o.task.messageId));
       await removeJobs(trx, outcomes.map((o) => o.task.jobId)).execute();
       const told: { event: NewEvent; at: number }[] = [];
       for (const { task, wamid, at } of outcomes) {

@@ -40,9 +40,10 @@ export class SqlInbound implements InboundStore {
   async applyStatuses(statuses: readonly { status: StatusEvent; error: SwitchboardError | undefined }[], now: number): Promise<StatusOutcome[]> {
     if (statuses.length === 0) return [];
     return this.engine.transaction(async (trx) => {
-      const wamids = statuses.map(({ status }) => status.wamid);
-      const callbackIds = statuses.flatMap(({ status }) => (status.callbackData ? [status.callbackData] : []));
-      await lockMessagesInOrder(this.engine, trx, (eb) => eb.or([eb('wamid', 'in', wamids), ...(callbackIds.length > 0 ? [eb('id', 'in', callbackIds)] : [])]));
+      await lockMessagesInOrder(this.engine, trx, async () => {
+        const byWamid = await trx.selectFrom('messages').select('id').where('wamid', 'in', statuses.map(({ status }) => status.wamid)).execute();
+        return [...byWamid.map((row) => row.id), ...statuses.flatMap(({ status }) => (status.callbackData ? [status.callbackData] : []))];
+      });
       const outcomes: StatusOutcome[] = [];
       for (const { status, error } of statuses) outcomes.push(await this.applyOneStatus(trx, status, error, now));
       return outcomes;
