@@ -8,12 +8,12 @@ import { sql, type Kysely } from 'kysely';
 import { SETTLED_MESSAGE_STATES, type RetainedTable } from '../../domain/retention.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
+import { PENDING_DELIVERY } from './webhook-rows.js';
 
 export type PrunedTable = Exclude<RetainedTable, 'credit_ledger'>;
 
 // Literals, not parameters: the planners use a partial index only when the query spells its condition (migration 9).
 const settledStates = SETTLED_MESSAGE_STATES.map((state) => sql.lit(state));
-const PENDING_DELIVERY = sql.lit('pending');
 const FATE_KINDS = [sql.lit('settle'), sql.lit('refund')];
 
 export class RetentionStore {
