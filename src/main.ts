@@ -14,6 +14,7 @@ import { DEFAULT_KEYWORDS } from './domain/opt-out-keywords.js';
 import type { TemplateStatusWriter } from './webhooks/inbound/apply.js';
 import { MetaWebhookApplier } from './webhooks/inbound/apply.js';
 import { buildApp } from './http/app.js';
+import { closeWithin } from './http/close-within.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { hashSecret, issueKey } from './store/api-keys.js';
 import { openStore } from './store/open-store.js';
@@ -269,7 +270,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await webhooks.stop();
         await dispatcher?.stop();
         await templateSync?.stop();
-        await app.close();
+        await closeWithin(app);
         await metaWebhooks.stop();
         await upstream?.close();
         await upstreamClient?.close();
