@@ -40,10 +40,14 @@ export function openSharedLimits(options: SharedLimitsOptions): SharedLimits {
   }
   const redis = openRedis(options.redisUrl, options.connection);
   const { prefix } = options;
+  const permits = new RedisSendPermits({ client: redis.client, prefix, config: options.permits });
   return {
-    permits: new RedisSendPermits({ client: redis.client, prefix, config: options.permits }),
+    permits,
     requestLimiters: redisRequestLimiters(redis.client, prefix),
-    health: () => redis.health(),
+    async health() {
+      const ping = await redis.health();
+      return ping.ok ? permits.status() : ping;
+    },
     close: () => redis.close(),
   };
 }

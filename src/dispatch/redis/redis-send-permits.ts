@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ServiceHealth } from '../../runtime/redis.js';
 import { callCapOf } from '../../domain/call-window.js';
 import { numberPaceOf, type RatePermitConfig } from '../rate-permit.js';
 import type { SendPermit, SendPermits } from '../send-permits.js';
@@ -19,7 +20,7 @@ const REFUSED_BY = [undefined, 'pair', 'number'] as const;
 /** The scripts as ioredis commands: EVALSHA, and the script itself again when the server no longer knows it. */
 interface PermitCommands {
   takeSendPermits(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
-  claimCallSlot(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number>;
+  claimCallSlot(callsKey: string, cap: number, windowMs: number, member: string): Promise<number>;
 }
 
 export interface RedisSendPermitsOptions {
@@ -33,6 +34,8 @@ export class RedisSendPermits implements SendPermits {
   private readonly commands: PermitCommands;
   private readonly caller = randomBytes(6).toString('base64url');
   private calls = 0;
+  /** Why the latest decision could not be made; undefined once one was made again. */
+  private failure: string | undefined;
 
   constructor(private readonly options: RedisSendPermitsOptions) {
     const { client } = options;
@@ -53,12 +56,8 @@ export class RedisSendPermits implements SendPermits {
     const slowed = numberPaceOf(perSecond, true, config);
     const keys = [this.key(numberId, 'pace'), this.key(numberId, 'slow'), ...recipients.map((to) => this.key(numberId, `pair:${to}`))];
     const args = [pace.intervalMs, pace.burst, slowed.intervalMs, slowed.burst, config.pairIntervalMs, config.pairBurst];
-    let flat: number[];
-    try {
-      flat = await this.commands.takeSendPermits(keys.length, ...keys, ...args);
-    } catch {
-      return [{ granted: false, waitMs: UNAVAILABLE_RETRY_MS, limitedBy: 'unavailable' }];
-    }
+    const flat = await this.decide(() => this.commands.takeSendPermits(keys.length, ...keys, ...args));
+    if (flat === undefined) return [{ granted: false, waitMs: UNAVAILABLE_RETRY_MS, limitedBy: 'unavailable' }];
     const answers: SendPermit[] = [];
     for (let i = 0; i < flat.length; i += 2) {
       const refusedBy = REFUSED_BY[flat[i] as 0 | 1 | 2];
@@ -74,10 +73,23 @@ export class RedisSendPermits implements SendPermits {
   async claimCallSlot(numberId: string, perSecond: number): Promise<number> {
     const cap = callCapOf(perSecond, this.options.config.callCapShare);
     this.calls += 1;
+    const wait = await this.decide(() => this.commands.claimCallSlot(this.key(numberId, 'calls'), cap, CALL_WINDOW_MS, `${this.caller}:${this.calls}`));
+    return wait ?? UNAVAILABLE_RETRY_MS;
+  }
+
+  /** Whether the latest decision could be made: a script that fails where Redis answers PING shows here. */
+  status(): ServiceHealth {
+    return this.failure === undefined ? { ok: true } : { ok: false, reason: `send permits cannot be decided: ${this.failure}` };
+  }
+
+  private async decide<T>(script: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await this.commands.claimCallSlot(1, this.key(numberId, 'calls'), cap, CALL_WINDOW_MS, `${this.caller}:${this.calls}`);
-    } catch {
-      return UNAVAILABLE_RETRY_MS;
+      const answer = await script();
+      this.failure = undefined;
+      return answer;
+    } catch (error) {
+      this.failure = error instanceof Error ? error.message : String(error);
+      return undefined;
     }
   }
 }
