@@ -1,5 +1,5 @@
 /**
- * The one place a Redis client is opened: connected on first use, commands that fail fast while the server is away
+ * The one place a Redis client is opened: connected in the background, commands that fail fast while the server is away
  * (so callers can refuse and say why instead of hanging), reconnection with backoff for ever, and a PING health.
  */
 import { Redis } from 'ioredis';
@@ -25,8 +25,9 @@ export interface RedisConnection {
 export function openRedis(url: string, options: RedisConnectionOptions = DEFAULT_REDIS_CONNECTION_OPTIONS): RedisConnection {
   if (!/^rediss?:\/\//.test(url)) throw new Error(`a Redis URL starts with redis:// or rediss:// (got "${url}")`);
   let lastError = 'not connected yet';
+  // Not lazy: opening never waits nor throws, but connects in the background (and again whenever the connection is
+  // lost), so callers that only look at the client's state (the HTTP limiters) find it ready once Redis answers.
   const client = new Redis(url, {
-    lazyConnect: true,
     // One retry at most: a command queued while the server is away fails after the first reconnection attempt.
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs,
