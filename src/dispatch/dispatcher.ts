@@ -90,6 +90,8 @@ export class Dispatcher {
   private readonly routes = new Map<string, { route: NumberRoute | undefined; loadedAt: number }>();
   /** Jobs that have their permit and call mark and wait for their number's call cap: their leases are renewed too. */
   private readonly waitingForCallSlot = new Set<DispatchTask>();
+  /** The permits could not be asked (shared limits unreachable): no number asks again before this, so a tick stays short. */
+  private permitsAwayUntil = 0;
   private readonly breakers: CircuitBreakers;
   private readonly sent: GroupCommit<SentOutcome, void>;
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
@@ -245,8 +247,8 @@ export class Dispatcher {
       }
       // The circuit first: a job that may not call must not use up its number's or its recipient's pace meanwhile.
       const call = this.breakers.allowCall(this.upstreamHost, now);
-      if (!call.allowed) {
-        this.wakeAt = Math.min(this.wakeAt, call.retryAt);
+      if (!call.allowed || now < this.permitsAwayUntil) {
+        this.wakeAt = Math.min(this.wakeAt, call.allowed ? this.permitsAwayUntil : call.retryAt);
         break;
       }
       const batch = this.permitBatch(queue, index, call.probe ? 1 : this.deps.config.maxInFlight - this.inFlight.size);
@@ -276,6 +278,7 @@ export class Dispatcher {
       if (permit.granted) this.track(this.send(this.take(queue, index), route, this.upstreamHost, probe));
       else if (permit.limitedBy !== 'pair') {
         this.wakeAt = Math.min(this.wakeAt, now + permit.waitMs);
+        if (permit.limitedBy === 'unavailable') this.permitsAwayUntil = now + permit.waitMs;
         return undefined;
       } else if (permit.waitMs > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], now + permit.waitMs, now));
       else {

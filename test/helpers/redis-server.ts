@@ -35,6 +35,13 @@ export async function redisSuiteRuns(): Promise<boolean> {
   return (await answersPing(TEST_REDIS_URL)) || Boolean(process.env.CI);
 }
 
+/** Whether suites that start their own redis-server run: the program is installed, or we are under CI. */
+export async function ownRedisRuns(): Promise<boolean> {
+  const child = spawn('redis-server', ['--version'], { stdio: 'ignore' });
+  const [code] = (await Promise.race([once(child, 'exit'), once(child, 'error').then(() => [1])])) as [number | null];
+  return code === 0 || Boolean(process.env.CI);
+}
+
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');

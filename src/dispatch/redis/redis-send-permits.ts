@@ -83,6 +83,11 @@ export class RedisSendPermits implements SendPermits {
   }
 
   private async decide<T>(script: () => Promise<T>): Promise<T | undefined> {
+    // Not connected: refuse at once rather than wait out a command timeout in the dispatcher's loop.
+    if (this.options.client.status !== 'ready') {
+      this.failure = `the Redis connection is ${this.options.client.status}`;
+      return undefined;
+    }
     try {
       const answer = await script();
       this.failure = undefined;
