@@ -15,6 +15,7 @@ import { CLAIM_CALL_SLOT, TAKE_SEND_PERMITS } from './send-permit-scripts.js';
 export const UNAVAILABLE_RETRY_MS = 250;
 
 const CALL_WINDOW_MS = 1000;
+const LOST_CONNECTION = new Set(['close', 'reconnecting', 'end']);
 const REFUSED_BY = [undefined, 'pair', 'number'] as const;
 
 /** The scripts as ioredis commands: EVALSHA, and the script itself again when the server no longer knows it. */
@@ -83,8 +84,9 @@ export class RedisSendPermits implements SendPermits {
   }
 
   private async decide<T>(script: () => Promise<T>): Promise<T | undefined> {
-    // Not connected: refuse at once rather than wait out a command timeout in the dispatcher's loop.
-    if (this.options.client.status !== 'ready') {
+    // Connection lost: refuse at once rather than wait out a command timeout in the dispatcher's loop. A first
+    // connection still being made is waited for (within the command timeout).
+    if (LOST_CONNECTION.has(this.options.client.status)) {
       this.failure = `the Redis connection is ${this.options.client.status}`;
       return undefined;
     }
