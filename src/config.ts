@@ -71,6 +71,10 @@ export interface Config {
   readonly pruneBatchRows: number;
   /** Seconds between pruning passes once every table is caught up (0 = never prune). */
   readonly pruneIntervalSeconds: number;
+  /** Redis that holds the send and request limits shared by every gateway process; unset = this process's memory. */
+  readonly redisUrl: string | undefined;
+  /** Starts every Redis key of this deployment, so several can share one Redis. */
+  readonly redisPrefix: string;
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -124,6 +128,8 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   ...RETENTION_VARIABLES.map((v) => ({ name: v.name, meaning: `${v.meaning} (default ${DEFAULT_RETENTION[v.table] / v.unitMs}).` })),
   { name: 'SWITCHBOARD_PRUNE_BATCH', meaning: `Most rows one pruning statement removes (default ${DEFAULT_PRUNE_BATCH_ROWS}).` },
   { name: 'SWITCHBOARD_PRUNE_INTERVAL_SECONDS', meaning: `Seconds between pruning passes once caught up (default ${DEFAULT_PRUNE_INTERVAL_SECONDS}; 0 = never prune).` },
+  { name: 'REDIS_URL', meaning: 'redis://host:6379 keeps the send pace and the request limits in Redis, shared by every gateway process; unset = each process counts alone (one process).' },
+  { name: 'SWITCHBOARD_REDIS_PREFIX', meaning: 'Starts every Redis key of this deployment, so several can share one Redis (default switchboard:).' },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
 
@@ -162,6 +168,8 @@ const DEFAULTS: Config = {
   retention: DEFAULT_RETENTION,
   pruneBatchRows: DEFAULT_PRUNE_BATCH_ROWS,
   pruneIntervalSeconds: DEFAULT_PRUNE_INTERVAL_SECONDS,
+  redisUrl: undefined,
+  redisPrefix: 'switchboard:',
 };
 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
@@ -243,6 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contactCheckTtlSeconds: integer('SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', env['SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS'], 0),
     pruneBatchRows: integer('SWITCHBOARD_PRUNE_BATCH', env['SWITCHBOARD_PRUNE_BATCH'], 1),
     pruneIntervalSeconds: integer('SWITCHBOARD_PRUNE_INTERVAL_SECONDS', env['SWITCHBOARD_PRUNE_INTERVAL_SECONDS'], 0),
+    redisUrl: env['REDIS_URL'] || undefined,
+    redisPrefix: env['SWITCHBOARD_REDIS_PREFIX'] || undefined,
   });
   // A file may set some tables only; the others keep their defaults.
   const retention = { ...DEFAULTS.retention, ...fromFile.retention, ...retentionFromEnv(env) };

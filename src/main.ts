@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DEFAULT_DISPATCHER_CONFIG, Dispatcher, type DispatcherConfig } from './dispatch/dispatcher.js';
 import { DEFAULT_UPSTREAM_CLIENT_OPTIONS, UpstreamClient } from './dispatch/upstream-client.js';
+import { DEFAULT_RATE_PERMIT_CONFIG, type RatePermitConfig } from './dispatch/rate-permit.js';
+import { openSharedLimits, type SharedLimits } from './limits/open-shared-limits.js';
 import { GraphManagementClient } from './dispatch/graph-management-client.js';
 import { TemplateSync } from './dispatch/template-sync.js';
 import { reviewReasonOf, templateStatusOf } from './domain/templates/status.js';
@@ -56,6 +58,8 @@ export interface RunningGateway {
   readonly metaWebhooks: MetaWebhookApplier;
   /** Customer webhooks: the delivery worker and its sender. */
   readonly webhooks: WebhookDelivery;
+  /** Send and request limits: in Redis when REDIS_URL is set; its health belongs in readiness. */
+  readonly limits: SharedLimits;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,8 @@ export interface GatewayOptions {
   readonly logger?: boolean;
   /** Dispatcher settings over the defaults (tests shorten leases, backoffs and outages). */
   readonly dispatcher?: Partial<DispatcherConfig>;
+  /** Send pace settings over the defaults (tests shorten the slow-down). */
+  readonly permits?: RatePermitConfig;
   /** Options for the embedded simulator (status delays, seed …). */
   readonly simulator?: Record<string, unknown>;
 }
@@ -158,6 +164,7 @@ function randomSecret(): string {
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const store = await openStore(config, { maxGroupItems: config.groupCommitMaxItems });
+  const limits = openSharedLimits({ redisUrl: config.redisUrl, prefix: config.redisPrefix, permits: options.permits ?? DEFAULT_RATE_PERMIT_CONFIG, now: () => clock.now() });
   let upstream: EmbeddedUpstream | undefined;
   let upstreamNote: string;
   let dispatcher: Dispatcher | undefined;
@@ -209,6 +216,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         store: store.dispatch,
         queue: store.dispatchQueue,
         upstream: upstreamClient,
+        permits: limits.permits,
         now: () => clock.now(),
         random: Math.random,
         config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
@@ -236,6 +244,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         mediaUploadsPerAccount: config.mediaUploadsPerAccount, mediaStorageBytesPerAccount: config.mediaStorageBytesPerAccount,
       },
       authFailureLimits: { limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds },
+      requestLimiters: limits.requestLimiters,
       trustProxy: config.trustProxy,
       logger: options.logger === false ? false : { level: config.logLevel },
       onAccepted: () => {
@@ -264,6 +273,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       dispatcher,
       metaWebhooks,
       webhooks,
+      limits,
       async close() {
         await pruner?.stop();
         await retention?.close();
@@ -275,6 +285,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await upstream?.close();
         await upstreamClient?.close();
         await managementClient?.close();
+        await limits.close();
         await store.close();
       },
     };
@@ -287,6 +298,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await upstream?.close().catch(() => undefined);
     await upstreamClient?.close().catch(() => undefined);
     await managementClient?.close().catch(() => undefined);
+    await limits.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

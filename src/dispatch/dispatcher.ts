@@ -9,7 +9,7 @@ import { GroupCommit } from '../runtime/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
 import type { CallMark, DispatchQueue, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../store/dispatch-store.js';
-import { CallWindows, DEFAULT_RATE_PERMIT_CONFIG, RatePermits, type RatePermitConfig } from './rate-permit.js';
+import type { SendPermit, SendPermits } from './send-permits.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
 
@@ -37,7 +37,6 @@ export interface DispatcherConfig {
   /** A pair refusal longer than this hands the job back to the store instead of holding it in memory. */
   readonly pairHoldMs: number;
   readonly retry: RetrySchedule;
-  readonly permits: RatePermitConfig;
   readonly breaker: CircuitBreakerConfig;
 }
 
@@ -54,7 +53,6 @@ export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
   reclaimOnStart: true,
   pairHoldMs: 2_000,
   retry: DEFAULT_RETRY_SCHEDULE,
-  permits: DEFAULT_RATE_PERMIT_CONFIG,
   breaker: DEFAULT_CIRCUIT_BREAKER_CONFIG,
 };
 
@@ -67,6 +65,8 @@ export interface DispatcherDeps {
   /** Claims, leases and hand-backs; the store holds what the jobs are about. */
   readonly queue: DispatchQueue;
   readonly upstream: Sender;
+  /** Pace, pair and call-cap permits: this process's memory, or Redis shared by every process. */
+  readonly permits: SendPermits;
   readonly now: () => number;
   readonly random: () => number;
   readonly config: DispatcherConfig;
@@ -88,8 +88,10 @@ export class Dispatcher {
   readonly counters: DispatcherCounters = { calls: 0, sent: 0, retried: 0, failed: 0, held: 0, recovered: 0 };
   private readonly queues = new Map<string, DispatchTask[]>();
   private readonly routes = new Map<string, { route: NumberRoute | undefined; loadedAt: number }>();
-  private readonly permits: RatePermits;
-  private readonly callWindows: CallWindows;
+  /** Jobs that have their permit and call mark and wait for their number's call cap: their leases are renewed too. */
+  private readonly waitingForCallSlot = new Set<DispatchTask>();
+  /** The permits could not be asked (shared limits unreachable): no number asks again before this, so a tick stays short. */
+  private permitsAwayUntil = 0;
   private readonly breakers: CircuitBreakers;
   private readonly sent: GroupCommit<SentOutcome, void>;
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
@@ -107,8 +109,6 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     const { store, config } = deps;
-    this.permits = new RatePermits(config.permits);
-    this.callWindows = new CallWindows(config.permits);
     this.upstreamHost = new URL(config.upstreamBaseUrl).host;
     this.breakers = new CircuitBreakers(config.breaker);
     this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: config.idlePollMs, onError: (error) => deps.onError?.(error) });
@@ -196,7 +196,7 @@ export class Dispatcher {
     if (this.nextRenewAt === 0 || now < this.nextRenewAt) return;
     const { config, queue } = this.deps;
     this.nextRenewAt = now + config.leaseMs / 3;
-    const ids = [...this.queues.values()].flat().map((t) => t.jobId);
+    const ids = [...this.queues.values(), this.waitingForCallSlot].flatMap((tasks) => [...tasks].map((t) => t.jobId));
     if (ids.length > 0) await queue.renew(config.owner, ids, now + config.leaseMs);
   }
 
@@ -246,29 +246,47 @@ export class Dispatcher {
         continue;
       }
       // The circuit first: a job that may not call must not use up its number's or its recipient's pace meanwhile.
-      const host = this.upstreamHost;
-      const call = this.breakers.allowCall(host, now);
-      if (!call.allowed) {
-        this.wakeAt = Math.min(this.wakeAt, call.retryAt);
+      const call = this.breakers.allowCall(this.upstreamHost, now);
+      if (!call.allowed || now < this.permitsAwayUntil) {
+        this.wakeAt = Math.min(this.wakeAt, call.allowed ? this.permitsAwayUntil : call.retryAt);
         break;
       }
-      const permit = this.permits.take(numberId, route.maxMps, task.to, now);
-      if (!permit.granted && call.probe) this.breakers.forgoProbe(host);
-      if (!permit.granted && permit.limitedBy === 'number') {
-        this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
-        break;
-      }
-      if (!permit.granted) {
-        if (permit.retryAt - now > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], permit.retryAt, now));
-        else {
-          this.wakeAt = Math.min(this.wakeAt, permit.retryAt);
-          index += 1;
-        }
-        continue;
-      }
-      this.track(this.send(this.take(queue, index), route, host, call.probe));
+      const batch = this.permitBatch(queue, index, call.probe ? 1 : this.deps.config.maxInFlight - this.inFlight.size);
+      const permits = await this.deps.permits.take(numberId, route.maxMps, batch.map((t) => t.to));
+      if (call.probe && !permits[0]?.granted) this.breakers.forgoProbe(this.upstreamHost);
+      const next = this.applyPermits(queue, index, permits, route, call.probe);
+      if (next === undefined) break;
+      index = next;
     }
     if (queue.length === 0) this.queues.delete(numberId);
+  }
+
+  /** The jobs from `index` on that need a permit, up to the first that does not (a settle or a recovery) and `room`. */
+  private permitBatch(queue: readonly DispatchTask[], index: number, room: number): DispatchTask[] {
+    let end = index;
+    while (end < queue.length && end - index < room && queue[end]?.wamid === null && !queue[end]?.interrupted) end += 1;
+    return queue.slice(index, end);
+  }
+
+  /**
+   * Sends the granted jobs of a batch that starts at `index`, leaves those their pair holds briefly, hands back those
+   * it holds long. Answers where the queue goes on, or undefined when the number refused (or could not be asked).
+   */
+  private applyPermits(queue: DispatchTask[], index: number, permits: readonly SendPermit[], route: NumberRoute, probe: boolean): number | undefined {
+    const now = this.deps.now();
+    for (const permit of permits) {
+      if (permit.granted) this.track(this.send(this.take(queue, index), route, this.upstreamHost, probe));
+      else if (permit.limitedBy !== 'pair') {
+        this.wakeAt = Math.min(this.wakeAt, now + permit.waitMs);
+        if (permit.limitedBy === 'unavailable') this.permitsAwayUntil = now + permit.waitMs;
+        return undefined;
+      } else if (permit.waitMs > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], now + permit.waitMs, now));
+      else {
+        this.wakeAt = Math.min(this.wakeAt, now + permit.waitMs);
+        index += 1;
+      }
+    }
+    return index;
   }
 
   private track(work: Promise<void>): void {
@@ -288,7 +306,10 @@ export class Dispatcher {
       if (mark.kind === 'sent') await this.settleSent(task, mark.wamid);
       return;
     }
-    await this.waitForCallSlot(task.numberId, route.maxMps);
+    if (!(await this.waitForCallSlot(task, route.maxMps))) {
+      if (probe) this.breakers.forgoProbe(host);
+      return this.handBack([task], this.deps.now(), this.deps.now());
+    }
     this.counters.calls += 1;
     const target: UpstreamTarget = { baseUrl: config.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
     // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.
@@ -305,7 +326,8 @@ export class Dispatcher {
     else this.recordAnswer(host, now);
     const context = { task, error, now, schedule: config.retry, random: this.deps.random, recoveryGraceMs: config.recoveryGraceMs };
     const decision = decideAfterFailure(context);
-    if (decision.kind === 'retry' && decision.slowDown) this.permits.slowDown(task.numberId, now);
+    // Beside the settlement, not before it: a slow-down that cannot be recorded (shared limits away) is reported alone.
+    if (decision.kind === 'retry' && decision.slowDown) this.track(this.deps.permits.slowDown(task.numberId));
     if (decision.kind === 'park-number' || decision.kind === 'pause-number') {
       this.routes.delete(task.numberId);
       this.counters.held += 1;
@@ -315,10 +337,21 @@ export class Dispatcher {
     await applyFailureDecision(store, context, decision);
   }
 
-  /** The permit was given before the call mark; calls bunched by the mark's commit wait here for the number's cap. */
-  private async waitForCallSlot(numberId: string, perSecond: number): Promise<void> {
-    for (let wait = this.callWindows.claim(numberId, perSecond, this.deps.now()); wait > 0; wait = this.callWindows.claim(numberId, perSecond, this.deps.now()))
-      await sleep(wait);
+  /**
+   * The permit was given before the call mark; calls bunched by the mark's commit wait here for the number's cap (or
+   * for the shared limits to answer again). False when the dispatcher stops meanwhile: the call is not made.
+   */
+  private async waitForCallSlot(task: DispatchTask, perSecond: number): Promise<boolean> {
+    this.waitingForCallSlot.add(task);
+    try {
+      for (let wait = await this.deps.permits.claimCallSlot(task.numberId, perSecond); wait > 0; wait = await this.deps.permits.claimCallSlot(task.numberId, perSecond)) {
+        if (!this.loop.running) return false;
+        await sleep(wait);
+      }
+      return true;
+    } finally {
+      this.waitingForCallSlot.delete(task);
+    }
   }
 
   private async settleSent(task: DispatchTask, wamid: string): Promise<void> {

@@ -35,6 +35,14 @@ export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
   callCapShare: 0.99,
 };
 
+/** A number's pace at `perSecond`, normal or slowed after a throttling answer: every implementation of the permits reads it here. */
+export function numberPaceOf(perSecond: number, slowed: boolean, config: RatePermitConfig): Pace {
+  const factor = slowed ? config.slowFactor : 1;
+  const slack = perSecond * factor * (1 - config.headroom);
+  // A burst of 2 wherever the slack allows it: with 1, every late wake-up loses the fraction of an interval.
+  return paceOf(perSecond * config.headroom * factor, slack >= 2 ? Math.max(2, slack * config.burstOfSlack) : 1);
+}
+
 /** A refusal says whose pace refused: the recipient pair (other recipients may go) or the whole number. */
 export type Permit = { readonly granted: true } | { readonly granted: false; readonly retryAt: number; readonly limitedBy: 'pair' | 'number' };
 
@@ -49,21 +57,13 @@ export class RatePermits {
 
   constructor(private readonly config: RatePermitConfig = DEFAULT_RATE_PERMIT_CONFIG) {}
 
-  private numberPace(perSecond: number, state: NumberPace, now: number): Pace {
-    const slowed = now < state.slowUntil ? this.config.slowFactor : 1;
-    const { headroom, burstOfSlack } = this.config;
-    const slack = perSecond * slowed * (1 - headroom);
-    // A burst of 2 wherever the slack allows it: with 1, every late wake-up loses the fraction of an interval.
-    return paceOf(perSecond * headroom * slowed, slack >= 2 ? Math.max(2, slack * burstOfSlack) : 1);
-  }
-
   /** Takes both permits or neither, so a job refused by its pair does not use up the number's pace. */
   take(numberId: string, perSecond: number, recipient: string, now: number): Permit {
     const state = this.numbers.get(numberId) ?? { tat: 0, slowUntil: 0 };
     const pairKey = `${numberId}\u0000${recipient}`;
     const pair = takePermit({ intervalMs: this.config.pairIntervalMs, burst: this.config.pairBurst }, this.pairs.get(pairKey) ?? 0, now);
     if (!pair.granted) return { granted: false, retryAt: pair.retryAt, limitedBy: 'pair' };
-    const number = takePermit(this.numberPace(perSecond, state, now), state.tat, now);
+    const number = takePermit(numberPaceOf(perSecond, now < state.slowUntil, this.config), state.tat, now);
     if (!number.granted) return { granted: false, retryAt: number.retryAt, limitedBy: 'number' };
     this.numbers.set(numberId, { ...state, tat: number.tat });
     this.pairs.set(pairKey, pair.tat);

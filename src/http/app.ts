@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { authDecorations, authenticate } from './plugins/auth.js';
-import { DEFAULT_AUTH_FAILURE_LIMITS, memoryAuthFailureCounter, type AuthFailureCounter } from './plugins/auth-failures.js';
+import { DEFAULT_AUTH_FAILURE_LIMITS, authFailureCounter, type AuthFailureCounter } from './plugins/auth-failures.js';
 import { answerClientError, renderFrameworkError, requestFramingPlugin } from './plugins/framework-errors.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
@@ -14,6 +14,7 @@ import { problemPlugin } from './plugins/problem.js';
 import { accountQuota } from './plugins/account-quota.js';
 import { accountRateLimit } from './plugins/rate-limit.js';
 import { generateRequestId, requestIdPlugin } from './plugins/request-id.js';
+import { memoryRequestLimiters, type RequestLimiters } from './request-limiters.js';
 import { accountControlRoutes } from './routes/account-controls.js';
 import { adminAccountRoutes } from './routes/accounts.js';
 import { batchRoutes } from './routes/batch.js';
@@ -61,8 +62,10 @@ export interface AppDeps {
   };
   /** Wrong keys per client address per minute, and how long an address that passed it is refused. */
   readonly authFailureLimits?: { readonly limit: number; readonly lockoutSeconds: number };
-  /** Where failed authentications are counted; default: this process's memory, with `authFailureLimits`. */
+  /** Where failed authentications are counted; default: where `requestLimiters` count, with `authFailureLimits`. */
   readonly authFailures?: AuthFailureCounter;
+  /** Where the account rate, the account quotas and failed authentications are counted; default: this process's memory. */
+  readonly requestLimiters?: RequestLimiters;
   readonly trustProxy?: boolean | number | string;
   /** pino options (level …), or false for no logging (tests, benchmarks). */
   readonly logger?: false | { readonly level: string };
@@ -100,7 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: false, removeAdditional: false }, plugins: [finiteNumbersPlugin] },
   });
 
-  const failures = deps.authFailures ?? memoryAuthFailureCounter(deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS);
+  const requestLimiters = deps.requestLimiters ?? memoryRequestLimiters;
+  const failures = deps.authFailures ?? authFailureCounter(deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS, requestLimiters);
   authDecorations(app);
   requestIdPlugin(app);
   problemPlugin(app);
@@ -145,8 +149,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(async function tenantScope(scope) {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'account', failures }));
-    scope.addHook('onRequest', accountRateLimit());
-    scope.addHook('onRequest', accountQuota({ store }));
+    scope.addHook('onRequest', accountRateLimit(requestLimiters));
+    scope.addHook('onRequest', accountQuota({ store, limiters: requestLimiters }));
     idempotencyPlugin(scope, { store, clock });
     messageRoutes(scope, sendDeps);
     batchRoutes(scope, { ...sendDeps, maxRecipients: limits.batchMaxRecipients });

@@ -11,9 +11,9 @@ beforeAll(async () => {
   h = await startDispatchHarness({
     dispatcher: {
       retry: { ...DEFAULT_RETRY_SCHEDULE, baseMs: 100, capMs: 400, maxAttempts: 6, defaultHoldMs: 300, maxHoldMs: 600 },
-      permits: { ...DEFAULT_RATE_PERMIT_CONFIG, slowForMs: 1500 },
       breaker: { failuresToOpen: 5, probeIntervalMs: 250 },
     },
+    permits: { ...DEFAULT_RATE_PERMIT_CONFIG, slowForMs: 1500 },
   });
 });
 afterAll(() => h.close());

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DispatcherConfig } from '../../src/dispatch/dispatcher.js';
+import type { RatePermitConfig } from '../../src/dispatch/rate-permit.js';
 import { startGateway, type RunningGateway } from '../../src/main.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { RecordedRequest, RunningSimulator, SimulatorOptions } from '../../src/simulator/types.js';
@@ -45,7 +46,7 @@ export interface DispatchHarness {
 let serial = 0;
 
 export async function startDispatchHarness(
-  options: { dispatcher?: Partial<DispatcherConfig>; simulator?: SimulatorOptions; gateway?: Partial<Config> } = {},
+  options: { dispatcher?: Partial<DispatcherConfig>; permits?: RatePermitConfig; simulator?: SimulatorOptions; gateway?: Partial<Config> } = {},
 ): Promise<DispatchHarness> {
   const simulator = await startSimulator({ port: 0, seed: 7, statusDelaysMs: { sent: 0, delivered: 10, read: 20 }, ...options.simulator });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-dispatch-'));
@@ -64,7 +65,9 @@ export async function startDispatchHarness(
     logLevel: 'silent',
     ...options.gateway,
   };
-  const gateway = await startGateway(config, { logger: false, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+  const gateway = await startGateway(config, {
+    logger: false, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}), ...(options.permits ? { permits: options.permits } : {}),
+  });
   simulator.admin.setWebhook({ url: `${gateway.url}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
 
   const call = async (key: string, method: string, path: string, body?: unknown) => {

@@ -4,11 +4,12 @@
  * and the IETF RateLimit headers).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import type { AccountControls } from '../../domain/account.js';
 import { checkBlockedPath } from '../../domain/preflight/blocked-path.js';
 import type { Store } from '../../store/store.js';
+import { memoryRequestLimiters, type RequestLimiters } from '../request-limiters.js';
 
 interface Quota {
   readonly points: number;
@@ -27,15 +28,16 @@ function quotasOf(controls: AccountControls): Quota[] {
   return quotas;
 }
 
-export function accountQuota(options: { store: Pick<Store, 'controls'> }) {
-  const { store } = options;
+/** `limiters` say where quotas are counted: this process's memory by default, or Redis shared by every process. */
+export function accountQuota(options: { store: Pick<Store, 'controls'>; limiters?: RequestLimiters }) {
+  const { store, limiters = memoryRequestLimiters } = options;
   if (!store) throw new Error('accountQuota needs the store');
   // rate-limiter-flexible fixes points and duration per instance: one limiter per distinct quota.
-  const limiters = new Map<string, RateLimiterMemory>();
-  const limiterFor = (q: Quota): RateLimiterMemory => {
+  const byQuota = new Map<string, RateLimiterAbstract>();
+  const limiterFor = (q: Quota): RateLimiterAbstract => {
     const key = `${q.points}/${q.seconds}`;
-    let limiter = limiters.get(key);
-    if (!limiter) limiters.set(key, (limiter = new RateLimiterMemory({ points: q.points, duration: q.seconds, keyPrefix: `quota${key}` })));
+    let limiter = byQuota.get(key);
+    if (!limiter) byQuota.set(key, (limiter = limiters({ points: q.points, durationSeconds: q.seconds, name: `quota${key}` })));
     return limiter;
   };
 

@@ -3,9 +3,10 @@
  * refused with 429 `too_many_failed_auth` for `lockoutSeconds`, whatever key it presents, so keys cannot be guessed
  * at speed. Valid keys count nothing and wait for nothing.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryRequestLimiters, type RequestLimiters } from '../request-limiters.js';
 
-/** The port the auth hook uses; this process's memory here, a shared store (Redis) once several processes serve. */
+/** The port the auth hook uses; counted where the given limiters count (memory, or Redis shared by every process). */
 export interface AuthFailureCounter {
   /** Seconds the client must still wait before it may authenticate; 0 when it may. */
   lockedFor(client: string): Promise<number>;
@@ -23,10 +24,10 @@ export const DEFAULT_AUTH_FAILURE_LIMITS: AuthFailureLimits = { limit: 20, locko
 
 const secondsOf = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
-export function memoryAuthFailureCounter(limits: AuthFailureLimits = DEFAULT_AUTH_FAILURE_LIMITS): AuthFailureCounter {
+export function authFailureCounter(limits: AuthFailureLimits = DEFAULT_AUTH_FAILURE_LIMITS, limiters: RequestLimiters = memoryRequestLimiters): AuthFailureCounter {
   if (!Number.isInteger(limits.limit) || limits.limit < 1 || !(limits.lockoutSeconds >= 1))
-    throw new Error('memoryAuthFailureCounter needs a limit ≥ 1 and a lockout of at least a second');
-  const failures = new RateLimiterMemory({ points: limits.limit, duration: 60, blockDuration: limits.lockoutSeconds, keyPrefix: 'authfail' });
+    throw new Error('authFailureCounter needs a limit ≥ 1 and a lockout of at least a second');
+  const failures = limiters({ points: limits.limit, durationSeconds: 60, blockSeconds: limits.lockoutSeconds, name: 'authfail' });
   return {
     async lockedFor(client) {
       const state = await failures.get(client);

@@ -1,15 +1,16 @@
 /** Per-account request rate limits (the account's requests per second), answered with 429 `rate_limited` and Retry-After. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { gatewayError } from '../../catalog/switchboard-error.js';
+import { memoryRequestLimiters, type RequestLimiters } from '../request-limiters.js';
 
-/** In-process limits; a shared (Redis) limiter replaces this in the scale-out release. */
-export function accountRateLimit() {
+/** Counted where `limiters` count: this process's memory, or Redis shared by every gateway process. */
+export function accountRateLimit(limiters: RequestLimiters = memoryRequestLimiters) {
   // One limiter per distinct limit value: rate-limiter-flexible fixes `points` per instance.
-  const limiters = new Map<number, RateLimiterMemory>();
-  const limiterFor = (points: number): RateLimiterMemory => {
-    let limiter = limiters.get(points);
-    if (!limiter) limiters.set(points, (limiter = new RateLimiterMemory({ points, duration: 1, keyPrefix: `acct${points}` })));
+  const byPoints = new Map<number, RateLimiterAbstract>();
+  const limiterFor = (points: number): RateLimiterAbstract => {
+    let limiter = byPoints.get(points);
+    if (!limiter) byPoints.set(points, (limiter = limiters({ points, durationSeconds: 1, name: `acct${points}` })));
     return limiter;
   };
   return function enforceAccountRateLimit(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
