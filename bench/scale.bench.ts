@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchFigure } from './bench.js';
@@ -132,9 +132,13 @@ class Arrivals {
     return latencies;
   }
 
-  between(from: number, to: number): number {
+  /** How many of the accepted messages reached the simulator from `from` until `to`. */
+  between(accepted: ReadonlyMap<string, number>, from: number, to: number): number {
     let n = 0;
-    for (const at of this.at.values()) if (at >= from && at < to) n++;
+    for (const id of accepted.keys()) {
+      const at = this.at.get(id);
+      if (at !== undefined && at >= from && at < to) n++;
+    }
     return n;
   }
 }
@@ -170,7 +174,7 @@ async function saturate(apis: readonly GatewayApi[], sender: Sender, sim: Simula
   await Promise.all([poller, ...Array.from({ length: FEEDERS }, feeder)]);
   await arrivals.waitFor(sim, accepted, DRAIN_MAX_MS);
   const from = startedAt + WARMUP_S * 1000;
-  return { accepted, sustained: arrivals.between(from, stopAt) / ((stopAt - from) / 1000) };
+  return { accepted, sustained: arrivals.between(accepted, from, stopAt) / ((stopAt - from) / 1000) };
 }
 
 interface Measured {
@@ -246,7 +250,8 @@ export const scaleBenchmark: Benchmark = {
     const unreachable = (await Promise.all([postgresUnreachable(), redisUnreachable()])).filter((why) => why !== undefined);
     if (unreachable.length > 0) console.log(`measuring (a) only: ${unreachable.join('; ')}`);
     const topologies = unreachable.length > 0 ? TOPOLOGIES.filter((t) => !t.shared) : TOPOLOGIES;
-    const figures: BenchFigure[] = [];
+    // The cores are shared with whatever else runs: the load says how far the figures are this machine's best.
+    const figures: BenchFigure[] = [{ name: 'load average (1 min) at start', value: loadavg()[0]!, unit: 'processes', note: `${availableParallelism()} cores` }];
     const sustained: number[] = [];
     for (const topology of topologies) {
       const measured = await measure(topology);
