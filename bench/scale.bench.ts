@@ -31,7 +31,7 @@ const WARMUP_S = 3;
 const WINDOW = 2000;
 const BATCH = 100;
 const FEEDERS = 4;
-const DRAIN_MAX_MS = 5000;
+const DRAIN_MAX_MS = 3000;
 const SECRET_KEY = 'bench-secret-key-0123456789abcdef';
 
 interface Topology {
