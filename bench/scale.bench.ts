@@ -206,6 +206,7 @@ async function startGateways(topology: Topology, sim: SimulatorProcess, database
 }
 
 async function measure(topology: Topology): Promise<Measured> {
+  const began = Date.now();
   const sim = await SimulatorProcess.start();
   const database = topology.shared ? postgresBenchDatabase() : undefined;
   const redis = topology.shared ? benchRedis() : undefined;
@@ -231,6 +232,7 @@ async function measure(topology: Topology): Promise<Measured> {
         { name: `${name}: sustained`, value: heavy.sustained, unit: 'msg/s', note: `${NUMBERS} numbers × ${NUMBER_MPS.toLocaleString('en')} msg/s configured, ≤ ${WINDOW} in flight, over ${SATURATE_S - WARMUP_S} s` },
         { name: `${name}: accept → upstream p50`, value: percentile([...latencies], 0.5), unit: 'ms', note: `${LIGHT_RATE} msg/s offered` },
         { name: `${name}: accept → upstream p99`, value: percentile(latencies, 0.99), unit: 'ms', note: `${LIGHT_RATE} msg/s offered` },
+        { name: `${name}: wall time`, value: (Date.now() - began) / 1000, unit: 's', note: 'start-up and set-up included, clean-up not' },
         { name: `${name}: reached upstream / accepted`, value: (arrivals.reached(heavy.accepted).length + arrivals.reached(light).length) / (heavy.accepted.size + light.size), unit: 'ratio', note: `of ${heavy.accepted.size + light.size} accepted, by ≤ ${DRAIN_MAX_MS / 1000} s after the load stopped` },
       ],
     };
