@@ -84,6 +84,11 @@ class SimulatorProcess implements SenderSimulator {
     return this.admin('PUT', '/_sim/webhook', { url: `${gatewayUrl}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
   }
 
+  /** Waits (at most `maxMs`) for the status webhooks still queued, so that none reaches the next configuration's gateway. */
+  async flushWebhooks(maxMs: number): Promise<void> {
+    await Promise.race([this.admin('POST', '/_sim/webhook/flush', {}), sleep(maxMs)]);
+  }
+
   /** The sends received since the last call. */
   collect(): Promise<readonly ReceivedSend[]> {
     return new Promise((resolve) => {
@@ -205,9 +210,8 @@ async function startGateways(topology: Topology, sim: SimulatorProcess, database
   return started;
 }
 
-async function measure(topology: Topology): Promise<Measured> {
+async function measure(topology: Topology, sim: SimulatorProcess): Promise<Measured> {
   const began = Date.now();
-  const sim = await SimulatorProcess.start();
   const database = topology.shared ? postgresBenchDatabase() : undefined;
   const redis = topology.shared ? benchRedis() : undefined;
   const dataDirs: string[] = [];
@@ -238,8 +242,8 @@ async function measure(topology: Topology): Promise<Measured> {
     };
   } finally {
     await Promise.all(apis.map((a) => a.close()));
+    if (gateways.length > 0) await sim.flushWebhooks(DRAIN_MAX_MS).catch(() => {});
     await Promise.all(gateways.map((g) => g.stop()));
-    await sim.stop();
     await database?.drop();
     await redis?.clear();
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
@@ -255,10 +259,16 @@ export const scaleBenchmark: Benchmark = {
     // The cores are shared with whatever else runs: the load says how far the figures are this machine's best.
     const figures: BenchFigure[] = [{ name: 'load average (1 min) at start', value: loadavg()[0]!, unit: 'processes', note: `${availableParallelism()} cores` }];
     const sustained: number[] = [];
-    for (const topology of topologies) {
-      const measured = await measure(topology);
-      figures.push(...measured.figures);
-      sustained.push(measured.sustained);
+    // One simulator serves every configuration (each registers a business of its own), so each starts only its gateways.
+    const sim = await SimulatorProcess.start();
+    try {
+      for (const topology of topologies) {
+        const measured = await measure(topology, sim);
+        figures.push(...measured.figures);
+        sustained.push(measured.sustained);
+      }
+    } finally {
+      await sim.stop();
     }
     const [single, ...shared] = sustained;
     shared.forEach((rate, i) => {
