@@ -35,7 +35,8 @@ function dockerStages(): Instruction[][] {
   return stages;
 }
 
-function exec(stage: readonly Instruction[], keyword: string): string[] {
+/** The exec-form argument list (a JSON array) of the stage's last CMD or HEALTHCHECK. */
+function execForm(stage: readonly Instruction[], keyword: string): string[] {
   const args = stage.findLast((i) => i.keyword === keyword)?.args ?? '';
   return JSON.parse(args.replace(/^(--\S+\s+)*CMD\s+/, '')) as string[];
 }
@@ -63,7 +64,7 @@ describe('the Dockerfile', () => {
   const runtime = stages.at(-1)!;
 
   it('runs the binary and subcommand that `npm start` and the served-process tests run', async () => {
-    const cmd = exec(runtime, 'CMD');
+    const cmd = execForm(runtime, 'CMD');
     const packageJson = JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
     expect(cmd).toEqual(['node', 'bin/switchboard.js', 'serve']);
     expect(packageJson.scripts.start).toBe(cmd.join(' '));
@@ -102,7 +103,7 @@ describe('the Dockerfile', () => {
 
     const probe = (port: string) =>
       new Promise<number>((done) => {
-        const [file, ...args] = exec(runtime, 'HEALTHCHECK');
+        const [file, ...args] = execForm(runtime, 'HEALTHCHECK');
         execFile(file === 'node' ? process.execPath : file!, args, { env: { ...process.env, PORT: port }, timeout: 10_000 }, (error) =>
           done(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
         );
