@@ -1,6 +1,7 @@
 /**
  * Which engine a benchmark's gateway stores into: the embedded SQLite file by default, or, with BENCH_ENGINE=postgres,
- * a schema of its own on the PostgreSQL server (BENCH_POSTGRES_URL, default the test server), dropped afterwards.
+ * a schema of its own on the PostgreSQL server (BENCH_POSTGRES_URL, default the test server), dropped afterwards. The
+ * scale benchmark always compares both, so it asks for a PostgreSQL schema directly.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -19,7 +20,11 @@ export function onPostgres(): boolean {
 }
 
 export function benchDatabase(): BenchDatabase {
-  if (!onPostgres()) return { url: undefined, engine: 'sqlite', drop: async () => {} };
+  return onPostgres() ? postgresBenchDatabase() : { url: undefined, engine: 'sqlite', drop: async () => {} };
+}
+
+/** A fresh schema on the bench's PostgreSQL server, whatever BENCH_ENGINE says. */
+export function postgresBenchDatabase(): BenchDatabase {
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   return {
     url: `${SERVER}?schema=${schema}`,
@@ -34,4 +39,18 @@ export function benchDatabase(): BenchDatabase {
       }
     },
   };
+}
+
+/** Undefined when the bench's PostgreSQL server answers, else why not. */
+export async function postgresUnreachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: SERVER, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL at ${new URL(SERVER).host}: ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
