@@ -21,7 +21,7 @@ import { cloudMediaRoutes, cloudRoutes } from './routes/cloud.js';
 import { contactRoutes } from './routes/contacts.js';
 import { creditRoutes } from './routes/credit.js';
 import { errorRoutes } from './routes/errors.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, storeReadiness, type ReadinessCheck } from './routes/health.js';
 import type { ManagementDeps } from '../app/management-target.js';
 import { adminKeyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
@@ -64,6 +64,8 @@ export interface AppDeps {
   /** Where failed authentications are counted; default: this process's memory, with `authFailureLimits`. */
   readonly authFailures?: AuthFailureCounter;
   readonly trustProxy?: boolean | number | string;
+  /** What `/readyz` asks; default: the store. */
+  readonly readiness?: readonly ReadinessCheck[];
   /** pino options (level …), or false for no logging (tests, benchmarks). */
   readonly logger?: false | { readonly level: string };
   readonly version?: string;
@@ -133,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return app.swagger();
   });
 
-  healthRoutes(app, { store });
+  healthRoutes(app, { checks: deps.readiness ?? [storeReadiness(store)] });
   errorRoutes(app);
   await metaWebhookRoutes(app, {
     inbound: store.inbound,

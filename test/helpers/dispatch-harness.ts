@@ -45,7 +45,7 @@ export interface DispatchHarness {
 let serial = 0;
 
 export async function startDispatchHarness(
-  options: { dispatcher?: Partial<DispatcherConfig>; simulator?: SimulatorOptions; gateway?: Partial<Config> } = {},
+  options: { dispatcher?: Partial<DispatcherConfig>; simulator?: SimulatorOptions; gateway?: Partial<Config>; withoutDispatcher?: boolean } = {},
 ): Promise<DispatchHarness> {
   const simulator = await startSimulator({ port: 0, seed: 7, statusDelaysMs: { sent: 0, delivered: 10, read: 20 }, ...options.simulator });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-dispatch-'));
@@ -64,7 +64,9 @@ export async function startDispatchHarness(
     logLevel: 'silent',
     ...options.gateway,
   };
-  const gateway = await startGateway(config, { logger: false, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+  const gateway = await startGateway(config, {
+    logger: false, withoutDispatcher: options.withoutDispatcher ?? false, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
   simulator.admin.setWebhook({ url: `${gateway.url}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
 
   const call = async (key: string, method: string, path: string, body?: unknown) => {
