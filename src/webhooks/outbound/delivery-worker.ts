@@ -174,7 +174,7 @@ export class DeliveryWorker {
     await this.takeLanes(now);
     const handBack: string[] = [];
     for (const [endpointId, lane] of this.lanes) {
-      if (!this.loop.running) return;
+      if (!this.loop.running) break;
       if (!lane.held) {
         // Another worker works this endpoint; the pending scan asks for it again.
         this.lanes.delete(endpointId);
