@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION } from './domain/retention.js';
 
 describe('loadConfig', () => {
   it('has embedded defaults', () => {
-    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', databaseUrl: undefined, upstreamUrl: undefined, demo: true });
+    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', databaseUrl: undefined, upstreamUrl: undefined, demo: true, role: 'all' });
   });
 
   it('reads the environment over a YAML file', () => {
@@ -25,6 +25,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SWITCHBOARD_ADMIN_KEY: 'short' })).toThrow(/SWITCHBOARD_ADMIN_KEY/);
     expect(() => loadConfig({ SWITCHBOARD_DEMO: 'maybe' })).toThrow(/SWITCHBOARD_DEMO/);
+    expect(() => loadConfig({ SWITCHBOARD_ROLE: 'dispatcher' })).toThrow(/SWITCHBOARD_ROLE must be one of api, worker, all/);
+  });
+
+  it('reads the process role', () => {
+    expect(loadConfig({ SWITCHBOARD_ROLE: 'worker' }).role).toBe('worker');
+    expect(loadConfig({ SWITCHBOARD_ROLE: '' }).role).toBe('all');
   });
 
   it('reads retention per table, and never keeps idempotency keys for less than they are honoured', () => {

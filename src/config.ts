@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isProcessRole, PROCESS_ROLES, type ProcessRole } from './domain/process-role.js';
 import { DEFAULT_RETENTION, type RetainedTable, type RetentionPolicy } from './domain/retention.js';
 import { DEFAULT_PRUNER_CONFIG } from './runtime/pruner.js';
 
@@ -52,8 +53,8 @@ export interface Config {
   readonly metaAppSecret: string | undefined;
   /** Token Meta must present in the webhook subscription handshake; unset with the simulator = random per start. */
   readonly metaVerifyToken: string | undefined;
-  /** Run the dispatcher in this process (false: accept only, e.g. when another process dispatches). */
-  readonly dispatch: boolean;
+  /** What this process runs: the HTTP API, the background work, or both (domain/process-role.ts). */
+  readonly role: ProcessRole;
   /**
    * How long a send cut short (by a crash, or an answer lost after the request was written) waits for Meta's status
    * webhook before it is sent again (docs/dispatch.md).
@@ -115,7 +116,7 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_DEMO', meaning: 'Create a demo account and number on a fresh database (default true; false to skip).' },
   { name: 'SWITCHBOARD_META_APP_SECRET', meaning: 'The Meta app secret: Meta\u2019s webhooks to /webhooks/meta are verified with it (required with a real upstream).' },
   { name: 'SWITCHBOARD_META_VERIFY_TOKEN', meaning: 'The verify token to enter in the Meta app\u2019s webhook settings (required with a real upstream).' },
-  { name: 'SWITCHBOARD_DISPATCH', meaning: 'Send accepted messages upstream from this process (default true).' },
+  { name: 'SWITCHBOARD_ROLE', meaning: 'What this process runs: api (HTTP only), worker (dispatch, webhooks, sync, pruning; probes only over HTTP) or all (default); `serve --role` wins.' },
   { name: 'SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE', meaning: 'Allow webhook endpoints on private and loopback addresses (default false).' },
   { name: 'SWITCHBOARD_WEBHOOK_BACKLOG_CAP', meaning: 'Undelivered webhook events per account before its sends are refused with 503 (default 100000).' },
   { name: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', meaning: 'Seconds before each webhook retry, comma-separated (default 0,5,300,1800,7200,18000,36000,36000).' },
@@ -160,7 +161,7 @@ const DEFAULTS: Config = {
   webhookTimeoutMs: 15_000,
   metaAppSecret: undefined,
   metaVerifyToken: undefined,
-  dispatch: true,
+  role: 'all',
   recoveryGraceMs: 10_000,
   upstreamTimeoutMs: 15_000,
   templateSyncSeconds: 900,
@@ -192,6 +193,12 @@ function seconds(name: string, value: string | undefined): number[] | undefined 
   const list = value.split(',').map((v) => Number(v.trim()));
   if (list.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`${name} must be comma-separated seconds ≥ 0 (got "${value}")`);
   return list;
+}
+
+export function processRole(name: string, value: string | undefined): ProcessRole | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isProcessRole(value)) throw new Error(`${name} must be one of ${PROCESS_ROLES.join(', ')} (got "${value}")`);
+  return value;
 }
 
 function trustProxy(value: string | undefined): Config['trustProxy'] | undefined {
@@ -244,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: integer('SWITCHBOARD_WEBHOOK_TIMEOUT_MS', env['SWITCHBOARD_WEBHOOK_TIMEOUT_MS'], 100),
     metaAppSecret: env['SWITCHBOARD_META_APP_SECRET'] || undefined,
     metaVerifyToken: env['SWITCHBOARD_META_VERIFY_TOKEN'] || undefined,
-    dispatch: flag('SWITCHBOARD_DISPATCH', env['SWITCHBOARD_DISPATCH']),
+    role: processRole('SWITCHBOARD_ROLE', env['SWITCHBOARD_ROLE']),
     recoveryGraceMs: integer('SWITCHBOARD_RECOVERY_GRACE_MS', env['SWITCHBOARD_RECOVERY_GRACE_MS'], 0),
     upstreamTimeoutMs: integer('SWITCHBOARD_UPSTREAM_TIMEOUT_MS', env['SWITCHBOARD_UPSTREAM_TIMEOUT_MS'], 100),
     templateSyncSeconds: integer('SWITCHBOARD_TEMPLATE_SYNC_SECONDS', env['SWITCHBOARD_TEMPLATE_SYNC_SECONDS'], 0),
@@ -259,5 +266,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = { ...DEFAULTS, ...fromFile, ...fromEnv, retention };
   if (config.adminKey !== undefined && config.adminKey.length < 24)
     throw new Error('SWITCHBOARD_ADMIN_KEY must have at least 24 characters');
+  processRole('role', config.role);
   return config;
 }

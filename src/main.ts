@@ -1,6 +1,7 @@
 /**
  * Composition root: reads nothing itself but the Config it is given; builds the store, the upstream (the embedded
- * simulator when none is configured), the first-start keys and demo, then buildApp, then listens.
+ * simulator when none is configured), the first-start keys and demo, then what the process's role runs: the API
+ * (buildApp) or only the probes, and the background workers or none; then listens.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -17,8 +18,11 @@ import type { TemplateStatusWriter } from './webhooks/inbound/apply.js';
 import { MetaWebhookApplier } from './webhooks/inbound/apply.js';
 import { buildApp } from './http/app.js';
 import { closeWithin } from './http/close-within.js';
+import { buildProbeApp } from './http/probe-app.js';
+import { storeReadiness, type ReadinessCheck } from './http/routes/health.js';
+import { runFirstStart, type DemoUpstream, type FirstStart } from './app/first-start.js';
+import { checkRole, dutiesOf, type ProcessRole } from './domain/process-role.js';
 import { systemClock, type Clock } from './http/clock.js';
-import { hashSecret, issueKey } from './store/api-keys.js';
 import { openStore } from './store/open-store.js';
 import { openRetention } from './store/open-retention.js';
 import { DEFAULT_PRUNER_CONFIG, Pruner } from './runtime/pruner.js';
@@ -28,32 +32,22 @@ import type { Store } from './store/store.js';
 /** The part of the simulator's handle the gateway uses (src/simulator/index.ts), kept structural on purpose. */
 interface EmbeddedUpstream {
   readonly url: string;
-  readonly admin: {
-    createBusiness(input: { wabaId?: string; accessToken?: string; name?: string }): { wabaId: string; accessToken: string };
-    createPhoneNumber(input: { wabaId: string; phoneNumberId?: string; displayPhoneNumber?: string; throughputMps?: number; registered?: boolean }): {
-      phoneNumberId: string;
-      displayPhoneNumber: string;
-    };
-    createTemplate?(input: { wabaId: string; name: string; language?: string; body?: string }): unknown;
-    setWebhook(input: { url: string; appSecret: string; verifyToken?: string }): void;
-  };
+  readonly admin: DemoUpstream & { setWebhook(input: { url: string; appSecret: string; verifyToken?: string }): void };
   close(): Promise<void>;
 }
 
-/** What a start created that a person must see once: secrets are not stored, so they cannot be printed again. */
-export interface FirstStart {
-  readonly adminKey?: string;
-  readonly demo?: { readonly accountId: string; readonly key: string; readonly numberId: string; readonly phoneNumberId: string };
-}
+export type { FirstStart } from './app/first-start.js';
 
 export interface RunningGateway {
   readonly url: string;
+  readonly role: ProcessRole;
+  /** The whole API, or only the probes (the worker role). */
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly upstreamUrl: string | undefined;
   readonly upstreamNote: string;
   readonly firstStart: FirstStart;
-  /** Absent when dispatch is off or there is no upstream to send to. */
+  /** Absent when the role runs no background work, dispatch is off for a test, or there is no upstream to send to. */
   readonly dispatcher: Dispatcher | undefined;
   readonly metaWebhooks: MetaWebhookApplier;
   /** Customer webhooks: the delivery worker and its sender. */
@@ -70,6 +64,10 @@ export interface GatewayOptions {
   readonly dispatcher?: Partial<DispatcherConfig>;
   /** Send pace settings over the defaults (tests shorten the slow-down). */
   readonly permits?: RatePermitConfig;
+  /** Tests that settle sends themselves: no dispatcher, whatever the role. */
+  readonly withoutDispatcher?: boolean;
+  /** What `/readyz` asks beyond the store (a shared Redis, say). */
+  readonly readiness?: readonly ReadinessCheck[];
   /** Options for the embedded simulator (status delays, seed …). */
   readonly simulator?: Record<string, unknown>;
 }
@@ -109,41 +107,13 @@ async function mirrorNumbers(store: Store, upstream: EmbeddedUpstream): Promise<
   }
 }
 
-async function ensureAdminKey(store: Store, config: Config, clock: Clock): Promise<string | undefined> {
-  if (config.adminKey !== undefined) {
-    if (!(await store.findKeyByHash(hashSecret(config.adminKey))))
-      await issueKey(store, { kind: 'admin', accountId: null, name: 'SWITCHBOARD_ADMIN_KEY', secret: config.adminKey }, clock.now());
-    return undefined;
-  }
-  if ((await store.countActiveKeys('admin')) > 0) return undefined;
-  return (await issueKey(store, { kind: 'admin', accountId: null, name: 'first start' }, clock.now())).secret;
-}
-
-/** A fresh database gets a demo account with a number (on the simulator when there is one) and a key. */
-async function createDemo(store: Store, upstream: EmbeddedUpstream | undefined, clock: Clock): Promise<FirstStart['demo']> {
-  if ((await store.listAccounts()).length > 0) return undefined;
-  const now = clock.now();
-  const business = upstream?.admin.createBusiness({ name: 'Switchboard demo' });
-  const remote = business
-    ? upstream!.admin.createPhoneNumber({ wabaId: business.wabaId, displayPhoneNumber: '+1 555 010 0001', registered: true })
-    : undefined;
-  if (business) upstream!.admin.createTemplate?.({ wabaId: business.wabaId, name: 'hello_world', language: 'en_US', body: 'Hello World' });
-  const account = await store.createAccount({ name: 'demo' }, now);
-  const number = await store.createNumber(
-    {
-      phoneNumberId: remote?.phoneNumberId ?? '100000000000001',
-      displayPhoneNumber: remote?.displayPhoneNumber ?? '+1 555 010 0001',
-      wabaId: business?.wabaId ?? '200000000000001',
-      accountId: account.id,
-      registration: 'registered',
-      maxMps: 80,
-      accessToken: business?.accessToken ?? null,
-    },
-    now,
-  );
-  await store.updateAccount(account.id, { defaultNumberId: number.id }, now);
-  const { secret } = await issueKey(store, { kind: 'account', accountId: account.id, name: 'demo' }, now);
-  return { accountId: account.id, key: secret, numberId: number.id, phoneNumberId: number.phoneNumberId };
+/** Opens the store the role will use, or refuses the role (closing what it opened) before anything else starts. */
+async function openStoreFor(config: Config): Promise<Store> {
+  const store = await openStore(config, { maxGroupItems: config.groupCommitMaxItems });
+  const decision = checkRole(config.role, { storeSharedAcrossProcesses: store.capabilities.sharedAcrossProcesses, upstreamConfigured: config.upstreamUrl !== undefined });
+  if (decision.kind === 'start') return store;
+  await store.close();
+  throw new Error(decision.reason);
 }
 
 /** Template review changes from Meta's webhooks update the stored template, when Switchboard knows it. */
@@ -163,7 +133,8 @@ function randomSecret(): string {
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config, { maxGroupItems: config.groupCommitMaxItems });
+  const duties = dutiesOf(config.role);
+  const store = await openStoreFor(config);
   const limits = openSharedLimits({ redisUrl: config.redisUrl, prefix: config.redisPrefix, permits: options.permits ?? DEFAULT_RATE_PERMIT_CONFIG, now: () => clock.now() });
   let upstream: EmbeddedUpstream | undefined;
   let upstreamNote: string;
@@ -171,7 +142,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let upstreamClient: UpstreamClient | undefined;
   let managementClient: GraphManagementClient | undefined;
   let templateSync: TemplateSync | undefined;
-  const retention = config.pruneIntervalSeconds > 0 ? openRetention(config) : undefined;
+  const retention = duties.background && config.pruneIntervalSeconds > 0 ? openRetention(config) : undefined;
   const pruner = retention && new Pruner({
     store: retention.store,
     config: { ...DEFAULT_PRUNER_CONFIG, policy: config.retention, batchRows: config.pruneBatchRows, intervalMs: config.pruneIntervalSeconds * 1000 },
@@ -204,13 +175,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await mirrorNumbers(store, started);
       }
     } else upstreamNote = config.upstreamUrl;
-    const adminKey = await ensureAdminKey(store, config, clock);
-    const demo = config.demo ? await createDemo(store, upstream, clock) : undefined;
+    const firstStart = await runFirstStart(store, config, upstream?.admin, () => clock.now());
     // With the embedded simulator both secrets are ours to choose; a real Meta app needs the operator's.
     const appSecret = config.metaAppSecret ?? (upstream ? randomSecret() : undefined);
     const verifyToken = config.metaVerifyToken ?? (upstream ? randomSecret() : undefined);
     const upstreamBaseUrl = config.upstreamUrl ?? upstream?.url;
-    if (config.dispatch && upstreamBaseUrl !== undefined) {
+    if (duties.background && !options.withoutDispatcher && upstreamBaseUrl !== undefined) {
       upstreamClient = new UpstreamClient({ ...DEFAULT_UPSTREAM_CLIENT_OPTIONS, timeoutMs: config.upstreamTimeoutMs });
       dispatcher = new Dispatcher({
         store: store.dispatch,
@@ -225,7 +195,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
     const running = dispatcher;
     if (running) store.wakeUps.on('outbox', () => running.nudge());
-    store.wakeUps.on('meta_webhooks', () => metaWebhooks.nudge());
+    if (duties.background) store.wakeUps.on('meta_webhooks', () => metaWebhooks.nudge());
     if (upstreamBaseUrl !== undefined) {
       managementClient = new GraphManagementClient();
       templateSync = new TemplateSync({
@@ -236,7 +206,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const management = managementClient && upstreamBaseUrl !== undefined
       ? { client: managementClient, baseUrl: upstreamBaseUrl, apiVersion: config.graphVersion, contactCheckTtlMs: config.contactCheckTtlSeconds * 1000 }
       : undefined;
-    const app = await buildApp({
+    // Sends wait while the shared limits cannot be read, so a worker is not ready then; an api process still accepts.
+    const limitsReadiness = duties.background && config.redisUrl !== undefined ? [{ name: 'redis', check: () => limits.health() }] : [];
+    const readiness = [storeReadiness(store), ...limitsReadiness, ...(options.readiness ?? [])];
+    const logger = options.logger === false ? false : { level: config.logLevel };
+    const app = !duties.api ? buildProbeApp({ readiness, logger }) : await buildApp({
       store,
       clock,
       limits: {
@@ -246,7 +220,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       authFailureLimits: { limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds },
       requestLimiters: limits.requestLimiters,
       trustProxy: config.trustProxy,
-      logger: options.logger === false ? false : { level: config.logLevel },
+      logger,
+      readiness,
       onAccepted: () => {
         store.wakeUps.signal('outbox');
         store.wakeUps.signal('events');
@@ -258,18 +233,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     if (upstream && appSecret !== undefined) upstream.admin.setWebhook({ url: `${url}/webhooks/meta`, appSecret, ...(verifyToken ? { verifyToken } : {}) });
-    metaWebhooks.start();
-    dispatcher?.start();
-    if (config.templateSyncSeconds > 0) templateSync?.start();
-    pruner?.start();
-    await webhooks.start((level, message, fields) => (options.logger === false ? undefined : app.log[level](fields, message)));
+    if (duties.background) {
+      metaWebhooks.start();
+      dispatcher?.start();
+      if (config.templateSyncSeconds > 0) templateSync?.start();
+      pruner?.start();
+      await webhooks.start((level, message, fields) => (options.logger === false ? undefined : app.log[level](fields, message)));
+    }
     return {
       url,
+      role: config.role,
       app,
       store,
       upstreamUrl: upstreamBaseUrl,
       upstreamNote,
-      firstStart: { ...(adminKey ? { adminKey } : {}), ...(demo ? { demo } : {}) },
+      firstStart,
       dispatcher,
       metaWebhooks,
       webhooks,

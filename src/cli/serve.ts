@@ -1,21 +1,32 @@
 /** `switchboard serve` (what `npm start` runs): starts the gateway and prints how to use it. */
-import type { Command } from 'commander';
-import { CONFIG_VARIABLES, loadConfig } from '../config.js';
+import { Option, type Command } from 'commander';
+import { CONFIG_VARIABLES, loadConfig, processRole } from '../config.js';
+import { PROCESS_ROLES } from '../domain/process-role.js';
 import { startGateway, type RunningGateway } from '../main.js';
 
+const ROLE_NOTES = {
+  all: 'API and background work (dispatch, webhooks, template sync, pruning)',
+  api: 'API only: sends are accepted and stored here, a worker process sends them',
+  worker: 'background work only (dispatch, webhooks, template sync, pruning); HTTP serves /healthz and /readyz',
+} as const;
+
 function banner(gateway: RunningGateway): string {
-  const lines = [`Switchboard listening on ${gateway.url}  (API docs: ${gateway.url}/docs, OpenAPI: ${gateway.url}/openapi.json)`, `Upstream: ${gateway.upstreamNote}`];
+  const where = gateway.role === 'worker'
+    ? `Switchboard listening on ${gateway.url}  (probes: ${gateway.url}/healthz, ${gateway.url}/readyz)`
+    : `Switchboard listening on ${gateway.url}  (API docs: ${gateway.url}/docs, OpenAPI: ${gateway.url}/openapi.json)`;
+  const lines = [where, `Role: ${gateway.role} (${ROLE_NOTES[gateway.role]})`, `Upstream: ${gateway.upstreamNote}`];
   const { adminKey, demo } = gateway.firstStart;
   if (adminKey) lines.push('', `Admin key (shown once, store it now): ${adminKey}`);
   if (demo) {
+    const api = gateway.role === 'worker' ? '<url of an api process>' : gateway.url;
     const body = JSON.stringify({ to: '15551234567', type: 'template', template: { name: 'hello_world', language: 'en_US' } });
     lines.push(
       `Demo account ${demo.accountId}, number ${demo.phoneNumberId} (default). Account key (shown once): ${demo.key}`,
       '',
       'Send a message:',
-      `  curl -sS ${gateway.url}/v1/messages -H 'X-API-Key: ${demo.key}' -H 'Content-Type: application/json' -d '${body}'`,
+      `  curl -sS ${api}/v1/messages -H 'X-API-Key: ${demo.key}' -H 'Content-Type: application/json' -d '${body}'`,
       'Then read it back (use the id from the answer):',
-      `  curl -sS ${gateway.url}/v1/messages/<id> -H 'X-API-Key: ${demo.key}'`,
+      `  curl -sS ${api}/v1/messages/<id> -H 'X-API-Key: ${demo.key}'`,
     );
   }
   if (!adminKey && !demo)
@@ -28,8 +39,10 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the gateway: HTTP API, built-in simulator when no upstream is configured, SQLite store under ./data')
     .addHelpText('after', `\nConfiguration (environment):\n${CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(26)} ${v.meaning}`).join('\n')}`)
-    .action(async () => {
-      const gateway = await startGateway(loadConfig());
+    .addOption(new Option('--role <role>', 'what this process runs (default: SWITCHBOARD_ROLE, else all)').choices(PROCESS_ROLES))
+    .action(async (options: { role?: string }) => {
+      const config = loadConfig();
+      const gateway = await startGateway({ ...config, role: processRole('--role', options.role) ?? config.role });
       console.log(banner(gateway));
       let closing = false;
       const stop = (signal: string) => {

@@ -22,7 +22,7 @@ import { cloudMediaRoutes, cloudRoutes } from './routes/cloud.js';
 import { contactRoutes } from './routes/contacts.js';
 import { creditRoutes } from './routes/credit.js';
 import { errorRoutes } from './routes/errors.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, storeReadiness, type ReadinessCheck } from './routes/health.js';
 import type { ManagementDeps } from '../app/management-target.js';
 import { adminKeyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
@@ -67,6 +67,8 @@ export interface AppDeps {
   /** Where the account rate, the account quotas and failed authentications are counted; default: this process's memory. */
   readonly requestLimiters?: RequestLimiters;
   readonly trustProxy?: boolean | number | string;
+  /** What `/readyz` asks; default: the store. */
+  readonly readiness?: readonly ReadinessCheck[];
   /** pino options (level …), or false for no logging (tests, benchmarks). */
   readonly logger?: false | { readonly level: string };
   readonly version?: string;
@@ -137,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return app.swagger();
   });
 
-  healthRoutes(app, { store });
+  healthRoutes(app, { checks: deps.readiness ?? [storeReadiness(store)] });
   errorRoutes(app);
   await metaWebhookRoutes(app, {
     inbound: store.inbound,

@@ -266,6 +266,12 @@ export interface Store extends AccountStore {
   /** Deletes the account's media and its bytes; false when the account has no such media. */
   deleteMedia(accountId: string, id: string): Promise<boolean>;
 
+  /**
+   * Runs `work` while no other process sharing the store runs work given to `exclusively`: set-up that must happen
+   * once however many processes start together (the first admin key, the demo account). `work` uses the store as usual.
+   */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
+
   /** True when the store answers queries: backs `/readyz`. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

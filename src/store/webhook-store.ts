@@ -63,7 +63,24 @@ export interface DeliveryJob extends QueuedJob {
  * Pending deliveries, one lane per endpoint (`ClaimRequest.lane` = the endpoint id; without one, any endpoint's), due
  * oldest first. `complete` marks them delivered; attempts normally end them through `WebhookStore.settleAttempts`.
  */
-export type DeliveryQueue = JobQueue<DeliveryJob>;
+export type DeliveryQueue = JobQueue<DeliveryJob> & LaneLeases;
+
+/**
+ * One worker at a time works an endpoint's lane (claims its deliveries and posts them), so the endpoint's concurrency
+ * cap, pace and order hold however many worker processes share the store. A lane is leased like a job: renewed while
+ * its worker works it, handed back when it falls idle, and taken over once its lease lapses or its owner's process is
+ * gone; `releaseAbandoned` also frees the lanes of owners that are gone.
+ */
+export interface LaneLeases {
+  /**
+   * Leases to `owner` until `until` those of `lanes` that are free, already its own, lapsed at `now`, or held by an
+   * owner whose process died; answers the lanes it now holds. Calling it again with the lanes held renews them: a
+   * lane missing from the answer was lost and must not be claimed from.
+   */
+  holdLanes(owner: string, lanes: readonly string[], now: number, until: number): Promise<string[]>;
+  /** Hands `owner`'s lanes back (it has nothing of theirs in memory or in flight), so any worker may take them at once. */
+  releaseLanes(owner: string, lanes: readonly string[]): Promise<void>;
+}
 
 /** One delivery claimed for an attempt, with what the attempt needs (ids only travel in the queue; this is the load). */
 export interface DeliveryTask {

@@ -2,12 +2,14 @@
  * The conformance cases of the customer-webhook ports, run once per engine from this one set: every method of the
  * model (WebhookStore) and of its delivery queue, through the shared implementation each store uses.
  */
+import { sql, type SqlBool } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/helpers/engines.js';
 import type { EventType } from '../domain/events.js';
 import { newId } from './ids.js';
 import { createSecretBox } from './secret-box.js';
 import { insertEvent } from './sql/event-rows.js';
+import { SOLE_PROCESS_LIVENESS } from './sql/lease-liveness.js';
 import { SqlDeliveryQueue } from './sql/sql-delivery-queue.js';
 import { SqlWebhooks } from './sql/sql-webhooks.js';
 import type { AttemptResult, DeliveryTask, SettledAttempt } from './webhook-store.js';
@@ -18,7 +20,7 @@ const SECRET = 'whsec_' + Buffer.alloc(24, 3).toString('base64');
 const NEXT_SECRET = 'whsec_' + Buffer.alloc(24, 9).toString('base64');
 const FAILED: AttemptResult = { outcome: { kind: 'status', status: 500 }, statusCode: 500, durationMs: 3.4, excerpt: 'boom' };
 const DELIVERED: AttemptResult = { outcome: { kind: 'delivered' }, statusCode: 200, durationMs: 2, excerpt: '' };
-const TABLES = ['webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'events'] as const;
+const TABLES = ['webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'webhook_lanes', 'events'] as const;
 
 export function describeWebhookConformance(): void {
   describeEachEngine('Webhook ports conformance', (current) => {
@@ -363,6 +365,46 @@ export function describeWebhookConformance(): void {
           expect((await hooks.fanOutEvents(T, 10)).events).toBe(1);
         });
       }, 10_000);
+    });
+
+    describe('the lanes', () => {
+      const hold = (owner: string, lanes: readonly string[], at = T) => queue.holdLanes(owner, lanes, at, at + LEASE);
+      const sorted = (ids: readonly string[]) => [...ids].sort();
+
+      it('leases each lane to one owner at a time: kept by renewing, taken by another once lapsed or handed back', async () => {
+        expect(sorted(await hold('w1', ['ep_a', 'ep_b']))).toEqual(['ep_a', 'ep_b']);
+        expect(await hold('w2', ['ep_a', 'ep_b', 'ep_c'], T + 1)).toEqual(['ep_c']);
+        expect(await hold('w1', ['ep_a'], T + 10)).toEqual(['ep_a']);
+        await queue.releaseLanes('w2', ['ep_b']);
+        expect(await hold('w2', ['ep_b'], T + 11)).toEqual([]);
+        await queue.releaseLanes('w1', ['ep_b']);
+        expect(await hold('w2', ['ep_b'], T + 11)).toEqual(['ep_b']);
+        // ep_a was renewed at T + 10, so it lapses at T + 10 + LEASE and not before.
+        expect(await hold('w2', ['ep_a'], T + 9 + LEASE)).toEqual([]);
+        expect(await hold('w2', ['ep_a'], T + 10 + LEASE)).toEqual(['ep_a']);
+        expect(await hold('w1', ['ep_a'], T + 11 + LEASE)).toEqual([]);
+        expect(await hold('w1', [])).toEqual([]);
+      });
+
+      it('never leases one lane to two owners asking at once', async () => {
+        const lanes = Array.from({ length: 12 }, (_, i) => `ep_race${i}`);
+        const answers = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((owner) => hold(owner, owner === 'w2' ? [...lanes].reverse() : lanes)));
+        const taken = answers.flat();
+        expect(sorted(taken)).toEqual(sorted(lanes));
+        const rows = await db().selectFrom('webhook_lanes').select(['endpoint_id', 'lease_owner']).execute();
+        for (const [i, owner] of ['w1', 'w2', 'w3', 'w4'].entries())
+          expect(sorted(rows.filter((r) => r.lease_owner === owner).map((r) => r.endpoint_id))).toEqual(sorted(answers[i]!));
+      });
+
+      it('hands the lane of an owner whose process died to the next worker asking, and frees gone owners’ lanes at start', async () => {
+        const dead = new SqlDeliveryQueue(current().engine, { ...SOLE_PROCESS_LIVENESS, ownerDied: (column) => sql<SqlBool>`${sql.ref(column)} = ${'w-dead'}` });
+        expect(await dead.holdLanes('w-dead', ['ep_d'], T, T + LEASE)).toEqual(['ep_d']);
+        expect(await dead.holdLanes('w-alive', ['ep_e'], T, T + LEASE)).toEqual(['ep_e']);
+        expect(await dead.holdLanes('w2', ['ep_d', 'ep_e'], T + 1, T + 1 + LEASE)).toEqual(['ep_d']);
+        // Where one process owns the store, a starting worker frees every lane; processes sharing it: postgres-session.postgres.test.ts.
+        await queue.releaseAbandoned();
+        expect(sorted(await hold('w3', ['ep_d', 'ep_e'], T + 2))).toEqual(['ep_d', 'ep_e']);
+      });
     });
   });
 }

@@ -9,7 +9,7 @@ import { startDispatchHarness, type DispatchHarness, type Sender } from '../help
 let h: DispatchHarness;
 beforeAll(async () => {
   // Accept only: a dispatcher would refund texts the simulator refuses and so move the balance during the race.
-  h = await startDispatchHarness({ gateway: { dispatch: false } });
+  h = await startDispatchHarness({ withoutDispatcher: true });
 });
 afterAll(() => h.close());
 

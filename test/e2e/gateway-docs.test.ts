@@ -56,7 +56,7 @@ describe('docs, errors and health', () => {
 
   it('answers health probes and unknown routes', async () => {
     expect((await gw.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await gw.call('GET', '/readyz')).body).toEqual({ status: 'ready' });
+    expect((await gw.call('GET', '/readyz')).body).toEqual({ status: 'ready', checked: ['store'] });
     const missing = await gw.call('GET', '/nope');
     expect([missing.status, missing.body.code]).toEqual([404, 'not_found']);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');

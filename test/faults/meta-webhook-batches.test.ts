@@ -36,10 +36,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchboard-faults-meta-'));
   // No dispatcher and an upstream nobody listens on: the messages are moved to `sent` below, as a dispatcher would.
   const config = loadConfig(withTestDatabase({
-    SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_UPSTREAM_URL: 'http://127.0.0.1:9', SWITCHBOARD_DISPATCH: 'false',
+    SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_UPSTREAM_URL: 'http://127.0.0.1:9',
     SWITCHBOARD_META_APP_SECRET: APP_SECRET, SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true',
   }));
-  gateway = await startGateway(config, { logger: false });
+  gateway = await startGateway(config, { logger: false, withoutDispatcher: true });
   receiver = await startReceiver();
   call = callerOf(gateway.url);
   tenant = await createTenantWith(call, ADMIN_KEY, { name: 'meta-faults' });

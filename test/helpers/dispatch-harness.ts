@@ -46,7 +46,7 @@ export interface DispatchHarness {
 let serial = 0;
 
 export async function startDispatchHarness(
-  options: { dispatcher?: Partial<DispatcherConfig>; permits?: RatePermitConfig; simulator?: SimulatorOptions; gateway?: Partial<Config> } = {},
+  options: { dispatcher?: Partial<DispatcherConfig>; permits?: RatePermitConfig; simulator?: SimulatorOptions; gateway?: Partial<Config>; withoutDispatcher?: boolean } = {},
 ): Promise<DispatchHarness> {
   const simulator = await startSimulator({ port: 0, seed: 7, statusDelaysMs: { sent: 0, delivered: 10, read: 20 }, ...options.simulator });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-dispatch-'));
@@ -66,7 +66,8 @@ export async function startDispatchHarness(
     ...options.gateway,
   };
   const gateway = await startGateway(config, {
-    logger: false, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}), ...(options.permits ? { permits: options.permits } : {}),
+    logger: false, withoutDispatcher: options.withoutDispatcher ?? false, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.permits ? { permits: options.permits } : {}),
   });
   simulator.admin.setWebhook({ url: `${gateway.url}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
 

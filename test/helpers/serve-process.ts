@@ -13,9 +13,12 @@ export interface ServedGateway {
   output(): string;
 }
 
-/** Starts `serve` on a free port with `env` added, and resolves once it listens (and `ready` matches, when given). */
-export function serveProcess(env: NodeJS.ProcessEnv, ready?: RegExp): Promise<ServedGateway> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+/**
+ * Starts `serve` (with `args`, e.g. `--role worker`) on a free port with `env` added, and resolves once it listens (and
+ * `ready` matches, when given).
+ */
+export function serveProcess(env: NodeJS.ProcessEnv, ready?: RegExp, args: readonly string[] = []): Promise<ServedGateway> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_LOG_LEVEL: 'warn', ...withTestDatabase(env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

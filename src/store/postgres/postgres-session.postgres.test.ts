@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestSchema, engineRuns } from '../../../test/helpers/engines.js';
 import { seedMessages, seedTenant } from '../../../test/helpers/outbox-rows.js';
 import { TEST_POSTGRES_URL } from '../../../test/helpers/postgres-server.js';
+import { SqlDeliveryQueue } from '../sql/sql-delivery-queue.js';
 import { SqlOutboxQueue } from '../sql/sql-outbox-queue.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { createPostgresEngine, postgresClientConfig } from './postgres-engine.js';
@@ -21,6 +22,7 @@ interface Process {
   readonly session: PostgresSession;
   readonly wakeUps: PostgresWakeUps;
   readonly queue: SqlOutboxQueue;
+  readonly lanes: SqlDeliveryQueue;
 }
 
 describe.skipIf(!engineRuns('postgres'))('PostgresSession', () => {
@@ -53,7 +55,8 @@ describe.skipIf(!engineRuns('postgres'))('PostgresSession', () => {
       connect: () => new pg.Client(postgresClientConfig(options)), channel: WAKE_CHANNEL, onNotification: (payload) => wakeUps.received(payload), onError: () => undefined,
     });
     wakeUps.listenIn(await session.open());
-    const p = { engine, session, wakeUps, queue: new SqlOutboxQueue(engine, postgresLiveness(session)) };
+    const liveness = postgresLiveness(session);
+    const p = { engine, session, wakeUps, queue: new SqlOutboxQueue(engine, liveness), lanes: new SqlDeliveryQueue(engine, liveness) };
     opened.push(p);
     return p;
   }
@@ -102,5 +105,17 @@ describe.skipIf(!engineRuns('postgres'))('PostgresSession', () => {
     const reclaimed = await starting.queue.claim({ ...request, owner: 'dispatcher-starting', limit: 10 });
     expect(reclaimed).toHaveLength(2);
     expect(await starting.queue.releaseAbandoned()).toBe(0);
+  });
+
+  it('hands a webhook lane held by a process whose session ended to a running worker, never one held by a live process', async () => {
+    const [alive, dying, running] = [await process(schema), await process(schema), await process(schema)];
+    const now = Date.now();
+    const hold = (p: Process, owner: string, lanes: string[]) => p.lanes.holdLanes(owner, lanes, now, now + 600_000);
+    expect(await hold(alive, 'webhooks-alive', ['ep_alive'])).toEqual(['ep_alive']);
+    expect(await hold(dying, 'webhooks-dying', ['ep_dying'])).toEqual(['ep_dying']);
+    expect(await hold(running, 'webhooks-running', ['ep_alive', 'ep_dying'])).toEqual([]);
+    await dying.session.close();
+    expect(await hold(running, 'webhooks-running', ['ep_alive', 'ep_dying'])).toEqual(['ep_dying']);
+    expect(await hold(alive, 'webhooks-alive', ['ep_alive'])).toEqual(['ep_alive']);
   });
 });

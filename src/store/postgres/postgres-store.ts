@@ -4,12 +4,13 @@
  * wake-ups through LISTEN/NOTIFY and for the locks that tell other processes its workers are alive, so several gateway
  * processes can share the database.
  */
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { SecretBox } from '../secret-box.js';
 import { InProcessAcceptWriter } from '../sql/sql-accept-writer.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Store } from '../store.js';
+import type { Database } from '../sql/schema.js';
 import { createPostgresEngine, postgresClientConfig, type PostgresEngineOptions } from './postgres-engine.js';
 import { ensureSchema, migratePostgres } from './postgres-migrations.js';
 import { postgresLiveness } from './postgres-liveness.js';
@@ -20,6 +21,22 @@ export interface PostgresStoreOptions extends PostgresEngineOptions {
   readonly secrets: SecretBox;
   /** Most requests one group commit takes (default 512). */
   readonly maxGroupItems?: number;
+}
+
+/**
+ * Holds a session advisory lock (one per schema) on a pool connection of its own while `work` runs on the others, so
+ * processes starting together do their one-time set-up one after the other.
+ */
+function underStartLock<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T> {
+  const key = sql`hashtext('switchboard-start:' || current_schema())`;
+  return db.connection().execute(async (connection) => {
+    await sql`SELECT pg_advisory_lock(${key})`.execute(connection);
+    try {
+      return await work();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${key})`.execute(connection);
+    }
+  });
 }
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
@@ -39,6 +56,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       writer: new InProcessAcceptWriter(engine),
       wakeUps,
       leaseLiveness: postgresLiveness(session),
+      exclusively: (work) => underStartLock(engine.db, work),
       ...(options.maxGroupItems === undefined ? {} : { maxGroupItems: options.maxGroupItems }),
       closeEngine: () => session.close(),
     });

@@ -9,10 +9,16 @@ export interface LeaseLiveness {
   hold(owner: string): Promise<void>;
   /** A condition on a row's lease-owner column: true when that owner's process is gone. */
   ownerGone(column: string): RawBuilder<SqlBool>;
+  /**
+   * A condition a running worker may put on a lease another owner holds now: true when that owner's process has died
+   * since. Where one process owns the store, never: every other owner is one of this process's own workers.
+   */
+  ownerDied(column: string): RawBuilder<SqlBool>;
 }
 
 /** One process owns the store (SQLite): when a worker starts, every lease in it was left by an earlier run. */
 export const SOLE_PROCESS_LIVENESS: LeaseLiveness = {
   hold: async () => {},
   ownerGone: () => sql<SqlBool>`1 = 1`,
+  ownerDied: () => sql<SqlBool>`1 = 0`,
 };

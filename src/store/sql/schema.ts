@@ -93,6 +93,8 @@ export interface WebhookDeliveriesTable {
   created_at: number; updated_at: number;
 }
 
+export interface WebhookLanesTable { endpoint_id: string; lease_owner: string; lease_expires_at: number }
+
 export interface WebhookAttemptsTable {
   id: string; endpoint_id: string; delivery_id: string | null; event_id: string; url: string; trigger: string;
   outcome: string; status_code: number | null; duration_ms: number; response_excerpt: string | null;
@@ -138,6 +140,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_lanes: WebhookLanesTable;
   account_controls: AccountControlsTable;
   credit_prices: CreditPricesTable;
   credit_ledger: CreditLedgerTable;

@@ -1,6 +1,6 @@
 /**
  * The queue of customer-webhook deliveries, written once for every engine: the pending rows of `webhook_deliveries`,
- * leased lane (endpoint) by lane.
+ * leased lane (endpoint) by lane, and the lanes themselves (`webhook_lanes`), each leased to one worker at a time.
  */
 import type { ClaimRequest } from '../../runtime/job-queue.js';
 import type { DeliveryJob, DeliveryQueue } from '../webhook-store.js';
@@ -10,6 +10,15 @@ import { eachSlot, paddedIdRuns, perLength, precompile } from './precompiled.js'
 import { PENDING_DELIVERY } from './webhook-rows.js';
 
 type Lease = Omit<ClaimRequest, 'leaseMs'> & { readonly until: number };
+
+/** Lanes per statement: each row of the insert takes three parameters, well inside every engine's limit. */
+const LANES_PER_STATEMENT = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 export class SqlDeliveryQueue implements DeliveryQueue {
   // Precompiled (see precompiled.ts): the worker claims lane by lane all the time.
@@ -80,6 +89,42 @@ export class SqlDeliveryQueue implements DeliveryQueue {
   async releaseAbandoned(): Promise<number> {
     const result = await this.db.updateTable('webhook_deliveries').set({ lease_owner: null, lease_expires_at: null })
       .where('status', '=', PENDING_DELIVERY).where('lease_owner', 'is not', null).where(this.liveness.ownerGone('lease_owner')).executeTakeFirst();
+    await this.db.deleteFrom('webhook_lanes').where(this.liveness.ownerGone('lease_owner')).execute();
     return Number(result.numUpdatedRows);
+  }
+
+  async holdLanes(owner: string, lanes: readonly string[], now: number, until: number): Promise<string[]> {
+    if (lanes.length === 0) return [];
+    await this.liveness.hold(owner);
+    const held: string[] = [];
+    // In one order everywhere: two processes inserting the same new lanes in opposite orders would deadlock.
+    for (const some of chunks([...lanes].sort(), LANES_PER_STATEMENT)) {
+      const [, taken] = await this.engine.runAtomically([this.addLanes(owner, some, until), this.takeLanes(owner, some, now, until)]);
+      held.push(...(taken!.rows as { endpoint_id: string }[]).map((row) => row.endpoint_id));
+    }
+    return held;
+  }
+
+  async releaseLanes(owner: string, lanes: readonly string[]): Promise<void> {
+    for (const some of chunks(lanes, LANES_PER_STATEMENT))
+      await this.db.deleteFrom('webhook_lanes').where('lease_owner', '=', owner).where('endpoint_id', 'in', some).execute();
+  }
+
+  /** A lane no worker ever held (or handed back) starts out as `owner`'s; one that exists is left to `takeLanes`. */
+  private addLanes(owner: string, lanes: readonly string[], until: number) {
+    return this.db.insertInto('webhook_lanes').values(lanes.map((id) => ({ endpoint_id: id, lease_owner: owner, lease_expires_at: until })))
+      .onConflict((conflict) => conflict.column('endpoint_id').doNothing()).compile();
+  }
+
+  /**
+   * Leases the lanes that are `owner`'s, lapsed, or left by a dead process. Where processes share the database, a lane
+   * another worker is taking right now is skipped, not waited for: that worker gets it.
+   */
+  private takeLanes(owner: string, lanes: readonly string[], now: number, until: number) {
+    return this.db.updateTable('webhook_lanes').set({ lease_owner: owner, lease_expires_at: until })
+      .where('endpoint_id', 'in', (eb) => eb.selectFrom('webhook_lanes').select('endpoint_id').where('endpoint_id', 'in', lanes)
+        .where((w) => w.or([w('lease_owner', '=', owner), w('lease_expires_at', '<=', now), this.liveness.ownerDied('lease_owner')]))
+        .$if(this.engine.capabilities.skipLocked, (q) => q.forUpdate().skipLocked()))
+      .returning('endpoint_id').compile();
   }
 }

@@ -41,6 +41,8 @@ export interface SqlStoreParts {
   readonly leaseLiveness: LeaseLiveness;
   /** Most requests one group commit takes (default 512). */
   readonly maxGroupItems?: number;
+  /** Serialises `Store.exclusively` across the processes sharing the database; absent = one process owns it. */
+  readonly exclusively?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Closes what the engine folder opened (its connection or pool), once the store's own parts are closed. */
   readonly closeEngine: () => Promise<void>;
 }
@@ -64,6 +66,7 @@ export class SqlStore implements Store {
   private readonly media: SqlMedia;
   private readonly contacts: SqlContactFacts;
   private readonly closeEngine: () => Promise<void>;
+  private readonly runExclusively: <T>(work: () => Promise<T>) => Promise<T>;
 
   constructor(parts: SqlStoreParts) {
     const { engine, secrets } = parts;
@@ -71,6 +74,7 @@ export class SqlStore implements Store {
     this.capabilities = engine.capabilities;
     this.wakeUps = parts.wakeUps;
     this.closeEngine = parts.closeEngine;
+    this.runExclusively = parts.exclusively ?? ((work) => work());
     this.accounts = new SqlAccounts(engine, { secrets });
     this.idempotency = new SqlIdempotency(engine);
     this.messages = new SqlMessages(engine, parts.writer, {
@@ -210,6 +214,10 @@ export class SqlStore implements Store {
   }
   deleteMedia(accountId: string, id: string): Promise<boolean> {
     return this.media.deleteMedia(accountId, id);
+  }
+
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    return this.runExclusively(work);
   }
 
   async ping(): Promise<boolean> {

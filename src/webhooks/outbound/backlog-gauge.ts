@@ -2,7 +2,8 @@
  * The per-account webhook backlog as the send path reads it: counted in the store, cached per account, since every
  * send asks and the answer only needs to be about right (the cap is a safety bound, not an exact quota). An account
  * far below its cap is counted again rarely, one close to it often: the cap is overshot by at most what the account
- * could add while the count is cached.
+ * could add while the count is cached. Every process counts the same rows, so processes sharing the store agree on
+ * the backlog; each caches its own reading, so the overshoot bound holds per process accepting sends.
  */
 import type { WebhookBacklog } from '../../domain/preflight/webhook-backlog.js';
 import type { WebhookStore } from '../../store/webhook-store.js';

@@ -1,4 +1,7 @@
-/** The delivery loop with a scripted sender on a real SQLite store: isolation, concurrency caps, rate, slow-down, stop. */
+/**
+ * The delivery loop with a scripted sender on a real store: isolation, concurrency caps (within one worker and between
+ * two), rate, slow-down, stop.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +102,27 @@ describe('DeliveryWorker', () => {
     }
     await until(() => sender.count(stuck) === 40);
     expect(sender.maxInFlight.get(stuck)).toBe(3);
+  });
+
+  it('keeps an endpoint within its concurrency between two workers: one holds its lane, the other takes it once handed back', async () => {
+    const url = 'https://shared.example/h';
+    const sender = new ScriptedSender(() => new Promise((ok) => setTimeout(() => ok(OK), 15)));
+    await endpoint(url);
+    await accept(30);
+    const config = { perEndpointConcurrency: 2, perEndpointBuffer: 4, pendingScanMs: 20 };
+    // Where one process owns the store, a starting worker frees every lease: the second one must not start that way.
+    const [first, second] = [worker(sender, { ...config, owner: 'first' }), worker(sender, { ...config, owner: 'second', reclaimOnStart: false })];
+    await Promise.all([first.start(), second.start()]);
+    await until(() => first.counters.delivered + second.counters.delivered === 30, 10_000);
+    expect(sender.maxInFlight.get(url)).toBe(2);
+    expect(sender.count(url)).toBe(30);
+    const holder = first.counters.delivered > 0 ? first : second;
+    const other = holder === first ? second : first;
+    expect(other.counters.delivered).toBe(0);
+    await holder.stop();
+    await accept(5);
+    other.nudge();
+    await until(() => other.counters.delivered === 5);
   });
 
   it('lets a failing endpoint hold only a couple of posts in flight until it succeeds again', async () => {

@@ -2,7 +2,8 @@
  * The customer-webhook delivery loop, after svix's worker: fan events out into deliveries (store transaction), claim
  * due deliveries per endpoint with a lease, post them with a per-endpoint concurrency cap and rate, and settle every
  * attempt (row, next attempt or failure, endpoint streak) in grouped transactions. Each endpoint has its own queue and
- * in-flight cap, so a slow or dead endpoint only ever waits on itself.
+ * in-flight cap, so a slow or dead endpoint only ever waits on itself. A worker claims from an endpoint only while it
+ * holds the endpoint's lane (a lease in the store), so the cap, the pace and the order hold across worker processes.
  */
 import { WorkLoop } from '../../runtime/work-loop.js';
 import { paceOf, takePermit } from '../../domain/gcra.js';
@@ -22,6 +23,7 @@ export interface DeliveryWorkerConfig {
   readonly perEndpointBuffer: number;
   /** Posts in flight in all. */
   readonly maxInFlight: number;
+  /** Lease of claimed deliveries and of held lanes alike; both are renewed every third of it. */
   readonly leaseMs: number;
   /** Events turned into deliveries per fan-out transaction. */
   readonly fanOutBatch: number;
@@ -76,6 +78,8 @@ export interface DeliveryCounters {
 }
 
 interface EndpointLane {
+  /** This worker holds the lane's lease in the store: only then does it claim the endpoint's deliveries. */
+  held: boolean;
   readonly queue: DeliveryTask[];
   inFlight: number;
   /** Due deliveries may be waiting in the store. */
@@ -130,6 +134,7 @@ export class DeliveryWorker {
     await this.settling.drain();
     const left = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((t) => t.deliveryId));
     await this.deps.queue.release(left, this.deps.now());
+    await this.deps.queue.releaseLanes(this.deps.config.owner, [...this.lanes].filter(([, lane]) => lane.held).map(([id]) => id));
   }
 
   private report(error: unknown): void {
@@ -139,7 +144,7 @@ export class DeliveryWorker {
   private lane(endpointId: string): EndpointLane {
     let lane = this.lanes.get(endpointId);
     if (!lane) {
-      lane = { queue: [], inFlight: 0, dirty: true, dueAt: Number.POSITIVE_INFINITY, tat: 0, endpoint: undefined, loadedAt: Number.NEGATIVE_INFINITY, failingSince: null };
+      lane = { held: false, queue: [], inFlight: 0, dirty: true, dueAt: Number.POSITIVE_INFINITY, tat: 0, endpoint: undefined, loadedAt: Number.NEGATIVE_INFINITY, failingSince: null };
       this.lanes.set(endpointId, lane);
     }
     return lane;
@@ -166,8 +171,15 @@ export class DeliveryWorker {
     }
     now = this.deps.now();
     await this.renewLeases(now);
+    await this.takeLanes(now);
+    const handBack: string[] = [];
     for (const [endpointId, lane] of this.lanes) {
-      if (!this.loop.running) return;
+      if (!this.loop.running) break;
+      if (!lane.held) {
+        // Another worker works this endpoint; the pending scan asks for it again.
+        this.lanes.delete(endpointId);
+        continue;
+      }
       if (lane.dueAt <= now) {
         lane.dirty = true;
         lane.dueAt = Number.POSITIVE_INFINITY;
@@ -184,8 +196,12 @@ export class DeliveryWorker {
       }
       this.pump(endpointId, lane, now);
       const idle = lane.queue.length === 0 && lane.inFlight === 0 && !lane.dirty && lane.dueAt === Number.POSITIVE_INFINITY;
-      if (idle && now - lane.loadedAt > config.endpointCacheMs) this.lanes.delete(endpointId);
+      if (idle && now - lane.loadedAt > config.endpointCacheMs) {
+        this.lanes.delete(endpointId);
+        handBack.push(endpointId);
+      }
     }
+    await queue.releaseLanes(config.owner, handBack);
     if (!this.loop.running) return;
     const busy = [...this.lanes.values()].some((l) => l.dirty && l.queue.length + l.inFlight < config.perEndpointBuffer);
     this.loop.schedule(Math.min(this.wakeAt, busy ? now + 5 : this.nextPollAt) - this.deps.now());
@@ -283,12 +299,36 @@ export class DeliveryWorker {
     this.nudge();
   }
 
-  /** Queued deliveries keep their lease while they wait in memory, so no other worker takes them. */
+  /**
+   * Held lanes keep their lease while this worker works them, and queued deliveries theirs while they wait in memory,
+   * so no other worker takes either. A lane lost meanwhile (its lease lapsed and another worker took it) is given up
+   * with its queue; posts already in flight finish.
+   */
   private async renewLeases(now: number): Promise<void> {
     if (this.nextRenewAt === 0 || now < this.nextRenewAt) return;
     const { config, queue } = this.deps;
     this.nextRenewAt = now + config.leaseMs / 3;
+    const heldIds = [...this.lanes].filter(([, lane]) => lane.held).map(([id]) => id);
+    const kept = new Set(await queue.holdLanes(config.owner, heldIds, now, now + config.leaseMs));
+    const lost: string[] = [];
+    for (const id of heldIds) {
+      if (kept.has(id)) continue;
+      const lane = this.lanes.get(id) as EndpointLane;
+      lane.held = false;
+      lost.push(...lane.queue.splice(0).map((t) => t.deliveryId));
+    }
+    if (lost.length > 0) await queue.release(lost, now);
     const ids = [...this.lanes.values()].flatMap((lane) => lane.queue.map((t) => t.deliveryId));
     if (ids.length > 0) await queue.renew(config.owner, ids, now + config.leaseMs);
+  }
+
+  /** Takes the lanes with work waiting that this worker does not hold yet; those another worker holds stay its. */
+  private async takeLanes(now: number): Promise<void> {
+    const { config, queue } = this.deps;
+    const wanted = [...this.lanes].filter(([, lane]) => !lane.held && (lane.dirty || lane.dueAt <= now)).map(([id]) => id);
+    if (wanted.length === 0) return;
+    const taken = await queue.holdLanes(config.owner, wanted, now, now + config.leaseMs);
+    for (const id of taken) (this.lanes.get(id) as EndpointLane).held = true;
+    if (taken.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
   }
 }
