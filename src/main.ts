@@ -189,7 +189,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         permits: limits.permits,
         now: () => clock.now(),
         random: Math.random,
-        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
+        config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, reclaimEveryMs: store.capabilities.sharedAcrossProcesses ? DEFAULT_DISPATCHER_CONFIG.leaseMs : 0, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
         onError: (error) => console.error('dispatch failed:', error),
       });
     }

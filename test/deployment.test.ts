@@ -12,9 +12,9 @@ import { CONFIG_VARIABLES, loadConfig } from '../src/config.js';
 import { runCli } from './helpers/cli.js';
 import { killHard, serveProcess, type ServedGateway } from './helpers/serve-process.js';
 import { REPO_ROOT } from './helpers/shared.js';
+import { isProcessRole } from '../src/domain/process-role.js';
 
 /** `serve --role` and SWITCHBOARD_ROLE take these. */
-const ROLES = ['api', 'worker', 'all'];
 
 interface Instruction {
   readonly keyword: string;
@@ -126,7 +126,7 @@ describe('compose.yaml', () => {
 
   it('gives every gateway a valid role, with at least two api processes and two workers', () => {
     const roles = gateways.map(([, s]) => environment(s)['SWITCHBOARD_ROLE']);
-    expect(roles.filter((role) => role === undefined || !ROLES.includes(role))).toEqual([]);
+    expect(roles.filter((role) => role === undefined || !isProcessRole(role))).toEqual([]);
     expect(roles.filter((role) => role === 'api').length).toBeGreaterThanOrEqual(2);
     expect(roles.filter((role) => role === 'worker').length).toBeGreaterThanOrEqual(2);
   });

@@ -34,6 +34,11 @@ export interface DispatcherConfig {
   readonly recoveryGraceMs: number;
   /** At start, frees the leases of workers whose process is gone (the queue's `releaseAbandoned`) before claiming. */
   readonly reclaimOnStart: boolean;
+  /**
+   * Where other processes share the queue and may die while this one runs: how often their abandoned leases are freed
+   * again, so their work is taken over without waiting for the leases to run out (0: only at start).
+   */
+  readonly reclaimEveryMs: number;
   /** A pair refusal longer than this hands the job back to the store instead of holding it in memory. */
   readonly pairHoldMs: number;
   readonly retry: RetrySchedule;
@@ -51,6 +56,7 @@ export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
   idlePollMs: 50,
   recoveryGraceMs: 10_000,
   reclaimOnStart: true,
+  reclaimEveryMs: 0,
   pairHoldMs: 2_000,
   retry: DEFAULT_RETRY_SCHEDULE,
   breaker: DEFAULT_CIRCUIT_BREAKER_CONFIG,
@@ -96,7 +102,7 @@ export class Dispatcher {
   private readonly sent: GroupCommit<SentOutcome, void>;
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
   private readonly marks: GroupCommit<DispatchTask, CallMark>;
-  private leasesReclaimed = false;
+  private nextReclaimAt = 0;
   private probeFedAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
   /** The circuit breaker's key: every number sends to the same upstream host. */
@@ -147,9 +153,10 @@ export class Dispatcher {
 
   private async tick(): Promise<void> {
     const now = this.deps.now();
-    if (this.deps.config.reclaimOnStart && !this.leasesReclaimed) {
+    const { reclaimOnStart, reclaimEveryMs } = this.deps.config;
+    if (reclaimOnStart && now >= this.nextReclaimAt) {
+      this.nextReclaimAt = reclaimEveryMs > 0 ? now + reclaimEveryMs : Number.POSITIVE_INFINITY;
       await this.deps.queue.releaseAbandoned();
-      this.leasesReclaimed = true;
     }
     await this.feedProbe(now);
     await this.claim(now);
@@ -167,7 +174,7 @@ export class Dispatcher {
     const limit = Math.min(room, config.claimBatch);
     const jobs = await queue.claim({ owner: config.owner, now, leaseMs: config.leaseMs, limit });
     if (jobs.length < limit) this.nextClaimAt = now + config.idlePollMs;
-    const tasks = await store.loadTasks(jobs, now);
+    const tasks = await store.loadTasks(this.notHeld(jobs), now);
     for (const task of tasks) this.enqueue(task);
     if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
   }
@@ -184,6 +191,21 @@ export class Dispatcher {
     await this.deps.queue.releaseUpstreamWaits(now, 1);
   }
 
+  /**
+   * A tick slower than the renewal period lets this worker's own leases lapse, and its next claim returns jobs it still
+   * holds in memory: those are queued once already.
+   */
+  private notHeld<T extends { readonly id: string }>(jobs: readonly T[]): readonly T[] {
+    if (jobs.length === 0) return jobs;
+    const held = new Set(this.heldJobIds());
+    return jobs.filter((job) => !held.has(job.id));
+  }
+
+  /** Jobs claimed and not yet sent: queued for a permit, or holding one while they wait for a call slot. */
+  private heldJobIds(): string[] {
+    return [...this.queues.values(), this.waitingForCallSlot].flatMap((tasks) => [...tasks].map((t) => t.jobId));
+  }
+
   private enqueue(task: DispatchTask): void {
     const queue = this.queues.get(task.numberId) ?? [];
     queue.push(task);
@@ -196,7 +218,7 @@ export class Dispatcher {
     if (this.nextRenewAt === 0 || now < this.nextRenewAt) return;
     const { config, queue } = this.deps;
     this.nextRenewAt = now + config.leaseMs / 3;
-    const ids = [...this.queues.values(), this.waitingForCallSlot].flatMap((tasks) => [...tasks].map((t) => t.jobId));
+    const ids = this.heldJobIds();
     if (ids.length > 0) await queue.renew(config.owner, ids, now + config.leaseMs);
   }
 

@@ -2,9 +2,13 @@
 import { CallWindows, RatePermits, type RatePermitConfig } from './rate-permit.js';
 import type { SendPermit, SendPermits } from './send-permits.js';
 
+/** How often recipients whose pace has fully recovered are forgotten, so memory follows the active pairs only. */
+const PRUNE_EVERY_MS = 60_000;
+
 export class MemorySendPermits implements SendPermits {
   private readonly permits: RatePermits;
   private readonly callWindows: CallWindows;
+  private nextPruneAt = 0;
 
   constructor(
     config: RatePermitConfig,
@@ -16,6 +20,10 @@ export class MemorySendPermits implements SendPermits {
 
   async take(numberId: string, perSecond: number, recipients: readonly string[]): Promise<SendPermit[]> {
     const now = this.now();
+    if (now >= this.nextPruneAt) {
+      this.nextPruneAt = now + PRUNE_EVERY_MS;
+      this.permits.prune(now);
+    }
     const answers: SendPermit[] = [];
     for (const recipient of recipients) {
       const permit = this.permits.take(numberId, perSecond, recipient, now);
