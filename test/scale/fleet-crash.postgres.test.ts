@@ -19,6 +19,8 @@ const MESSAGES = Number(process.env.SWITCHBOARD_SCALE_MESSAGES ?? 10_000);
 const MAX_IN_FLIGHT = 256;
 /** A killed worker's customer-webhook posts not yet settled are posted again: at most its per-endpoint buffer. */
 const WEBHOOK_BUFFER = 256;
+/** The longest each phase may take: generous, since the machine is shared, but bounded. */
+const WAIT_MS = 30_000 + 10 * MESSAGES;
 const EVENT_TYPES = ['message.sent', 'message.delivered'] as const;
 const TITLE = 'three gateway processes, one SIGKILLed midway';
 const missing = await missingPrerequisites(['postgres', 'shared redis'], inject('postgres').reachable);
@@ -37,22 +39,23 @@ describe.skipIf(skipReason(TITLE, missing))('scale: several processes on Postgre
     simulator = await spawnSimulator({ recordLimit: 4 * MESSAGES + 1_000, statusDelaysMs: { sent: 0, delivered: 20, read: -1 }, webhookRetryDelaysMs: [100, 200, 400, 800, 1_000, 2_000] });
     fleet = await startFleet(simulator, { postgresUrl: TEST_POSTGRES_URL, schemaPrefix: runSchemaPrefix(inject('testRunId')), redisUrl: SHARED_REDIS_URL, roles: ['all', 'all', 'all'] });
     receiver = await startReceiver();
-    const tenant = await createTenant(simulator, fleet.url(0), [200, 1_000]);
+    const tenant = await createTenant(simulator, fleet.url(0), [200, 1_000, 20]);
     await subscribeWebhooks(fleet.url(0), tenant.key, receiver.url, EVENT_TYPES);
-    // A quarter of the messages on the 200 msg/s number, the rest on the 1,000 msg/s one.
-    const [paced, fast] = tenant.numbers as [typeof tenant.numbers[0], typeof tenant.numbers[0]];
-    const plan = Array.from({ length: MESSAGES }, (_, i) => (i % 4 === 0 ? paced.id : fast.id));
+    // 4 % of the messages on the 20 msg/s number (a rate kept per process instead of shared shows there even on a slow
+    // machine), about a quarter on the 200 msg/s one, the rest on the 1,000 msg/s one.
+    const [paced, fast, slow] = tenant.numbers.map((n) => n.id) as [string, string, string];
+    const plan = Array.from({ length: MESSAGES }, (_, i) => (i % 25 === 0 ? slow : i % 4 === 1 ? paced : fast));
 
     const started = Date.now();
     const sending = sendBatches(fleet.acceptingUrls(), tenant.key, plan, 10_000_000);
     const databaseUrl = fleet.databaseUrl;
-    await until(async () => finished(await messageStatuses(databaseUrl)) >= MESSAGES * 0.4, 60_000, 50);
+    await until(async () => finished(await messageStatuses(databaseUrl)) >= MESSAGES * 0.4, WAIT_MS, 50);
     await fleet.kill(2);
     await fleet.restart(2);
     const accepted = await sending;
     expect(accepted.size).toBe(MESSAGES);
 
-    await until(async () => finished(await messageStatuses(databaseUrl)) >= MESSAGES, 60_000);
+    await until(async () => finished(await messageStatuses(databaseUrl)) >= MESSAGES, WAIT_MS);
     const expectedEvents = new Set([...accepted.keys()].flatMap((id) => EVENT_TYPES.map((type) => `${type} ${id}`)));
     const r = receiver;
     await until(async () => webhookFigures(r.received, expectedEvents).missing.length === 0, 30_000, 500);
@@ -75,8 +78,8 @@ describe.skipIf(skipReason(TITLE, missing))('scale: several processes on Postgre
     expect(fleet.unexpectedExits()).toEqual([]);
     expect(figures.lost).toBe(0);
     expect(figures.duplicates).toBeLessThanOrEqual(MAX_IN_FLIGHT * figures.kills);
-    for (const b of busiest) expect(b.busiest, `busiest second of the ${b.mps} msg/s number`).toBeLessThanOrEqual(b.mps);
     expect(hooks.missing.slice(0, 5)).toEqual([]);
     expect(hooks.duplicates).toBeLessThanOrEqual(WEBHOOK_BUFFER * figures.kills);
-  }, 180_000);
+    for (const b of busiest) expect.soft(b.busiest, `busiest second of the ${b.mps} msg/s number`).toBeLessThanOrEqual(b.mps);
+  }, 60_000 + 3 * WAIT_MS);
 });

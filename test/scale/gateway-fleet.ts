@@ -144,22 +144,35 @@ export async function subscribeWebhooks(gatewayUrl: string, key: string, url: st
 
 const template = (to: string, from: string) => ({ to, from, type: 'template', template: { name: 'hello_world', language: 'en_US' } });
 
+export interface SendPace {
+  /** Messages per request. */
+  readonly batch: number;
+  /** Requests in flight at once. */
+  readonly lanes: number;
+  /** Pause of each lane after a request: a trickle instead of a flood, so every worker claims a share. */
+  readonly pauseMs: number;
+}
+
+const FLOOD: SendPace = { batch: 500, lanes: 3, pauseMs: 0 };
+
 /**
- * Sends `count` messages through the batch endpoint, 500 at a time, round-robin over `urls` and over `plan` (a number
- * id per message), a few batches at once. Answers the ids accepted with the number each went from.
+ * Sends one message per entry of `plan` (the number id it goes from) through the batch endpoint, round-robin over
+ * `urls`, each to its own recipient. Answers the ids accepted with the number each went from.
  */
-export async function sendBatches(urls: readonly string[], key: string, plan: readonly string[], firstRecipient: number): Promise<Map<string, string>> {
+export async function sendBatches(urls: readonly string[], key: string, plan: readonly string[], firstRecipient: number, pace: SendPace = FLOOD): Promise<Map<string, string>> {
   const accepted = new Map<string, string>();
-  const batches = Array.from({ length: Math.ceil(plan.length / 500) }, (_, b) => plan.slice(b * 500, (b + 1) * 500).map((from, i) => template(`4917${String(firstRecipient + b * 500 + i)}`, from)));
+  const batches = Array.from({ length: Math.ceil(plan.length / pace.batch) }, (_, b) =>
+    plan.slice(b * pace.batch, (b + 1) * pace.batch).map((from, i) => template(`4917${String(firstRecipient + b * pace.batch + i)}`, from)));
   let next = 0;
   const lane = async () => {
     for (let b = next++; b < batches.length; b = next++) {
       const res = await api(urls[b % urls.length]!, key, 'POST', '/v1/messages/batch', { messages: batches[b] });
       const results = (res.body.results ?? []) as { id?: string }[];
       results.forEach((result, i) => result.id && accepted.set(result.id, batches[b]![i]!.from));
+      if (pace.pauseMs > 0) await new Promise((r) => setTimeout(r, pace.pauseMs));
     }
   };
-  await Promise.all([lane(), lane(), lane()]);
+  await Promise.all(Array.from({ length: pace.lanes }, lane));
   return accepted;
 }
 
