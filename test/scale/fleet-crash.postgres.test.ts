@@ -11,7 +11,7 @@ import { TEST_POSTGRES_URL } from '../helpers/postgres-server.js';
 import { startReceiver, type Receiver } from '../e2e/webhooks-harness.js';
 import { createTenant, finished, messageStatuses, sendBatches, startFleet, subscribeWebhooks, until, type Fleet } from './gateway-fleet.js';
 import { missingPrerequisites, SHARED_REDIS_URL, skipReason } from './owned-servers.js';
-import { acceptedPerMessage, busiestSecond, callTimesPerNumber, webhookFigures } from './send-figures.js';
+import { acceptedSendTimes, duplicateCount, busiestSecond, callTimesPerNumber, webhookFigures } from './send-figures.js';
 import { spawnSimulator, type SimulatorProcess } from './simulator-process.js';
 
 const MESSAGES = Number(process.env.SWITCHBOARD_SCALE_MESSAGES ?? 10_000);
@@ -50,6 +50,7 @@ describe.skipIf(skipReason(TITLE, missing))('scale: several processes on Postgre
     const sending = sendBatches(fleet.acceptingUrls(), tenant.key, plan, 10_000_000);
     const databaseUrl = fleet.databaseUrl;
     await until(async () => finished(await messageStatuses(databaseUrl)) >= MESSAGES * 0.4, WAIT_MS, 50);
+    const killedAt = Date.now();
     await fleet.kill(2);
     await fleet.restart(2);
     const accepted = await sending;
@@ -61,21 +62,25 @@ describe.skipIf(skipReason(TITLE, missing))('scale: several processes on Postgre
     await until(async () => webhookFigures(r.received, expectedEvents).missing.length === 0, 30_000, 500);
     const elapsedS = (Date.now() - started) / 1_000;
 
+    const statuses = await messageStatuses(databaseUrl);
     const requests = await simulator.requests();
-    const sends = acceptedPerMessage(requests);
+    const sends = acceptedSendTimes(requests);
     const calls = callTimesPerNumber(requests);
     const busiest = tenant.numbers.map((n) => ({ mps: n.mps, busiest: busiestSecond(calls.get(n.phoneNumberId) ?? []) }));
     const hooks = webhookFigures(receiver.received, expectedEvents);
     const figures = {
       messages: accepted.size, seconds: elapsedS, kills: 1,
+      unfinished: MESSAGES - finished(statuses), failed: statuses.failed ?? 0,
       lost: [...accepted.keys()].filter((id) => !sends.has(id)).length,
-      duplicates: [...sends.values()].filter((n) => n > 1).length,
+      duplicates: duplicateCount(sends),
+      duplicatesAcrossKill: [...sends.values()].filter((times) => times.length > 1 && times[0]! < killedAt && times[1]! > killedAt).length,
       busiest: busiest.map((b) => `${b.busiest}/${b.mps}`).join(','),
       webhookEvents: hooks.events, webhookMissing: hooks.missing.length, webhookDuplicates: hooks.duplicates,
     };
     console.log(`[scale] ${TITLE}: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
     expect(fleet.unexpectedExits()).toEqual([]);
+    expect(figures.unfinished).toBe(0);
     expect(figures.lost).toBe(0);
     expect(figures.duplicates).toBeLessThanOrEqual(MAX_IN_FLIGHT * figures.kills);
     expect(hooks.missing.slice(0, 5)).toEqual([]);

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTenant, finished, messageStatuses, sendBatches, startFleet, until, type Fleet } from './gateway-fleet.js';
 import { missingPrerequisites, skipReason, startOwnedPostgres, type OwnedPostgres } from './owned-servers.js';
-import { acceptedPerMessage } from './send-figures.js';
+import { acceptedSendTimes, duplicateCount } from './send-figures.js';
 import { spawnSimulator, type SimulatorProcess } from './simulator-process.js';
 
 const BEFORE = 400;
@@ -78,12 +78,12 @@ describe.skipIf(skipReason(TITLE, missing))('scale: PostgreSQL outage', () => {
     const afterIds = [...(await sendBatches([fleet.url(0)], tenant.key, Array.from({ length: 50 }, () => number), 42_000_000)).keys()];
     const total = BEFORE + 1 + afterIds.length;
     await until(async () => finished(await messageStatuses(fleet!.databaseUrl)) >= total, 40_000, 500);
-    const sends = acceptedPerMessage(await simulator.requests());
+    const sends = acceptedSendTimes(await simulator.requests());
     const figures = {
       answersWhileDown: during.length, storeUnavailable: during.length - wrong.length,
       acceptingAfterMs, allDispatchedAfterMs: Date.now() - downAt, acceptedAfter: afterIds.length,
       lost: [...accepted.keys(), ...afterIds].filter((id) => !sends.has(id)).length,
-      duplicates: [...sends.values()].filter((n) => n > 1).length,
+      duplicates: duplicateCount(sends),
     };
     console.log(`[scale] ${TITLE}: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 

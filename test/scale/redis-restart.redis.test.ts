@@ -9,7 +9,7 @@ import { TEST_POSTGRES_URL } from '../helpers/postgres-server.js';
 import { runSchemaPrefix } from '../helpers/test-database.js';
 import { createTenant, finished, messageStatuses, sendBatches, startFleet, until, type Fleet } from './gateway-fleet.js';
 import { missingPrerequisites, skipReason, startOwnedRedis, type OwnedRedis } from './owned-servers.js';
-import { acceptedPerMessage, busiestSecond, callTimesPerNumber } from './send-figures.js';
+import { acceptedSendTimes, duplicateCount, busiestSecond, callTimesPerNumber } from './send-figures.js';
 import { spawnSimulator, type SimulatorProcess } from './simulator-process.js';
 
 /** Low enough that the machine could send faster: a rate kept per process instead of shared would show. */
@@ -51,12 +51,12 @@ describe.skipIf(skipReason(TITLE, missing))('scale: Redis restart', () => {
     await until(async () => finished(await messageStatuses(databaseUrl)) >= MESSAGES, 90_000, 500);
 
     const requests = await simulator.requests();
-    const sends = acceptedPerMessage(requests);
+    const sends = acceptedSendTimes(requests);
     const calls = (from: number, until_ = Infinity) => callTimesPerNumber(requests, from, until_).get(number.phoneNumberId) ?? [];
     const figures = {
       messages: MESSAGES,
       lost: [...accepted.keys()].filter((id) => !sends.has(id)).length,
-      duplicates: [...sends.values()].filter((n) => n > 1).length,
+      duplicates: duplicateCount(sends),
       busiestSecond: busiestSecond(calls(0)),
       callsWhileDown: calls(stoppedAt + SETTLE_MS, restartedAt).length,
       callsAfterRestart: calls(restartedAt).length,

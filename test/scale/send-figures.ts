@@ -8,14 +8,22 @@ function sendTo(request: RecordedRequest): string | undefined {
   return request.method === 'POST' ? SEND_PATH.exec(request.path)?.[1] : undefined;
 }
 
-/** How many times the simulator accepted each message, by the message id our sends carry as callback data. */
-export function acceptedPerMessage(requests: readonly RecordedRequest[]): Map<string, number> {
-  const accepted = new Map<string, number>();
+/** When the simulator accepted each message, oldest first, by the message id our sends carry as callback data. */
+export function acceptedSendTimes(requests: readonly RecordedRequest[]): Map<string, number[]> {
+  const times = new Map<string, number[]>();
   for (const request of requests) {
     const callback = (request.body as { biz_opaque_callback_data?: string } | undefined)?.biz_opaque_callback_data;
-    if (sendTo(request) !== undefined && callback && request.status === 200) accepted.set(callback, (accepted.get(callback) ?? 0) + 1);
+    if (sendTo(request) === undefined || !callback || request.status !== 200) continue;
+    const list = times.get(callback) ?? [];
+    list.push(request.at);
+    times.set(callback, list);
   }
-  return accepted;
+  return times;
+}
+
+/** How many messages the simulator accepted more than once. */
+export function duplicateCount(sends: ReadonlyMap<string, readonly number[]>): number {
+  return [...sends.values()].filter((times) => times.length > 1).length;
 }
 
 /** Arrival times of every send call (whatever its answer: Meta counts refused calls too), per phone number id. */
