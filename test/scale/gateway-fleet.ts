@@ -46,6 +46,8 @@ export interface Fleet {
 export async function startFleet(simulator: SimulatorProcess, options: FleetOptions): Promise<Fleet> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-scale-'));
   const databaseUrl = `${options.postgresUrl}?schema=${options.schemaPrefix}${randomBytes(4).toString('hex')}`;
+  // One prefix for the whole fleet: its processes share their limits, and no other test's keys.
+  const redisPrefix = `sbtest:${randomBytes(4).toString('hex')}:`;
   const env = (role: Role): NodeJS.ProcessEnv => ({
     SWITCHBOARD_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
@@ -58,7 +60,7 @@ export async function startFleet(simulator: SimulatorProcess, options: FleetOpti
     SWITCHBOARD_DEMO: 'false',
     SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true',
     SWITCHBOARD_BATCH_MAX: '1000',
-    ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl, SWITCHBOARD_REDIS_PREFIX: `sbtest:${randomBytes(4).toString('hex')}:` }),
+    ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl, SWITCHBOARD_REDIS_PREFIX: redisPrefix }),
     ...options.env,
   });
   const members: ServedGateway[] = [];
