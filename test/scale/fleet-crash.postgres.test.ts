@@ -66,7 +66,7 @@ describe.skipIf(skipReason(TITLE, missing))('scale: several processes on Postgre
     const requests = await simulator.requests();
     const sends = acceptedSendTimes(requests);
     const calls = callTimesPerNumber(requests);
-    const busiest = tenant.numbers.map((n) => ({ mps: n.mps, busiest: busiestSecond(calls.get(n.phoneNumberId) ?? []) }));
+    const busiest = tenant.numbers.map((n) => ({ mps: n.mps, busiest: busiestSecond(calls.get(n.phoneNumberId) ?? []).calls }));
     const hooks = webhookFigures(receiver.received, expectedEvents);
     const figures = {
       messages: accepted.size, seconds: elapsedS, kills: 1,

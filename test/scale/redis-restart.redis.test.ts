@@ -53,11 +53,13 @@ describe.skipIf(skipReason(TITLE, missing))('scale: Redis restart', () => {
     const requests = await simulator.requests();
     const sends = acceptedSendTimes(requests);
     const calls = (from: number, until_ = Infinity) => callTimesPerNumber(requests, from, until_).get(number.phoneNumberId) ?? [];
+    const busiest = busiestSecond(calls(0));
     const figures = {
       messages: MESSAGES,
       lost: [...accepted.keys()].filter((id) => !sends.has(id)).length,
       duplicates: duplicateCount(sends),
-      busiestSecond: busiestSecond(calls(0)),
+      busiestSecond: busiest.calls,
+      busiestFromRestartMs: busiest.from - restartedAt,
       callsWhileDown: calls(stoppedAt + SETTLE_MS, restartedAt).length,
       callsAfterRestart: calls(restartedAt).length,
     };

@@ -39,13 +39,13 @@ export function callTimesPerNumber(requests: readonly RecordedRequest[], from = 
   return times;
 }
 
-/** The most calls inside any window of one second (sliding: every start time, not calendar seconds). */
-export function busiestSecond(times: readonly number[]): number {
+/** The most calls inside any window of one second (sliding: every start time, not calendar seconds), and when it began. */
+export function busiestSecond(times: readonly number[]): { calls: number; from: number } {
   const sorted = [...times].sort((a, b) => a - b);
-  let busiest = 0;
+  let busiest = { calls: 0, from: 0 };
   for (let start = 0, end = 0; end < sorted.length; end++) {
     while (sorted[end]! - sorted[start]! >= 1_000) start++;
-    busiest = Math.max(busiest, end - start + 1);
+    if (end - start + 1 > busiest.calls) busiest = { calls: end - start + 1, from: sorted[start]! };
   }
   return busiest;
 }
