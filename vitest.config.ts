@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The PostgreSQL pass (SWITCHBOARD_TEST_ENGINE=postgres, scripts/test-on-postgres.ts) runs what stores data through a
- * gateway or a store; pure rules have no engine, and the store's own suites already run once per engine in the first pass.
+ * gateway or a store; pure rules have no engine, the store's own suites already run once per engine in the first pass,
+ * and the scale suite (test/scale) always runs its processes on PostgreSQL.
  */
-const ENGINE_FREE = ['src/domain/**', 'src/catalog/**', 'src/store/**', 'src/simulator/**', 'src/runtime/**'];
+const ENGINE_FREE = ['src/domain/**', 'src/catalog/**', 'src/store/**', 'src/simulator/**', 'src/runtime/**', 'test/scale/**'];
 
 export default defineConfig({
   test: {

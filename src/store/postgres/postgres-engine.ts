@@ -48,9 +48,12 @@ export function postgresClientConfig(options: PostgresEngineOptions): pg.ClientC
 
 export function createPostgresPool(options: PostgresEngineOptions): pg.Pool {
   const pool = new pg.Pool({ ...postgresClientConfig(options), max: options.maxConnections ?? 10 });
-  // An idle connection dropped by the server (a restart) must not crash the process: the next query opens a new one,
-  // and if the server is still away that query fails as store_unavailable.
+  // A connection dropped by the server (a restart, `pg_ctl stop`) must not crash the process. The pool listens on idle
+  // connections only; one checked out between two statements (inside a transaction) emits the error on itself, so every
+  // connection gets a listener of its own. The statement in progress still fails as store_unavailable, the pool drops
+  // the broken connection on release, and the next query opens a new one.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
