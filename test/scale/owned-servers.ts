@@ -2,7 +2,7 @@
  * Servers a scale test owns and may stop: a `redis-server` and a PostgreSQL cluster of its own on free ports (the
  * shared ones on 6379 and 5432 are never stopped), and the check that the tools and shared servers a test needs exist.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -69,54 +69,6 @@ export async function missingPrerequisites(needs: readonly Prerequisite[], postg
 export function skipReason(title: string, missing: readonly string[]): boolean {
   if (missing.length > 0) console.warn(`scale test "${title}" skipped: ${missing.join('; ')}. Set CI=1 to make this a failure.`);
   return missing.length > 0;
-}
-
-function waitForOutput(child: ChildProcess, ready: RegExp, what: string): Promise<void> {
-  let out = '';
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${what} did not start:\n${out}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        ok();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`${what} exited with ${code}:\n${out}`)));
-  });
-}
-
-function stopChild(child: ChildProcess | undefined): Promise<void> {
-  return new Promise((done) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGKILL');
-  });
-}
-
-export interface OwnedRedis {
-  readonly url: string;
-  /** Kills the server (nothing is saved: it comes back empty, as after a failover to a fresh replica). */
-  stop(): Promise<void>;
-  /** Starts it again on the same port. */
-  start(): Promise<void>;
-}
-
-export async function startOwnedRedis(): Promise<OwnedRedis> {
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const redis: OwnedRedis = {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () => stopChild(child),
-    async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      await waitForOutput(child, /Ready to accept connections/, 'redis-server');
-    },
-  };
-  await redis.start();
-  return redis;
 }
 
 export interface OwnedPostgres {

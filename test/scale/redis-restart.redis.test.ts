@@ -8,7 +8,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { TEST_POSTGRES_URL } from '../helpers/postgres-server.js';
 import { runSchemaPrefix } from '../helpers/test-database.js';
 import { createTenant, finished, messageStatuses, sendBatches, startFleet, until, type Fleet } from './gateway-fleet.js';
-import { missingPrerequisites, skipReason, startOwnedRedis, type OwnedRedis } from './owned-servers.js';
+import { missingPrerequisites, skipReason } from './owned-servers.js';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 import { acceptedSendTimes, duplicateCount, busiestSecond, callTimesPerNumber } from './send-figures.js';
 import { spawnSimulator, type SimulatorProcess } from './simulator-process.js';
 
@@ -22,7 +23,7 @@ const TITLE = 'Redis restarted while two workers dispatch';
 const missing = await missingPrerequisites(['postgres', 'redis-server'], inject('postgres').reachable);
 
 describe.skipIf(skipReason(TITLE, missing))('scale: Redis restart', () => {
-  let redis: OwnedRedis | undefined;
+  let redis: OwnRedis | undefined;
   let simulator: SimulatorProcess | undefined;
   let fleet: Fleet | undefined;
   afterAll(async () => {
@@ -32,7 +33,7 @@ describe.skipIf(skipReason(TITLE, missing))('scale: Redis restart', () => {
   });
 
   it(TITLE, async () => {
-    redis = await startOwnedRedis();
+    redis = await startOwnRedis();
     simulator = await spawnSimulator({ recordLimit: 4 * MESSAGES, statusDelaysMs: { sent: 0, delivered: 20, read: -1 } });
     fleet = await startFleet(simulator, { postgresUrl: TEST_POSTGRES_URL, schemaPrefix: runSchemaPrefix(inject('testRunId')), redisUrl: redis.url, roles: ['api', 'worker', 'worker'] });
     const tenant = await createTenant(simulator, fleet.url(0), [MPS]);
