@@ -23,6 +23,16 @@ export interface RatePermitConfig {
   readonly slowForMs: number;
   /** Share of the configured rate that the calls themselves may reach in any one second (see CallWindows). */
   readonly callCapShare: number;
+  /**
+   * How much later than its neighbours a call may reach the upstream (event-loop and socket delays). The cap is held
+   * over one second plus this, so calls bunched on their way still arrive at most `cap` in any one second.
+   */
+  readonly callTransitJitterMs: number;
+}
+
+/** The span over which a number's calls are capped: a second, widened by the transit jitter allowed for. */
+export function callWindowMsOf(config: Pick<RatePermitConfig, 'callTransitJitterMs'>): number {
+  return 1000 + config.callTransitJitterMs;
 }
 
 export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
@@ -33,6 +43,7 @@ export const DEFAULT_RATE_PERMIT_CONFIG: RatePermitConfig = {
   slowFactor: 0.5,
   slowForMs: 30_000,
   callCapShare: 0.99,
+  callTransitJitterMs: 50,
 };
 
 /** A number's pace at `perSecond`, normal or slowed after a throttling answer: every implementation of the permits reads it here. */
@@ -96,7 +107,7 @@ export class CallWindows {
   claim(numberId: string, perSecond: number, now: number): number {
     const recent = this.calls.get(numberId) ?? [];
     const cap = callCapOf(perSecond, this.config.callCapShare);
-    const decision = decideCall(recent, cap, 1000, now);
+    const decision = decideCall(recent, cap, callWindowMsOf(this.config), now);
     if (decision.kind === 'wait') return decision.until - now;
     recent.push(now);
     if (recent.length > cap) recent.splice(0, recent.length - cap);

@@ -75,13 +75,14 @@ export function describeSendPermitsConformance(name: string, open: () => Promise
       expect(await waitAfterTwo('num_slow', 'b')).toBeLessThanOrEqual(11);
     });
 
-    it('lets at most 99 % of a number\'s rate call within one second and says how long to wait', async () => {
-      // 5 msg/s: a cap of 4 calls in any second.
+    it('lets at most 99 % of a number\'s rate call within one second (and its transit jitter) and says how long to wait', async () => {
+      // 5 msg/s: a cap of 4 calls in any second, held over 1.05 s.
       const waits = [];
       for (let i = 0; i < 5; i += 1) waits.push(await permits.claimCallSlot('num_a', 5));
       expect(waits.slice(0, 4)).toEqual([0, 0, 0, 0]);
       expect(waits[4]).toBeGreaterThan(0);
-      expect(waits[4]).toBeLessThanOrEqual(1000);
+      expect(waits[4]).toBeGreaterThan(1000);
+      expect(waits[4]).toBeLessThanOrEqual(1050);
       expect(await permits.claimCallSlot('num_b', 5)).toBe(0);
       await harness.advance(waits[4] as number);
       expect(await permits.claimCallSlot('num_a', 5)).toBe(0);

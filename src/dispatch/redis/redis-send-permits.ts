@@ -7,14 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ServiceHealth } from '../../runtime/redis.js';
 import { callCapOf } from '../../domain/call-window.js';
-import { numberPaceOf, type RatePermitConfig } from '../rate-permit.js';
+import { callWindowMsOf, numberPaceOf, type RatePermitConfig } from '../rate-permit.js';
 import type { SendPermit, SendPermits } from '../send-permits.js';
 import { CLAIM_CALL_SLOT, TAKE_SEND_PERMITS } from './send-permit-scripts.js';
 
 /** How long a number waits before asking an unreachable Redis again. */
 export const UNAVAILABLE_RETRY_MS = 250;
 
-const CALL_WINDOW_MS = 1000;
 const LOST_CONNECTION = new Set(['close', 'reconnecting', 'end']);
 const REFUSED_BY = [undefined, 'pair', 'number'] as const;
 
@@ -74,7 +73,7 @@ export class RedisSendPermits implements SendPermits {
   async claimCallSlot(numberId: string, perSecond: number): Promise<number> {
     const cap = callCapOf(perSecond, this.options.config.callCapShare);
     this.calls += 1;
-    const wait = await this.decide(() => this.commands.claimCallSlot(this.key(numberId, 'calls'), cap, CALL_WINDOW_MS, `${this.caller}:${this.calls}`));
+    const wait = await this.decide(() => this.commands.claimCallSlot(this.key(numberId, 'calls'), cap, callWindowMsOf(this.options.config), `${this.caller}:${this.calls}`));
     return wait ?? UNAVAILABLE_RETRY_MS;
   }
 
