@@ -103,7 +103,8 @@ export class Dispatcher {
   /** The permits could not be asked (shared limits unreachable): no number asks again before this, so a tick stays short. */
   private permitsAwayUntil = 0;
   private readonly breakers: CircuitBreakers;
-  private readonly sent: GroupCommit<SentOutcome, void>;
+  /** Answers whether each message moved to sent (a status webhook may have moved it first). */
+  private readonly sent: GroupCommit<SentOutcome, boolean>;
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
   private readonly marks: GroupCommit<DispatchTask, CallMark>;
   private nextReclaimAt = 0;
@@ -122,7 +123,7 @@ export class Dispatcher {
     this.upstreamHost = new URL(config.upstreamBaseUrl).host;
     this.breakers = new CircuitBreakers(config.breaker);
     this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: config.idlePollMs, onError: (error) => deps.onError?.(error) });
-    this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, gatherMs: 10, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
+    this.sent = new GroupCommit<SentOutcome, boolean>({ maxItems: 500, gatherMs: 10, commit: (outcomes) => store.settleSent(outcomes) });
     this.marks = new GroupCommit<DispatchTask, CallMark>({ maxItems: 500, commit: (tasks) => store.markCalls(config.owner, tasks, deps.now()) });
   }
 
@@ -394,9 +395,9 @@ export class Dispatcher {
   }
 
   private async settleSent(task: DispatchTask, wamid: string): Promise<void> {
-    await this.sent.submit({ task, wamid, at: this.deps.now() });
+    const moved = await this.sent.submit({ task, wamid, at: this.deps.now() });
     this.counters.sent += 1;
-    this.deps.metrics?.statusReached(task.numberId, 'sent');
+    if (moved) this.deps.metrics?.statusReached(task.numberId, 'sent');
   }
 
   private countFailed(task: DispatchTask, entry: SwitchboardError['entry']): void {
