@@ -316,7 +316,8 @@ export class Dispatcher {
         this.wakeAt = Math.min(this.wakeAt, now + permit.waitMs);
         if (permit.limitedBy === 'unavailable') this.permitsAwayUntil = now + permit.waitMs;
         return undefined;
-      } else if (permit.waitMs > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], now + permit.waitMs, now));
+      }
+      if (permit.waitMs > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], now + permit.waitMs, now));
       else {
         this.wakeAt = Math.min(this.wakeAt, now + permit.waitMs);
         index += 1;
