@@ -76,6 +76,10 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Starts every Redis key of this deployment, so several can share one Redis. */
   readonly redisPrefix: string;
+  /** A second listener that serves only /metrics, without a key; unset = /metrics only on the main port, for an admin key. */
+  readonly metricsPort: number | undefined;
+  /** Where that listener binds: loopback unless the operator opens it. */
+  readonly metricsHost: string;
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -131,6 +135,8 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_PRUNE_INTERVAL_SECONDS', meaning: `Seconds between pruning passes once caught up (default ${DEFAULT_PRUNE_INTERVAL_SECONDS}; 0 = never prune).` },
   { name: 'REDIS_URL', meaning: 'redis://host:6379 keeps the send pace and the request limits in Redis, shared by every gateway process; unset = each process counts alone (one process).' },
   { name: 'SWITCHBOARD_REDIS_PREFIX', meaning: 'Starts every Redis key of this deployment, so several can share one Redis (default switchboard:).' },
+  { name: 'SWITCHBOARD_METRICS_PORT', meaning: 'Port of a second listener serving only Prometheus /metrics without a key (0 picks a free one); unset = /metrics only on the main port, for an admin key.' },
+  { name: 'SWITCHBOARD_METRICS_HOST', meaning: 'Address the metrics listener binds (default 127.0.0.1: scrapers on this host only).' },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
 
@@ -171,6 +177,8 @@ const DEFAULTS: Config = {
   pruneIntervalSeconds: DEFAULT_PRUNE_INTERVAL_SECONDS,
   redisUrl: undefined,
   redisPrefix: 'switchboard:',
+  metricsPort: undefined,
+  metricsHost: '127.0.0.1',
 };
 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
@@ -260,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pruneIntervalSeconds: integer('SWITCHBOARD_PRUNE_INTERVAL_SECONDS', env['SWITCHBOARD_PRUNE_INTERVAL_SECONDS'], 0),
     redisUrl: env['REDIS_URL'] || undefined,
     redisPrefix: env['SWITCHBOARD_REDIS_PREFIX'] || undefined,
+    metricsPort: integer('SWITCHBOARD_METRICS_PORT', env['SWITCHBOARD_METRICS_PORT'], 0),
+    metricsHost: env['SWITCHBOARD_METRICS_HOST'] || undefined,
   });
   // A file may set some tables only; the others keep their defaults.
   const retention = { ...DEFAULTS.retention, ...fromFile.retention, ...retentionFromEnv(env) };

@@ -19,6 +19,9 @@ import { MetaWebhookApplier } from './webhooks/inbound/apply.js';
 import { buildApp } from './http/app.js';
 import { closeWithin } from './http/close-within.js';
 import { buildProbeApp } from './http/probe-app.js';
+import { buildMetricsApp } from './http/metrics-app.js';
+import { authFailureCounter } from './http/plugins/auth-failures.js';
+import { GatewayMetrics } from './observability/metrics.js';
 import { storeReadiness, type ReadinessCheck } from './http/routes/health.js';
 import { runFirstStart, type DemoUpstream, type FirstStart } from './app/first-start.js';
 import { checkRole, dutiesOf, type ProcessRole } from './domain/process-role.js';
@@ -54,6 +57,10 @@ export interface RunningGateway {
   readonly webhooks: WebhookDelivery;
   /** Send and request limits: in Redis when REDIS_URL is set; its health belongs in readiness. */
   readonly limits: SharedLimits;
+  /** This process's metrics, served at /metrics (admin key) and on the metrics listener. */
+  readonly metrics: GatewayMetrics;
+  /** The metrics listener's base URL, when `metricsPort` is set. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -142,6 +149,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let upstreamClient: UpstreamClient | undefined;
   let managementClient: GraphManagementClient | undefined;
   let templateSync: TemplateSync | undefined;
+  let metricsApp: FastifyInstance | undefined;
   const retention = duties.background && config.pruneIntervalSeconds > 0 ? openRetention(config) : undefined;
   const pruner = retention && new Pruner({
     store: retention.store,
@@ -149,7 +157,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     now: () => clock.now(),
     onError: (error) => console.error('pruning old rows failed:', error),
   });
-  const webhooks = createWebhookDelivery(store, config, { now: () => clock.now() });
+  const metrics = new GatewayMetrics(() => clock.now());
+  metrics.watchQueues(store.gauges);
+  const webhooks = createWebhookDelivery(store, config, { now: () => clock.now(), metrics });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
     contacts: {
@@ -164,6 +174,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     pollMs: 1000,
     onError: (error) => console.error('applying a Meta webhook failed:', error),
     onApplied: () => store.wakeUps.signal('events'),
+    metrics,
   });
   try {
     if (config.upstreamUrl === undefined) {
@@ -191,7 +202,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         random: Math.random,
         config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, reclaimEveryMs: store.capabilities.sharedAcrossProcesses ? DEFAULT_DISPATCHER_CONFIG.leaseMs : 0, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
         onError: (error) => console.error('dispatch failed:', error),
+        metrics,
       });
+      const breakers = dispatcher;
+      metrics.watchCircuits(() => breakers.circuits());
     }
     const running = dispatcher;
     if (running) store.wakeUps.on('outbox', () => running.nudge());
@@ -210,14 +224,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const limitsReadiness = duties.background && config.redisUrl !== undefined ? [{ name: 'redis', check: () => limits.health() }] : [];
     const readiness = [storeReadiness(store), ...limitsReadiness, ...(options.readiness ?? [])];
     const logger = options.logger === false ? false : { level: config.logLevel };
-    const app = !duties.api ? buildProbeApp({ readiness, logger }) : await buildApp({
+    const failures = authFailureCounter({ limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds }, limits.requestLimiters);
+    const app = !duties.api ? await buildProbeApp({ readiness, logger, metrics: { registry: metrics.registry, auth: { store, clock, failures } } }) : await buildApp({
       store,
       clock,
       limits: {
         batchMaxRecipients: config.batchMaxRecipients, bodyLimitBytes: config.bodyLimitBytes, mediaLimitBytes: config.mediaLimitBytes,
         mediaUploadsPerAccount: config.mediaUploadsPerAccount, mediaStorageBytesPerAccount: config.mediaStorageBytesPerAccount,
       },
-      authFailureLimits: { limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds },
+      authFailures: failures,
       requestLimiters: limits.requestLimiters,
       trustProxy: config.trustProxy,
       logger,
@@ -226,12 +241,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         store.wakeUps.signal('outbox');
         store.wakeUps.signal('events');
       },
-      metaWebhooks: { appSecret, verifyToken, onStored: () => store.wakeUps.signal('meta_webhooks') },
+      metaWebhooks: {
+        appSecret, verifyToken,
+        onStored: () => {
+          metrics.metaWebhookReceived();
+          store.wakeUps.signal('meta_webhooks');
+        },
+      },
+      metrics,
       webhooks: webhooks.appOptions,
       ...(management ? { management } : {}),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
+    let metricsUrl: string | undefined;
+    if (config.metricsPort !== undefined) {
+      metricsApp = buildMetricsApp({ registry: metrics.registry, logger });
+      metricsUrl = (await metricsApp.listen({ host: config.metricsHost, port: config.metricsPort })).replace('[::1]', 'localhost');
+    }
     if (upstream && appSecret !== undefined) upstream.admin.setWebhook({ url: `${url}/webhooks/meta`, appSecret, ...(verifyToken ? { verifyToken } : {}) });
     if (duties.background) {
       metaWebhooks.start();
@@ -252,6 +279,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metaWebhooks,
       webhooks,
       limits,
+      metrics,
+      metricsUrl,
       async close() {
         await pruner?.stop();
         await retention?.close();
@@ -259,6 +288,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await dispatcher?.stop();
         await templateSync?.stop();
         await closeWithin(app);
+        if (metricsApp) await closeWithin(metricsApp);
         await metaWebhooks.stop();
         await upstream?.close();
         await upstreamClient?.close();
@@ -272,6 +302,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await retention?.close().catch(() => undefined);
     await webhooks.stop().catch(() => undefined);
     await dispatcher?.stop().catch(() => undefined);
+    await metricsApp?.close().catch(() => undefined);
     await metaWebhooks.stop().catch(() => undefined);
     await upstream?.close().catch(() => undefined);
     await upstreamClient?.close().catch(() => undefined);

@@ -3,6 +3,7 @@
  * validate → choose the sender → gather preflight facts → run the rules → store durably. Credit and the counted
  * limits (spam control, messaging limit) are decided once more by the store's accept transaction, on its own counts.
  */
+import { performance } from 'node:perf_hooks';
 import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
 import type { Account } from '../domain/account.js';
 import type { OutboundMessage } from '../domain/message.js';
@@ -14,6 +15,7 @@ import { checkMediaMime, isMediaType } from '../domain/validation/media.js';
 import { validateOutbound } from '../domain/validation/outbound.js';
 import type { AcceptAdmission, AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
 import { gatherControlFacts } from './control-facts.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 
 
 export interface SendDeps {
@@ -25,6 +27,7 @@ export interface SendDeps {
   readonly webhookBacklog?: (accountId: string) => Promise<WebhookBacklog>;
   /** How long a contact check's "no WhatsApp" is trusted by preflight; absent = 7 days. */
   readonly contactCheckTtlMs?: number;
+  readonly metrics?: GatewayMetrics;
 }
 
 export interface PreparedSend {
@@ -72,7 +75,7 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
   const message = validateOutbound(body);
   // Checked first and per account: a full backlog refuses the send whatever else is right or wrong with it.
   const backlog = checkWebhookBacklog(deps.webhookBacklog ? await deps.webhookBacklog(account.id) : undefined);
-  if (backlog.kind === 'refuse') throw backlog.error;
+  if (backlog.kind === 'refuse') throw refusedBeforeUpstream(deps, backlog.error);
   const bodyFrom = isObject(body) && typeof body['from'] === 'string' ? body['from'] : undefined;
   const number = await senderFor(deps, account, options.from ?? bodyFrom);
   await checkUploadedMedia(deps, account, message);
@@ -93,7 +96,7 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1) },
     now,
   );
-  if (decision.kind === 'refuse') throw decision.error;
+  if (decision.kind === 'refuse') throw refusedBeforeUpstream(deps, decision.error);
   return { message, number, cost: controls.price, ...(controls.admission ? { admission: controls.admission } : {}) };
 }
 
@@ -109,6 +112,20 @@ export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptIt
   };
 }
 
+/** A preflight rule refused the send: counted, since this is a request it saved. */
+function refusedBeforeUpstream(deps: SendDeps, error: SwitchboardError): SwitchboardError {
+  deps.metrics?.preflightRefused(error.entry);
+  return error;
+}
+
+function countAccepts(metrics: GatewayMetrics, prepared: readonly PreparedSend[], results: readonly AcceptResult[], seconds: number): void {
+  metrics.acceptCommitted(seconds);
+  results.forEach((result, index) => {
+    if (result.kind === 'accepted') metrics.messageAccepted((prepared[index] as PreparedSend).number.id);
+    else metrics.preflightRefused(result.error.entry);
+  });
+}
+
 /** Stores the prepared sends in one durable commit; resolves after it is on disk. */
 export async function acceptPrepared(
   deps: SendDeps,
@@ -116,7 +133,9 @@ export async function acceptPrepared(
   prepared: readonly PreparedSend[],
   idempotency?: IdempotencyCompletion,
 ): Promise<AcceptResult[]> {
+  const startedAt = performance.now();
   const results = await deps.store.acceptMessages(prepared.map((p) => toAcceptItem(account, p)), deps.clock.now(), idempotency);
+  if (deps.metrics) countAccepts(deps.metrics, prepared, results, (performance.now() - startedAt) / 1000);
   if (deps.onAccepted && results.some((r) => r.kind === 'accepted')) deps.onAccepted();
   return results;
 }

@@ -7,7 +7,7 @@ import { startGateway, type RunningGateway } from '../main.js';
 const ROLE_NOTES = {
   all: 'API and background work (dispatch, webhooks, template sync, pruning)',
   api: 'API only: sends are accepted and stored here, a worker process sends them',
-  worker: 'background work only (dispatch, webhooks, template sync, pruning); HTTP serves /healthz and /readyz',
+  worker: 'background work only (dispatch, webhooks, template sync, pruning); HTTP serves /healthz, /readyz and /metrics',
 } as const;
 
 function banner(gateway: RunningGateway): string {
@@ -15,6 +15,7 @@ function banner(gateway: RunningGateway): string {
     ? `Switchboard listening on ${gateway.url}  (probes: ${gateway.url}/healthz, ${gateway.url}/readyz)`
     : `Switchboard listening on ${gateway.url}  (API docs: ${gateway.url}/docs, OpenAPI: ${gateway.url}/openapi.json)`;
   const lines = [where, `Role: ${gateway.role} (${ROLE_NOTES[gateway.role]})`, `Upstream: ${gateway.upstreamNote}`];
+  lines.push(gateway.metricsUrl ? `Metrics: ${gateway.metricsUrl}/metrics (no key)` : `Metrics: ${gateway.url}/metrics (admin key)`);
   const { adminKey, demo } = gateway.firstStart;
   if (adminKey) lines.push('', `Admin key (shown once, store it now): ${adminKey}`);
   if (demo) {

@@ -3,15 +3,18 @@
  * number's and pair's pace allow and the upstream's circuit is closed, and settles every answer through the catalog.
  * A job waiting for a permit only waits; only an answer from upstream can fail it.
  */
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkLoop } from '../runtime/work-loop.js';
 import { GroupCommit } from '../runtime/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
 import type { CallMark, DispatchQueue, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../store/dispatch-store.js';
+import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import type { SendPermit, SendPermits } from './send-permits.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
+import type { CircuitReading, GatewayMetrics } from '../observability/metrics.js';
 
 export interface DispatcherConfig {
   /** Names this worker's leases. */
@@ -77,6 +80,7 @@ export interface DispatcherDeps {
   readonly random: () => number;
   readonly config: DispatcherConfig;
   readonly onError?: (error: unknown) => void;
+  readonly metrics?: GatewayMetrics;
 }
 
 export interface DispatcherCounters {
@@ -99,7 +103,8 @@ export class Dispatcher {
   /** The permits could not be asked (shared limits unreachable): no number asks again before this, so a tick stays short. */
   private permitsAwayUntil = 0;
   private readonly breakers: CircuitBreakers;
-  private readonly sent: GroupCommit<SentOutcome, void>;
+  /** Answers whether each message moved to sent (a status webhook may have moved it first). */
+  private readonly sent: GroupCommit<SentOutcome, boolean>;
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
   private readonly marks: GroupCommit<DispatchTask, CallMark>;
   private nextReclaimAt = 0;
@@ -118,12 +123,17 @@ export class Dispatcher {
     this.upstreamHost = new URL(config.upstreamBaseUrl).host;
     this.breakers = new CircuitBreakers(config.breaker);
     this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: config.idlePollMs, onError: (error) => deps.onError?.(error) });
-    this.sent = new GroupCommit<SentOutcome, void>({ maxItems: 500, gatherMs: 10, commit: async (outcomes) => (await store.settleSent(outcomes), outcomes.map(() => undefined)) });
+    this.sent = new GroupCommit<SentOutcome, boolean>({ maxItems: 500, gatherMs: 10, commit: (outcomes) => store.settleSent(outcomes) });
     this.marks = new GroupCommit<DispatchTask, CallMark>({ maxItems: 500, commit: (tasks) => store.markCalls(config.owner, tasks, deps.now()) });
   }
 
   start(): void {
     this.loop.start();
+  }
+
+  /** The circuit of the upstream host this dispatcher sends to. */
+  circuits(): CircuitReading[] {
+    return [{ host: this.upstreamHost, open: this.breakers.state(this.upstreamHost) === 'open' }];
   }
 
   /** New work was accepted: look for it now instead of at the next poll. */
@@ -297,12 +307,17 @@ export class Dispatcher {
   private applyPermits(queue: DispatchTask[], index: number, permits: readonly SendPermit[], route: NumberRoute, probe: boolean): number | undefined {
     const now = this.deps.now();
     for (const permit of permits) {
-      if (permit.granted) this.track(this.send(this.take(queue, index), route, this.upstreamHost, probe));
-      else if (permit.limitedBy !== 'pair') {
+      if (permit.granted) {
+        this.track(this.send(this.take(queue, index), route, this.upstreamHost, probe));
+        continue;
+      }
+      this.deps.metrics?.permitWait(permit.limitedBy);
+      if (permit.limitedBy !== 'pair') {
         this.wakeAt = Math.min(this.wakeAt, now + permit.waitMs);
         if (permit.limitedBy === 'unavailable') this.permitsAwayUntil = now + permit.waitMs;
         return undefined;
-      } else if (permit.waitMs > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], now + permit.waitMs, now));
+      }
+      if (permit.waitMs > this.deps.config.pairHoldMs) this.track(this.handBack([this.take(queue, index)], now + permit.waitMs, now));
       else {
         this.wakeAt = Math.min(this.wakeAt, now + permit.waitMs);
         index += 1;
@@ -335,11 +350,14 @@ export class Dispatcher {
     this.counters.calls += 1;
     const target: UpstreamTarget = { baseUrl: config.upstreamBaseUrl, apiVersion: config.apiVersion, phoneNumberId: route.phoneNumberId, accessToken: route.accessToken };
     // Meta echoes biz_opaque_callback_data on status webhooks: it ties a wamid to our message even if we die first.
+    const startedAt = performance.now();
     const outcome = await upstream.sendMessage(target, { ...task.payload, biz_opaque_callback_data: task.messageId });
+    const seconds = (performance.now() - startedAt) / 1000;
     const now = this.deps.now();
     // The probe's answer ends or renews its number's hold in the store: the cached route no longer says which.
     if (task.probe) this.routes.delete(task.numberId);
     if (outcome.ok) {
+      this.deps.metrics?.upstreamCall('sent', 'none', seconds);
       this.recordAnswer(host, now);
       return this.settleSent(task, outcome.wamid);
     }
@@ -348,6 +366,7 @@ export class Dispatcher {
     else this.recordAnswer(host, now);
     const context = { task, error, now, schedule: config.retry, random: this.deps.random, recoveryGraceMs: config.recoveryGraceMs };
     const decision = decideAfterFailure(context);
+    this.deps.metrics?.upstreamCall(decision.kind, error.entry.retry.class, seconds);
     // Beside the settlement, not before it: a slow-down that cannot be recorded (shared limits away) is reported alone.
     if (decision.kind === 'retry' && decision.slowDown) this.track(this.deps.permits.slowDown(task.numberId));
     if (decision.kind === 'park-number' || decision.kind === 'pause-number') {
@@ -355,8 +374,8 @@ export class Dispatcher {
       this.counters.held += 1;
     }
     if (decision.kind === 'retry') this.counters.retried += 1;
-    if (decision.kind === 'fail') this.counters.failed += 1;
     await applyFailureDecision(store, context, decision);
+    if (decision.kind === 'fail') this.countFailed(task, error.entry);
   }
 
   /**
@@ -377,8 +396,15 @@ export class Dispatcher {
   }
 
   private async settleSent(task: DispatchTask, wamid: string): Promise<void> {
-    await this.sent.submit({ task, wamid, at: this.deps.now() });
+    const moved = await this.sent.submit({ task, wamid, at: this.deps.now() });
     this.counters.sent += 1;
+    if (moved) this.deps.metrics?.statusReached(task.numberId, 'sent');
+  }
+
+  private countFailed(task: DispatchTask, entry: SwitchboardError['entry']): void {
+    this.counters.failed += 1;
+    this.deps.metrics?.statusReached(task.numberId, 'failed');
+    this.deps.metrics?.messageFailed(entry);
   }
 
   /** The upstream answered. If that closed the circuit, what was put back during the outage is due at once. */

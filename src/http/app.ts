@@ -27,6 +27,8 @@ import type { ManagementDeps } from '../app/management-target.js';
 import { adminKeyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
 import { messageRoutes } from './routes/messages.js';
+import { metricsRoutes } from './routes/metrics.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { metaWebhookRoutes, type MetaWebhookRouteDeps } from './routes/meta-webhooks.js';
 import { adminNumberRoutes, tenantNumberRoutes } from './routes/numbers.js';
 import { optOutRoutes } from './routes/opt-outs.js';
@@ -72,6 +74,8 @@ export interface AppDeps {
   /** pino options (level …), or false for no logging (tests, benchmarks). */
   readonly logger?: false | { readonly level: string };
   readonly version?: string;
+  /** This process's metrics: counted by the send path, and served at /metrics for an admin key. */
+  readonly metrics?: GatewayMetrics;
 }
 
 /** A hop count becomes the function Fastify's types ask for; addresses and booleans pass as they are. */
@@ -85,7 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const store = deps.store;
   const backlog = new BacklogGauge(store.webhooks, deps.webhooks?.backlogCap ?? DEFAULT_WEBHOOK_BACKLOG_CAP, () => clock.now());
   const sendDeps = { store, clock, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}), webhookBacklog: (accountId: string) => backlog.read(accountId),
-    ...(deps.management?.contactCheckTtlMs === undefined ? {} : { contactCheckTtlMs: deps.management.contactCheckTtlMs }) };
+    ...(deps.management?.contactCheckTtlMs === undefined ? {} : { contactCheckTtlMs: deps.management.contactCheckTtlMs }),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}) };
   const limits = {
     batchMaxRecipients: 1000, bodyLimitBytes: 1024 * 1024, mediaLimitBytes: 100 * 1024 * 1024,
     mediaUploadsPerAccount: 2, mediaStorageBytesPerAccount: 1024 * 1024 * 1024, ...deps.limits,
@@ -184,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminKeyRoutes(scope, { store, clock });
     adminNumberRoutes(scope, { store, clock });
     accountControlRoutes(scope, { store, clock });
+    if (deps.metrics) metricsRoutes(scope, { registry: deps.metrics.registry, needsAdminKey: true });
   });
 
   return app;

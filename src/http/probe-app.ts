@@ -1,30 +1,31 @@
 /**
  * The HTTP surface of a process that serves no API (the `worker` role): `/healthz` and `/readyz` for the orchestrator,
- * every other path answered 404 problem+json, so nothing can be sent or changed through it.
+ * `/metrics` for an admin key, every other path answered 404 problem+json, so nothing can be sent or changed through it.
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { answerClientError, renderFrameworkError } from './plugins/framework-errors.js';
-import { problemPlugin } from './plugins/problem.js';
-import { generateRequestId, requestIdPlugin } from './plugins/request-id.js';
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { buildBareApp, type AppLogger } from './bare-app.js';
+import { authDecorations, authenticate, type AuthOptions } from './plugins/auth.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
-import { PROBLEM_SCHEMA } from './schemas/problem.js';
+import { metricsRoutes } from './routes/metrics.js';
 
 export interface ProbeAppDeps {
   readonly readiness: readonly ReadinessCheck[];
-  readonly logger?: false | { readonly level: string };
+  readonly logger?: AppLogger;
+  /** This process's metrics and how admin keys are checked; absent = no /metrics here. */
+  readonly metrics?: { readonly registry: Registry; readonly auth: Omit<AuthOptions, 'kind'> };
 }
 
-export function buildProbeApp(deps: ProbeAppDeps): FastifyInstance {
-  const app = Fastify({
-    logger: deps.logger === undefined || deps.logger === false ? false : { level: deps.logger.level },
-    logController: new LogController({ disableRequestLogging: true }),
-    genReqId: generateRequestId,
-    frameworkErrors: renderFrameworkError,
-    clientErrorHandler: answerClientError,
-  });
-  requestIdPlugin(app);
-  problemPlugin(app);
-  app.addSchema(PROBLEM_SCHEMA);
+export async function buildProbeApp(deps: ProbeAppDeps): Promise<FastifyInstance> {
+  const app = buildBareApp(deps.logger);
   healthRoutes(app, { checks: deps.readiness });
+  const metrics = deps.metrics;
+  if (metrics) {
+    authDecorations(app);
+    await app.register(async function adminScope(scope) {
+      scope.addHook('onRequest', authenticate({ ...metrics.auth, kind: 'admin' }));
+      metricsRoutes(scope, { registry: metrics.registry, needsAdminKey: true });
+    });
+  }
   return app;
 }

@@ -87,8 +87,11 @@ export interface DispatchStore {
    */
   markCalls(owner: string, tasks: readonly DispatchTask[], now: number): Promise<CallMark[]>;
   getSendRoute(numberId: string): Promise<NumberRoute | undefined>;
-  /** Message → sent with its wamid, job removed: one transaction for the whole batch. */
-  settleSent(outcomes: readonly SentOutcome[]): Promise<void>;
+  /**
+   * Message → sent with its wamid, job removed: one transaction for the whole batch. Answers, per outcome, whether its
+   * message moved to sent (false: a status webhook had already moved it there or further).
+   */
+  settleSent(outcomes: readonly SentOutcome[]): Promise<boolean[]>;
   /**
    * Job due again at `dueAt` (attempts + 1); the error is kept on the message as its last error. `waitsForUpstream`:
    * the upstream itself failed, so the job is due at once when it answers again (`DispatchQueue.releaseUpstreamWaits`).

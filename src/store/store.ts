@@ -15,6 +15,7 @@ import type { PhoneNumber, RegistrationState } from '../domain/phone-number.js';
 import type { TemplateRecord } from '../domain/template.js';
 import type { DeliveryQueue, WebhookStore } from './webhook-store.js';
 import type { WakeUps } from '../runtime/wake-ups.js';
+import type { GaugeStore } from './gauge-store.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -232,6 +233,8 @@ export interface Store extends AccountStore {
   readonly contactChecks: ContactStore;
   /** Tells workers that work was stored, as far as `capabilities.wakeUps` reaches. */
   readonly wakeUps: WakeUps;
+  /** How much waits in the shared queues, for the metrics. */
+  readonly gauges: GaugeStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function probe(checks: readonly ReadinessCheck[], path: string): Promise<{ status: number; type: string; body: Record<string, unknown> }> {
-  app = buildProbeApp({ readiness: checks, logger: false });
+  app = await buildProbeApp({ readiness: checks, logger: false });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const res = await fetch(`${base}${path}`);
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };

@@ -90,15 +90,17 @@ export class SqlDispatch implements DispatchStore {
     };
   }
 
-  async settleSent(outcomes: readonly SentOutcome[]): Promise<void> {
-    if (outcomes.length === 0) return;
-    await this.engine.transaction(async (trx) => {
+  async settleSent(outcomes: readonly SentOutcome[]): Promise<boolean[]> {
+    if (outcomes.length === 0) return [];
+    return this.engine.transaction(async (trx) => {
+      const movedAll: boolean[] = [];
       await lockMessagesInOrder(this.engine, trx, async () => outcomes.map((o) => o.task.messageId));
       await removeJobs(trx, outcomes.map((o) => o.task.jobId)).execute();
       const told: { event: NewEvent; at: number }[] = [];
       for (const { task, wamid, at } of outcomes) {
         const sent = await trx.executeQuery(this.sent({ id: task.messageId, now: at, wamid }));
         const moved = (sent.numAffectedRows ?? 0n) > 0n;
+        movedAll.push(moved);
         // A status webhook may have overtaken the answer and moved the message further: keep its wamid all the same.
         if (!moved) await trx.updateTable('messages').set((eb) => ({ wamid: eb.fn.coalesce('wamid', eb.val(wamid)) })).where('id', '=', task.messageId).execute();
         if (task.probe) await endProbe(trx, task.numberId).execute();
@@ -109,6 +111,7 @@ export class SqlDispatch implements DispatchStore {
         await writeFate(trx, 'settle', group.map((o) => o.task.messageId), at).execute();
       }
       for (const [at, group] of groupBy(told, (t) => t.at)) await insertEvents(trx, group.map((t) => t.event), at).execute();
+      return movedAll;
     });
   }
 

@@ -31,6 +31,7 @@ import { SqlMessages } from './sql-messages.js';
 import { SqlOutboxQueue } from './sql-outbox-queue.js';
 import { SqlTemplates } from './sql-templates.js';
 import { SqlWebhooks } from './sql-webhooks.js';
+import { SqlGauges } from './sql-gauges.js';
 
 export interface SqlStoreParts {
   readonly engine: SqlEngine;
@@ -59,6 +60,7 @@ export class SqlStore implements Store {
   readonly credit: SqlCredit;
   readonly templates: SqlTemplates;
   readonly contactChecks: SqlContactChecks;
+  readonly gauges: SqlGauges;
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly messages: SqlMessages;
@@ -97,6 +99,7 @@ export class SqlStore implements Store {
     this.contacts = new SqlContactFacts(engine, this.templates);
     this.contactChecks = new SqlContactChecks(engine);
     this.media = new SqlMedia(engine);
+    this.gauges = new SqlGauges(engine);
   }
 
   createAccount(input: NewAccount, now: number): Promise<Account> {

@@ -7,6 +7,8 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../domain/json-depth.js';
 import { keywordIntent, type KeywordConfig } from '../../domain/opt-out-keywords.js';
 import type { InboundStore } from '../../store/inbound-store.js';
 import type { CustomerMessageEvent, MetaWebhookEvent, StatusEvent, TemplateStatusEvent } from '../../domain/meta-events.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
+import type { StatusOutcome } from '../../store/inbound-store.js';
 import { parseMetaWebhook } from './parse.js';
 
 /** The contact facts preflight reads; the store keeps them (and any in-memory mirror of them) consistent. */
@@ -33,6 +35,7 @@ export interface MetaWebhookApplierDeps {
   readonly onError?: (error: unknown) => void;
   /** Called after a pass applied deliveries: their events are waiting for the customer-webhook worker. */
   readonly onApplied?: () => void;
+  readonly metrics?: GatewayMetrics;
 }
 
 const BATCH = 200;
@@ -94,13 +97,33 @@ export class MetaWebhookApplier {
       const now = this.deps.now();
       const events = pending.flatMap((delivery) => parseMetaWebhook(parseJson(delivery.body), now));
       const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');
-      if (statuses.length > 0) await this.deps.inbound.applyStatuses(statuses.map((status) => ({ status, error: status.errors[0] })), now);
+      if (statuses.length > 0) {
+        const outcomes = await this.deps.inbound.applyStatuses(statuses.map((status) => ({ status, error: status.errors[0] })), now);
+        await this.countStatuses(statuses, outcomes);
+      }
       for (const event of events) await this.applyEvent(event, now);
       if (pending.length > 0) {
         await this.deps.inbound.markMetaWebhooksApplied(pending.map((d) => d.id), now);
+        this.deps.metrics?.metaWebhooksApplied(pending.length);
         this.deps.onApplied?.();
       }
       if (pending.length < BATCH || !this.running) return;
+    }
+  }
+
+  /** Statuses that moved a message, by our id of the number that sent it (Meta names the number by its own id). */
+  private async countStatuses(statuses: readonly StatusEvent[], outcomes: readonly StatusOutcome[]): Promise<void> {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    const numberIds = new Map<string, string | undefined>();
+    for (const [index, status] of statuses.entries()) {
+      if (outcomes[index] !== 'moved') continue;
+      if (!numberIds.has(status.phoneNumberId)) numberIds.set(status.phoneNumberId, (await this.deps.inbound.findNumberOwner(status.phoneNumberId))?.numberId);
+      const numberId = numberIds.get(status.phoneNumberId);
+      if (numberId === undefined) continue;
+      metrics.statusReached(numberId, status.status);
+      const error = status.errors[0];
+      if (status.status === 'failed' && error) metrics.messageFailed(error.entry);
     }
   }
 

@@ -11,6 +11,7 @@ import { GroupCommit } from '../../runtime/group-commit.js';
 import { decideRedelivery, DEFAULT_DELIVERY_SCHEDULE, shouldDisableEndpoint, type DeliverySchedule } from '../../domain/delivery-schedule.js';
 import { buildWebhookPost } from './webhook-message.js';
 import type { WebhookSender } from './webhook-sender.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
 import type { AttemptResult, DeliveryQueue, DeliveryTask, SettledAttempt, SigningEndpoint, WebhookStore } from '../../store/webhook-store.js';
 
 export interface DeliveryWorkerConfig {
@@ -67,6 +68,7 @@ export interface DeliveryWorkerDeps {
   readonly config: DeliveryWorkerConfig;
   /** One line per endpoint disabled (and per loop error): the operator must be able to see why. */
   readonly log?: (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+  readonly metrics?: GatewayMetrics;
 }
 
 export interface DeliveryCounters {
@@ -262,6 +264,7 @@ export class DeliveryWorker {
     const at = now();
     const next = this.decideNext(task, result, at);
     await this.settling.submit({ task, url: endpoint.url, result, at, next });
+    this.deps.metrics?.customerWebhookAttempt(next.kind, result.durationMs / 1000);
     if (next.kind === 'delivered') {
       this.counters.delivered += 1;
       lane.failingSince = null;

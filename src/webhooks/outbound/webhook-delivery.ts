@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig, type DeliveryWorkerDeps } from './delivery-worker.js';
 import { HttpWebhookSender } from './webhook-sender.js';
 import type { Store } from '../../store/store.js';
+import type { GatewayMetrics } from '../../observability/metrics.js';
 
 export interface WebhookDeliverySettings {
   readonly webhookAllowPrivate: boolean;
@@ -24,7 +25,7 @@ export interface WebhookDelivery {
 export function createWebhookDelivery(
   { webhooks: store, webhookQueue: queue, wakeUps }: Pick<Store, 'webhooks' | 'webhookQueue' | 'wakeUps'>,
   settings: WebhookDeliverySettings,
-  options: { now: () => number; worker?: Partial<DeliveryWorkerConfig> },
+  options: { now: () => number; worker?: Partial<DeliveryWorkerConfig>; metrics?: GatewayMetrics },
 ): WebhookDelivery {
   const config: DeliveryWorkerConfig = {
     ...DEFAULT_DELIVERY_WORKER_CONFIG,
@@ -34,7 +35,7 @@ export function createWebhookDelivery(
   };
   const sender = new HttpWebhookSender({ timeoutMs: settings.webhookTimeoutMs, connectionsPerOrigin: config.perEndpointConcurrency, allowPrivate: settings.webhookAllowPrivate });
   let log: DeliveryWorkerDeps['log'];
-  const worker = new DeliveryWorker({ store, queue, sender, now: options.now, random: Math.random, config, log: (...args) => log?.(...args) });
+  const worker = new DeliveryWorker({ store, queue, sender, now: options.now, random: Math.random, config, log: (...args) => log?.(...args), ...(options.metrics ? { metrics: options.metrics } : {}) });
   let started = false;
   wakeUps.on('events', () => worker.nudge());
   return {
