@@ -17,7 +17,8 @@ export function uniqueRedisPrefix(): string {
   return `test:${randomBytes(6).toString('hex')}:`;
 }
 
-async function answersPing(url: string): Promise<boolean> {
+/** Whether a Redis at `url` answers PING now (one short attempt, no retries). */
+export async function answersPing(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
   client.on('error', () => undefined);
   try {

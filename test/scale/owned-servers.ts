@@ -7,7 +7,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { Redis } from 'ioredis';
+import { answersPing } from '../helpers/redis-server.js';
 import pg from 'pg';
 
 export const SHARED_REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,19 +34,6 @@ export function postgresTool(tool: 'initdb' | 'pg_ctl'): string | undefined {
   return versions.map((v) => join(root, v, 'bin', tool)).find((path) => existsSync(path)) ?? onPath(tool);
 }
 
-export async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 export type Prerequisite = 'postgres' | 'shared redis' | 'redis-server' | 'initdb';
 
 /**
@@ -58,7 +45,7 @@ export async function missingPrerequisites(needs: readonly Prerequisite[], postg
   const missing: string[] = [];
   for (const need of needs) {
     if (need === 'postgres' && !postgresReachable) missing.push('the test PostgreSQL server cannot be reached');
-    if (need === 'shared redis' && !(await redisAnswers(SHARED_REDIS_URL))) missing.push(`no Redis answers at ${SHARED_REDIS_URL}`);
+    if (need === 'shared redis' && !(await answersPing(SHARED_REDIS_URL))) missing.push(`no Redis answers at ${SHARED_REDIS_URL}`);
     if (need === 'redis-server' && !onPath('redis-server')) missing.push('redis-server is not installed');
     if (need === 'initdb' && !(postgresTool('initdb') && postgresTool('pg_ctl'))) missing.push('initdb/pg_ctl are not installed');
   }
