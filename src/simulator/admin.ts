@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { makeFault, makeOutage } from './faults.js';
 import { metaEntry, statusError } from './graph-error.js';
+import { createHealthAdmin } from './health-admin.js';
 import { buildInboundMessage, DEFAULT_INBOUND_MIME } from './inbound.js';
 import { reject } from './rules/outcome.js';
 import type { SimCore } from './sim-core.js';
@@ -58,6 +59,7 @@ export function createAdmin(core: SimCore): SimulatorAdmin {
     clearRequests: () => core.clearRequests(),
     flushWebhooks: () => core.webhooks.idle(),
     loadScenario: (scenario) => loadScenario(admin, scenario),
+    health: createHealthAdmin(core, (wabaId, name, language) => setTemplateStatus(core, wabaId, name, language, 'PAUSED', 'LOW_QUALITY')),
   };
   return admin;
 }
