@@ -13,7 +13,7 @@ export interface HealthStore {
   applyTemplateCategory(event: TemplateCategoryEvent, now: number): Promise<void>;
   /**
    * Stores each status's `pricing` on its message and, when Meta says the message is free, gives a prepaid
-   * reservation back once (a ledger refund row per message; repeats change nothing).
+   * reservation back once (a ledger `free` row per message; repeats change nothing).
    */
   applyPricing(statuses: readonly StatusEvent[], now: number): Promise<void>;
   getNumberHealth(numberId: string): Promise<NumberHealth | undefined>;

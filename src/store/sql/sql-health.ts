@@ -144,20 +144,20 @@ export class SqlHealth implements HealthStore {
     for (const accountId of refunded) this.onBalanceChanged(accountId);
   }
 
-  /** The reservation back, once: the ledger allows one refund row per message, so a repeat inserts nothing. */
+  /** The reservation back, once: the ledger allows one `free` row per message, so a repeat inserts nothing. */
   private async refundFree(trx: Kysely<Database>, messageId: string, pricing: StatusPricing, now: number): Promise<boolean> {
     const written = await trx.insertInto('credit_ledger')
       .columns(['id', 'account_id', 'message_id', 'kind', 'amount', 'note', 'created_at'])
       .expression((eb) => eb.selectFrom('credit_ledger as reserve')
         .select((s) => [
-          sql<string>`${'led_free_'} || ${s.ref('reserve.message_id')}`.as('id'), 'reserve.account_id', 'reserve.message_id', s.val('refund').as('kind'),
+          sql<string>`${'led_free_'} || ${s.ref('reserve.message_id')}`.as('id'), 'reserve.account_id', 'reserve.message_id', s.val('free').as('kind'),
           s('reserve.amount', '*', -1).as('amount'), s.val(`not billable: ${pricing.type ?? 'billable false'}`).as('note'), s.val(now).as('created_at'),
         ])
         .where('reserve.message_id', '=', messageId).where('reserve.kind', '=', 'reserve').where('reserve.amount', '<', 0))
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     if ((written.numInsertedOrUpdatedRows ?? 0n) === 0n) return false;
-    await returnRefund(trx, messageId).execute();
+    await returnRefund(trx, messageId, 'free').execute();
     return true;
   }
 
