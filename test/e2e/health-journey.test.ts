@@ -60,7 +60,7 @@ describe('account restrictions', () => {
     // A message accepted just before the webhook arrived waits in the queue instead of being refused by Meta.
     const [queued] = await h.gateway.store.acceptMessages(
       [{ accountId: s.accountId, numberId: s.numberId, to, type: 'text', payload: validateOutbound(text(to)).payload, creditCost: 0 }], Date.now());
-    const queuedId = queued!.kind === 'accepted' ? queued.id : '';
+    const queuedId = queued?.kind === 'accepted' ? queued.id : '';
     h.gateway.store.wakeUps.signal('outbox');
     await new Promise((r) => setTimeout(r, 300));
     expect([(await h.message(s, queuedId)).status, h.upstreamSends(s).length]).toEqual(['accepted', before]);
