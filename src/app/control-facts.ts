@@ -44,7 +44,7 @@ export async function gatherControlFacts(
   metaTier: string | null = null,
 ): Promise<ControlFacts> {
   const controls = await store.controls.getControls(account.id);
-  const price = account.credit === null ? 0 : priceOf(await store.controls.listPrices(account.id), categoryOf(message.type, template?.category), countryOf(message.to));
+  const price = account.credit === null ? 0 : priceOf(await store.controls.listPrices(account.id), categoryOf(message.type, template?.category), countryOf(message.to), now);
   const invalid = await store.contactChecks.isKnownInvalid(account.id, message.to, now - contactCheckTtlMs);
   const admission = admissionOf(controls, message, now, metaTier);
   return { controls, price, ...(invalid ? { recipientStatus: 'invalid' as const } : {}), ...(admission ? { admission } : {}) };

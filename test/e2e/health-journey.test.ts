@@ -113,6 +113,25 @@ describe('pricing on statuses', () => {
   });
 });
 
+describe('dated price tables', () => {
+  it('reserves the price in effect now, not an older or a coming one', async () => {
+    const s = await h.createSender();
+    await admin(h, 'POST', `/v1/admin/accounts/${s.accountId}/credit`, { amount: 100 });
+    const day = 86_400_000;
+    const set = await admin(h, 'PUT', `/v1/admin/accounts/${s.accountId}/prices`, {
+      prices: [
+        { category: 'utility', country: 'DE', price: 2 },
+        { category: 'utility', country: 'DE', price: 5, effective_from: new Date(Date.now() - day).toISOString() },
+        { category: 'utility', country: 'DE', price: 9, effective_from: new Date(Date.now() + day).toISOString() },
+      ],
+    });
+    expect(set.status).toBe(200);
+    expect(set.body.prices.map((p: { price: number; effective_from?: string }) => [p.price, typeof p.effective_from])).toEqual([[2, 'undefined'], [5, 'string'], [9, 'string']]);
+    expect((await api(s, 'POST', '/v1/messages', template(nextRecipient()))).status).toBe(202);
+    expect((await api(s, 'GET', '/v1/credit')).body.balance).toBe(95);
+  });
+});
+
 describe('GET /v1/numbers/{id}/health', () => {
   it('lists every reason the number cannot send, and answers not_found for another account\u2019s number', async () => {
     const s = await h.createSender();

@@ -19,5 +19,13 @@ export const healthAndPricing: Migration = {
     `ALTER TABLE templates ADD COLUMN quality TEXT`,
     // JSON: the `pricing` object of the message's latest status that had one.
     `ALTER TABLE messages ADD COLUMN pricing TEXT`,
+    // Dated prices: one row per category, country and the time from which it applies (0 = always). The key changes,
+    // so the table is rebuilt (both engines rename the same way).
+    `CREATE TABLE credit_prices_dated (
+      account_id TEXT NOT NULL, category TEXT NOT NULL, country TEXT NOT NULL, effective_from BIGINT NOT NULL DEFAULT 0, price BIGINT NOT NULL,
+      PRIMARY KEY (account_id, category, country, effective_from))`,
+    `INSERT INTO credit_prices_dated (account_id, category, country, effective_from, price) SELECT account_id, category, country, 0, price FROM credit_prices`,
+    `DROP TABLE credit_prices`,
+    `ALTER TABLE credit_prices_dated RENAME TO credit_prices`,
   ],
 };

@@ -112,7 +112,7 @@ export interface AccountControlsTable {
   updated_at: number;
 }
 
-export interface CreditPricesTable { account_id: string; category: string; country: string; price: number }
+export interface CreditPricesTable { account_id: string; category: string; country: string; price: number; effective_from: Defaulted<number> }
 
 export interface CreditLedgerTable {
   id: string; account_id: string; message_id: string | null; kind: string; amount: number; note: string | null;
