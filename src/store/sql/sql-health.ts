@@ -12,6 +12,7 @@ import { isFree, type AccountUpdateEvent, type NumberQualityEvent, type StatusPr
 import { decideAccountUpdate, qualityOfEvent, stopsMessaging, type NumberHealth, type NumberRestriction, type QualityRating } from '../../domain/number-health.js';
 import type { HealthStore } from '../health-store.js';
 import { insertEvent } from './event-rows.js';
+import { lockMessagesInOrder } from './message-transition.js';
 import { returnRefund } from './sql-credit.js';
 import type { Database, PhoneNumbersTable } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -132,11 +133,18 @@ export class SqlHealth implements HealthStore {
     const priced = statuses.filter((s): s is StatusEvent & { pricing: StatusPricing } => s.pricing !== undefined);
     if (priced.length === 0) return;
     const refunded = await this.engine.transaction(async (trx) => {
+      const rows = await trx.selectFrom('messages').select(['id', 'account_id', 'wamid', 'pricing']).where('wamid', 'in', priced.map((s) => s.wamid)).execute();
+      // Same order as every other writer of message rows, so two transactions never wait on each other in a circle.
+      await lockMessagesInOrder(this.engine, trx, async () => rows.map((r) => r.id));
+      const byWamid = new Map(rows.map((r) => [r.wamid, r]));
       const accounts: string[] = [];
       for (const status of priced) {
-        const message = await trx.selectFrom('messages').select(['id', 'account_id']).where('wamid', '=', status.wamid).executeTakeFirst();
-        if (!message) continue;
-        await trx.updateTable('messages').set({ pricing: JSON.stringify(status.pricing) }).where('id', '=', message.id).execute();
+        const message = byWamid.get(status.wamid);
+        const pricing = JSON.stringify(status.pricing);
+        // Meta repeats the same pricing on each status of a message: only a change is written (and refunded).
+        if (!message || message.pricing === pricing) continue;
+        message.pricing = pricing;
+        await trx.updateTable('messages').set({ pricing }).where('id', '=', message.id).execute();
         if (isFree(status.pricing) && (await this.refundFree(trx, message.id, status.pricing, now))) accounts.push(message.account_id);
       }
       return accounts;
