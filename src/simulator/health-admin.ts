@@ -22,6 +22,23 @@ export interface SimulatorHealthAdmin {
   changeTemplateCategory(input: { wabaId: string; name: string; language?: string; category: TemplateCategory; noticeAt?: number }): void;
 }
 
+/** One health trigger of a scenario file's `health` list: one key, the input of the admin method it names. */
+export type HealthTrigger =
+  | { readonly numberQuality: Parameters<SimulatorHealthAdmin['setNumberQuality']>[0] }
+  | { readonly restrict: Parameters<SimulatorHealthAdmin['restrictAccount']>[0] }
+  | { readonly lift: Parameters<SimulatorHealthAdmin['liftRestriction']>[0] }
+  | { readonly templateQuality: Parameters<SimulatorHealthAdmin['setTemplateQuality']>[0] }
+  | { readonly templateCategory: Parameters<SimulatorHealthAdmin['changeTemplateCategory']>[0] };
+
+export function applyHealthTrigger(health: SimulatorHealthAdmin, trigger: HealthTrigger): void {
+  if ('numberQuality' in trigger) return health.setNumberQuality(trigger.numberQuality);
+  if ('restrict' in trigger) return health.restrictAccount(trigger.restrict);
+  if ('lift' in trigger) return health.liftRestriction(trigger.lift);
+  if ('templateQuality' in trigger) return health.setTemplateQuality(trigger.templateQuality);
+  if ('templateCategory' in trigger) return health.changeTemplateCategory(trigger.templateCategory);
+  throw new Error(`unknown health trigger ${JSON.stringify(trigger)} (numberQuality, restrict, lift, templateQuality, templateCategory)`);
+}
+
 const RESTRICTION_FAULT = 'restriction:';
 
 export function createHealthAdmin(core: SimCore, pauseTemplate: (wabaId: string, name: string, language: string) => void): SimulatorHealthAdmin {

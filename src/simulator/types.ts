@@ -1,5 +1,5 @@
 /** The simulator's contract: options, the admin surface (in-process twin of `/_sim`), scenario files and records. */
-import type { SimulatorHealthAdmin } from './health-admin.js';
+import type { HealthTrigger, SimulatorHealthAdmin } from './health-admin.js';
 import type { Clock } from './clock.js';
 
 export const TEMPLATE_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
@@ -207,6 +207,8 @@ export interface ScenarioFile {
   webhook?: { url: string; appSecret: string; verifyToken?: string };
   links?: { url: string; reachable?: boolean; mimeType?: string }[];
   inbound?: InboundInput[];
+  /** Health webhooks to post once the webhook is set (health-admin.ts). */
+  health?: HealthTrigger[];
 }
 
 export interface SimulatorAdmin {

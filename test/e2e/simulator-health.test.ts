@@ -59,6 +59,17 @@ describe('simulator health triggers', () => {
     ]);
   });
 
+  it('posts the health triggers of a scenario file', async () => {
+    h = await startHarness();
+    const yaml = `health:\n  - numberQuality: { phoneNumberId: "${h.phoneNumberId}", event: FLAGGED }\n  - restrict: { wabaId: "${h.wabaId}", restrictions: [{ type: RESTRICTED_CUSTOMER_INITIATED_MESSAGING }] }\n`;
+    const loaded = await fetch(`${h.sim.url}/_sim/scenario`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: yaml });
+    expect(loaded.status).toBe(200);
+    await h.hooks.waitFor(() => h.hooks.changes('account_update').length === 1);
+    expect(h.hooks.changes('phone_number_quality_update')).toEqual([{ display_phone_number: '15550001111', event: 'FLAGGED' }]);
+    const unknown = await fetch(`${h.sim.url}/_sim/scenario`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ health: [{ quality: {} }] }) });
+    expect(unknown.status).toBe(400);
+  });
+
   it('answers an admin mistake with a plain 400', async () => {
     h = await startHarness();
     expect(await simPost('restrict', { wabaId: h.wabaId, restrictions: [] })).toEqual({ status: 400, body: { error: expect.stringMatching(/must not be empty/) } });
