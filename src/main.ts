@@ -169,6 +169,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       markOnWhatsApp: (accountId, waId, now) => store.contactChecks.saveContactChecks(accountId, [{ waId, status: 'valid' }], now),
     },
     templates: templateStatusWriter(store),
+    health: store.health,
     keywords: DEFAULT_KEYWORDS,
     now: () => clock.now(),
     pollMs: 1000,
@@ -249,6 +250,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         },
       },
       metrics,
+      ...(running ? { circuits: () => running.circuits() } : {}),
       webhooks: webhooks.appOptions,
       ...(management ? { management } : {}),
     });

@@ -89,7 +89,7 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     ...(message.template ? { template: { name: message.template.name, language: message.template.language } } : {}),
   });
   const now = deps.clock.now();
-  const controls = await gatherControlFacts(store, account, message, facts.template, now, deps.contactCheckTtlMs);
+  const controls = await gatherControlFacts(store, account, message, facts.template, now, deps.contactCheckTtlMs, number.health?.messagingTier ?? null);
   // `"force": true` sends to a recipient a contact check found without WhatsApp (the check may be out of date).
   const force = isObject(body) && body['force'] === true;
   const decision = runPreflight(

@@ -20,11 +20,12 @@ export interface ControlChanges {
   readonly blockedPaths?: readonly string[];
 }
 
-/** `country` absent or `*`: every country without its own price. */
+/** `country` absent or `*`: every country without its own price. `effective_from` (ISO 8601) absent: in effect always. */
 export interface PriceRequest {
   readonly category: string;
   readonly country?: string;
   readonly price: number;
+  readonly effective_from?: string;
 }
 
 export interface ControlsStatement {
@@ -56,7 +57,8 @@ function toPriceRule(request: PriceRequest): PriceRule {
   const country = request.country ?? '*';
   if (!COUNTRY.test(country)) throw gatewayError('invalid_request', { detail: '`country` must be an ISO 3166 alpha-2 code or `*`.', field: 'country' });
   enforce(checkBound(BOUNDS.price, request.price));
-  return { category, country, price: request.price };
+  const effectiveFrom = parseTime(request.effective_from, 'effective_from');
+  return { category, country, price: request.price, ...(effectiveFrom ? { effectiveFrom } : {}) };
 }
 
 export async function readControls(store: Store, accountId: string): Promise<ControlsStatement> {

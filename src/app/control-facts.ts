@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Account, AccountControls } from '../domain/account.js';
 import { categoryOf, countryOf, priceOf } from '../domain/credit/pricing.js';
 import type { OutboundMessage } from '../domain/message.js';
+import { effectiveTier } from '../domain/number-health.js';
 import { MESSAGING_LIMIT_WINDOW_MS } from '../domain/preflight/messaging-limit.js';
 import type { ContactStatus } from '../domain/preflight/recipient-on-whatsapp.js';
 import { spamDay } from '../domain/preflight/spam-control.js';
@@ -39,19 +40,21 @@ export async function gatherControlFacts(
   template: TemplateRecord | undefined,
   now: number,
   contactCheckTtlMs = CONTACT_CHECK_TTL_MS,
+  /** The sending number's tier as Meta last reported it (TIER_2K …); the account's configured tier overrides it. */
+  metaTier: string | null = null,
 ): Promise<ControlFacts> {
   const controls = await store.controls.getControls(account.id);
-  const price = account.credit === null ? 0 : priceOf(await store.controls.listPrices(account.id), categoryOf(message.type, template?.category), countryOf(message.to));
+  const price = account.credit === null ? 0 : priceOf(await store.controls.listPrices(account.id), categoryOf(message.type, template?.category), countryOf(message.to), now);
   const invalid = await store.contactChecks.isKnownInvalid(account.id, message.to, now - contactCheckTtlMs);
-  const admission = admissionOf(controls, message, now);
+  const admission = admissionOf(controls, message, now, metaTier);
   return { controls, price, ...(invalid ? { recipientStatus: 'invalid' as const } : {}), ...(admission ? { admission } : {}) };
 }
 
-function admissionOf(controls: AccountControls, message: OutboundMessage, now: number): AcceptAdmission | undefined {
+function admissionOf(controls: AccountControls, message: OutboundMessage, now: number, metaTier: string | null): AcceptAdmission | undefined {
   const body = message.type === 'text' ? (message.payload['text'] as { body?: unknown } | undefined)?.body : undefined;
   if (controls.spamThreshold !== null && typeof body === 'string')
     return { spam: { day: spamDay(now), textHash: textHash(body), threshold: controls.spamThreshold } };
-  if (controls.messagingTier !== null && message.type === 'template')
-    return { messaging: { tier: controls.messagingTier, since: now - MESSAGING_LIMIT_WINDOW_MS } };
+  const tier = effectiveTier(controls.messagingTier, metaTier);
+  if (tier !== undefined && message.type === 'template') return { messaging: { tier, since: now - MESSAGING_LIMIT_WINDOW_MS } };
   return undefined;
 }

@@ -18,6 +18,13 @@ export const EVENT_TYPES = [
   'account.disconnected',
   'account.reconnected',
   'endpoint.disabled',
+  // Health from Meta's webhooks; builders in health-event-builders.ts.
+  'number.quality_changed',
+  'account.restricted',
+  'account.restriction_lifted',
+  'account.violation',
+  'template.quality_changed',
+  'template.category_changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,5 +1,6 @@
 /** Meta's webhook events as Switchboard reads them (webhooks/inbound/parse.ts builds them): plain data for the rules and the store. */
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
+import type { MetaHealthEvent, StatusPricing } from './meta-health-events.js';
 
 export const UPSTREAM_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type UpstreamStatus = (typeof UPSTREAM_STATUSES)[number];
@@ -14,6 +15,7 @@ export interface StatusEvent {
   readonly recipientId: string;
   readonly errors: readonly SwitchboardError[];
   readonly pricingCategory?: string;
+  readonly pricing?: StatusPricing;
   /** Our message id, echoed from the send's biz_opaque_callback_data: ties the wamid to the message. */
   readonly callbackData?: string;
 }
@@ -49,4 +51,4 @@ export interface AccountErrorEvent {
   readonly error: SwitchboardError;
 }
 
-export type MetaWebhookEvent = StatusEvent | CustomerMessageEvent | TemplateStatusEvent | AccountErrorEvent;
+export type MetaWebhookEvent = StatusEvent | CustomerMessageEvent | TemplateStatusEvent | AccountErrorEvent | MetaHealthEvent;

@@ -2,6 +2,7 @@
 import { gatewayError } from '../catalog/switchboard-error.js';
 import type { Account } from './account.js';
 import { refuse, type Refusal } from './decision.js';
+import type { NumberHealth } from './number-health.js';
 
 export const REGISTRATION_STATES = ['registered', 'pending', 'unregistered'] as const;
 export type RegistrationState = (typeof REGISTRATION_STATES)[number];
@@ -19,6 +20,8 @@ export interface PhoneNumber {
   readonly hasAccessToken: boolean;
   /** Meta refused the number's token: nothing is sent from it until the token is replaced. */
   readonly disconnected: boolean;
+  /** Quality, tier and restrictions as Meta's webhooks reported them; absent = nothing reported. */
+  readonly health?: NumberHealth;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

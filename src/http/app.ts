@@ -31,6 +31,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { metaWebhookRoutes, type MetaWebhookRouteDeps } from './routes/meta-webhooks.js';
 import { adminNumberRoutes, tenantNumberRoutes } from './routes/numbers.js';
+import { numberHealthRoutes } from './routes/number-health.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { templateRoutes } from './routes/templates.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -69,6 +70,8 @@ export interface AppDeps {
   /** Where the account rate, the account quotas and failed authentications are counted; default: this process's memory. */
   readonly requestLimiters?: RequestLimiters;
   readonly trustProxy?: boolean | number | string;
+  /** The upstream circuits of the dispatcher in this process, for number health; absent = none runs here. */
+  readonly circuits?: () => readonly { readonly open: boolean }[];
   /** What `/readyz` asks; default: the store. */
   readonly readiness?: readonly ReadinessCheck[];
   /** pino options (level …), or false for no logging (tests, benchmarks). */
@@ -162,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     messageRoutes(scope, sendDeps);
     batchRoutes(scope, { ...sendDeps, maxRecipients: limits.batchMaxRecipients });
     tenantNumberRoutes(scope, { store });
+    numberHealthRoutes(scope, { store, clock, ...(deps.circuits ? { circuits: deps.circuits } : {}) });
     optOutRoutes(scope, sendDeps);
     const management = { store, clock, ...(deps.management ? { management: deps.management } : {}) };
     templateRoutes(scope, management);

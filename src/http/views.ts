@@ -4,6 +4,7 @@ import type { ControlsStatement } from '../app/admin-controls.js';
 import type { LedgerStatement } from '../app/admin-credit.js';
 import { effectiveState, type Account } from '../domain/account.js';
 import type { LedgerEntry } from '../domain/credit/ledger.js';
+import type { PriceRule } from '../domain/credit/pricing.js';
 import type { MessageRecord } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
 import type { ApiKeyRecord } from '../store/store.js';
@@ -61,12 +62,16 @@ export function numberView(n: PhoneNumber) {
   };
 }
 
+export function priceView({ effectiveFrom, ...rule }: PriceRule) {
+  return { ...rule, ...(effectiveFrom === undefined ? {} : { effective_from: iso(effectiveFrom) }) };
+}
+
 export function controlsView({ controls: c, credit, prices }: ControlsStatement) {
   return {
     prepaid_expires_at: iso(c.prepaidExpiresAt), whatsapp_api_disabled: c.whatsappApiDisabled, spam_threshold: c.spamThreshold,
     messaging_tier: c.messagingTier, requests_per_minute: c.requestsPerMinute,
     request_interval_seconds: c.requestIntervalMs === null ? null : Math.round(c.requestIntervalMs / 1000), blocked_paths: c.blockedPaths,
-    credit, prices,
+    credit, prices: prices.map(priceView),
   };
 }
 

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { makeFault, makeOutage } from './faults.js';
 import { metaEntry, statusError } from './graph-error.js';
+import { applyHealthTrigger, createHealthAdmin } from './health-admin.js';
 import { buildInboundMessage, DEFAULT_INBOUND_MIME } from './inbound.js';
 import { reject } from './rules/outcome.js';
 import type { SimCore } from './sim-core.js';
@@ -58,6 +59,7 @@ export function createAdmin(core: SimCore): SimulatorAdmin {
     clearRequests: () => core.clearRequests(),
     flushWebhooks: () => core.webhooks.idle(),
     loadScenario: (scenario) => loadScenario(admin, scenario),
+    health: createHealthAdmin(core, (wabaId, name, language) => setTemplateStatus(core, wabaId, name, language, 'PAUSED', 'LOW_QUALITY')),
   };
   return admin;
 }
@@ -130,7 +132,7 @@ async function sendInbound(core: SimCore, input: InboundInput): Promise<{ messag
   return { messageId: wamid };
 }
 
-/** Applies a scenario in dependency order: businesses, numbers, templates, contacts, links, faults, webhook, then inbound messages. */
+/** Applies a scenario in dependency order: businesses, numbers, templates, contacts, links, faults, webhook, health triggers, then inbound messages. */
 export function loadScenario(admin: SimulatorAdmin, scenario: ScenarioFile): void {
   for (const b of scenario.businesses ?? []) admin.createBusiness(b);
   for (const n of scenario.phoneNumbers ?? []) admin.createPhoneNumber(n);
@@ -139,5 +141,6 @@ export function loadScenario(admin: SimulatorAdmin, scenario: ScenarioFile): voi
   for (const l of scenario.links ?? []) admin.setMediaLink(l);
   for (const f of scenario.faults ?? []) admin.addFault(f);
   if (scenario.webhook) admin.setWebhook(scenario.webhook);
+  for (const trigger of scenario.health ?? []) applyHealthTrigger(admin.health, trigger);
   for (const m of scenario.inbound ?? []) void admin.sendInbound(m);
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { ScenarioFile } from './types.js';
 
-const KEYS = ['businesses', 'phoneNumbers', 'templates', 'contacts', 'faults', 'webhook', 'links', 'inbound'] as const;
+const KEYS = ['businesses', 'phoneNumbers', 'templates', 'contacts', 'faults', 'webhook', 'links', 'inbound', 'health'] as const;
 
 export function parseScenario(text: string, source = 'scenario'): ScenarioFile {
   const data: unknown = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text);

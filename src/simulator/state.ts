@@ -38,6 +38,8 @@ export interface Template extends TemplateDefinition {
   readonly id: string;
   readonly wabaId: string;
   status: TemplateDefinition['status'];
+  /** Meta may recategorise an approved template (template_category_update). */
+  category: TemplateDefinition['category'];
   rejectedReason?: string;
 }
 

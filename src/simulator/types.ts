@@ -1,4 +1,5 @@
 /** The simulator's contract: options, the admin surface (in-process twin of `/_sim`), scenario files and records. */
+import type { HealthTrigger, SimulatorHealthAdmin } from './health-admin.js';
 import type { Clock } from './clock.js';
 
 export const TEMPLATE_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
@@ -206,6 +207,8 @@ export interface ScenarioFile {
   webhook?: { url: string; appSecret: string; verifyToken?: string };
   links?: { url: string; reachable?: boolean; mimeType?: string }[];
   inbound?: InboundInput[];
+  /** Health webhooks to post once the webhook is set (health-admin.ts). */
+  health?: HealthTrigger[];
 }
 
 export interface SimulatorAdmin {
@@ -237,6 +240,8 @@ export interface SimulatorAdmin {
   /** Resolves when every queued webhook has been delivered or given up. */
   flushWebhooks(): Promise<void>;
   loadScenario(scenario: ScenarioFile): void;
+  /** Number, account and template health triggers and their webhooks. */
+  readonly health: SimulatorHealthAdmin;
 }
 
 export interface RunningSimulator {

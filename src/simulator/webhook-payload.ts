@@ -25,7 +25,9 @@ export type WebhookEvent =
       readonly contact: { readonly profile: { readonly name: string }; readonly wa_id: string };
       readonly message: Record<string, unknown>;
     }
-  | { readonly kind: 'template'; readonly wabaId: string; readonly update: Record<string, unknown> };
+  | { readonly kind: 'template'; readonly wabaId: string; readonly update: Record<string, unknown> }
+  /** Any other business-level change (health, account, template quality and category), posted as given. */
+  | { readonly kind: 'field'; readonly wabaId: string; readonly field: string; readonly value: Record<string, unknown> };
 
 export interface WebhookChange {
   readonly field: string;
@@ -38,7 +40,7 @@ export interface WebhookEnvelope {
 }
 
 function wabaOf(event: WebhookEvent): string {
-  return event.kind === 'template' ? event.wabaId : event.number.wabaId;
+  return event.kind === 'template' || event.kind === 'field' ? event.wabaId : event.number.wabaId;
 }
 
 /** One entry per business, one change per (kind, number): events keep their order inside each change. */
@@ -50,6 +52,10 @@ export function buildEnvelope(events: readonly WebhookEvent[]): WebhookEnvelope 
     if (!changes) entries.set(waba, (changes = new Map()));
     if (event.kind === 'template') {
       changes.set(`template:${changes.size}`, { field: 'message_template_status_update', value: event.update });
+      continue;
+    }
+    if (event.kind === 'field') {
+      changes.set(`field:${changes.size}`, { field: event.field, value: event.value });
       continue;
     }
     const key = `${event.kind}:${event.number.phoneNumberId}`;

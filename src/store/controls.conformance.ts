@@ -64,6 +64,15 @@ export function describeControlsConformance(): void {
       expect(await controls.listPrices(other)).toEqual([{ category: 'service', country: '*', price: 0 }]);
     });
 
+    it('keeps dated prices of one category and country side by side, ordered by when they apply', async () => {
+      const account = await fresh();
+      const rules: PriceRule[] = [
+        { category: 'utility', country: 'DE', price: 3, effectiveFrom: Date.parse('2026-07-01T00:00:00Z') }, { category: 'utility', country: 'DE', price: 2 },
+      ];
+      await controls.setPrices(account, rules);
+      expect(await restarted().listPrices(account)).toEqual([rules[1], rules[0]]);
+    });
+
     it('keeps the old price list when the new one cannot be written', async () => {
       const account = await fresh();
       const rule: PriceRule = { category: 'marketing', country: 'DE', price: 9 };

@@ -2,6 +2,7 @@
  * The store interface: everything the gateway keeps, behind methods that name their operation, so that nothing above
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
+import type { HealthStore } from './health-store.js';
 import type { DispatchQueue, DispatchStore } from './dispatch-store.js';
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import type { ContactStore, ControlsStore, CreditStore, TemplateStore } from './controls-store.js';
@@ -229,6 +230,8 @@ export interface Store extends AccountStore {
   readonly credit: CreditStore;
   /** Templates created through the API or synced, with their review state (`setTemplateStatus` for template webhooks). */
   readonly templates: TemplateStore;
+  /** Number, account and template health from Meta's webhooks, and the pricing on statuses. */
+  readonly health: HealthStore;
   /** Cached answers of contact checks (has WhatsApp or not). */
   readonly contactChecks: ContactStore;
   /** Tells workers that work was stored, as far as `capabilities.wakeUps` reaches. */

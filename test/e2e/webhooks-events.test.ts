@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireEntry } from '../../src/catalog/catalog.js';
 import { gatewayError, SwitchboardError } from '../../src/catalog/switchboard-error.js';
+import { raiseHealthEvents } from './raise-health-events.js';
 import { startReceiver, startWebhookGateway, waitFor, type Receiver, type WebhookGateway } from './webhooks-harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,6 +40,7 @@ async function raiseEveryEvent(g: WebhookGateway): Promise<void> {
   });
   // Meta re-sends its review webhook: the same review twice raises one event.
   for (let i = 0; i < 2; i += 1) await store.templates.setTemplateStatus(number.wabaId, 'order_update', 'en_US', 'rejected', 'INVALID_FORMAT', Date.now());
+  await raiseHealthEvents(store, number);
 
   const doomed = await g.call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/never', event_types: ['message.read'] });
   await store.webhooks.disableEndpoint(doomed.body.id, 'disabled for the test', Date.now());

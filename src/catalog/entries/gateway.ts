@@ -402,6 +402,14 @@ const GATEWAY_INPUTS = {
     action: 'Replace the number\u2019s access token; held messages resume on their own once it works.',
     aliases: [{ source: 'aisoule', kind: 'platform', label: 'Account disconnected' }],
   },
+  account_restricted: {
+    title: 'Account restricted by Meta',
+    meaning: 'Meta restricted or disabled this number\u2019s WhatsApp Business account (an `account_update` webhook said so), so sends of this kind are refused before they reach Meta and queued ones wait.',
+    httpStatus: 403,
+    retry: 'wait',
+    graphCode: 368,
+    action: 'Settle the restriction with Meta; queued messages resume on their own when it ends or is lifted. `GET /v1/numbers/{id}/health` shows it.',
+  },
   outside_service_window: {
     title: 'Outside service window',
     meaning: 'A free-form message was addressed to a contact whose 24-hour customer service window is closed or was never opened.',

@@ -3,7 +3,9 @@ import { gatewayError } from '../../catalog/switchboard-error.js';
 import { ALLOW, refuse, type RuleDecision } from '../decision.js';
 
 // forward: the sum of an account's rows past the retention horizon, which it replaces (domain/retention.ts).
-export const LEDGER_KINDS = ['topup', 'adjust', 'reserve', 'settle', 'refund', 'forward'] as const;
+// free: the reservation of a sent message given back because Meta's status said it is not charged (free customer
+// service or entry point); it comes after, or before, the settle and rules out nothing.
+export const LEDGER_KINDS = ['topup', 'adjust', 'reserve', 'settle', 'refund', 'forward', 'free'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 export interface LedgerEntry {

@@ -17,7 +17,23 @@ describe('priceOf', () => {
     ['service', 'DE', 0],
     ['utility', 'DE', DEFAULT_PRICE],
   ] as const)('%s to %s costs %s', (category, country, price) => {
-    expect(priceOf(rules, category, country)).toBe(price);
+    expect(priceOf(rules, category, country, 0)).toBe(price);
+  });
+
+  const dated: PriceRule[] = [
+    { category: 'utility', country: 'DE', price: 4 },
+    { category: 'utility', country: 'DE', price: 5, effectiveFrom: 1000 },
+    { category: 'utility', country: 'DE', price: 6, effectiveFrom: 2000 },
+    { category: 'utility', country: '*', price: 2, effectiveFrom: 500 },
+  ];
+  it.each([
+    ['DE', 999, 4],
+    ['DE', 1000, 5],
+    ['DE', 5000, 6],
+    ['FR', 499, DEFAULT_PRICE],
+    ['FR', 500, 2],
+  ] as const)('a dated table: utility to %s at %s costs %s', (country, at, price) => {
+    expect(priceOf(dated, 'utility', country, at)).toBe(price);
   });
 });
 

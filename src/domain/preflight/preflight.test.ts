@@ -37,6 +37,7 @@ describe('runPreflight', () => {
     [{ account: { ...account, credit: 0 } }, 'insufficient_credit'],
     [{ account: { ...account, credit: 1 } }, 'allow'],
     [{ number: { ...number, registration: 'unregistered' as const } }, 'phone_number_not_registered'],
+    [{ number: { ...number, health: { qualityRating: null, messagingTier: null, violation: null, restriction: { event: 'ACCOUNT_OFFBOARDED', types: ['RESTRICTED_CUSTOMER_INITIATED_MESSAGING'], until: null } } } }, 'account_restricted'],
     [{ optedOutAt: now - 5 }, 'recipient_opted_out'],
     [{ lastInboundAt: null }, 'outside_service_window'],
     [{ optedOutAt: now, lastInboundAt: null }, 'recipient_opted_out'],

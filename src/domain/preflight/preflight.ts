@@ -15,6 +15,7 @@ import { checkRecipientOnWhatsApp, type ContactStatus } from './recipient-on-wha
 import { checkRegistration } from './registration.js';
 import { checkNotSelf } from './self-recipient.js';
 import { checkConnection } from './connection.js';
+import { checkRestriction } from '../number-health.js';
 import { checkTemplate } from './template.js';
 import { checkWindow } from './window.js';
 
@@ -45,6 +46,7 @@ export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
     () => checkCredit(facts.account.credit, facts.cost),
     () => checkRegistration(facts.number),
     () => checkConnection(facts.number),
+    () => checkRestriction(facts.number.health?.restriction ?? null, facts.message.type === 'template', now),
     () => checkNotSelf(facts.number.displayPhoneNumber, facts.message.to),
     () => checkOptOut(facts.message.to, facts.optedOutAt),
     () => checkRecipientOnWhatsApp(facts.message.to, facts.recipientStatus, facts.force ?? false),

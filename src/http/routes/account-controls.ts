@@ -37,7 +37,10 @@ const CONTROLS_VIEW = {
 
 const PRICE = {
   type: 'object', required: ['category', 'price'], additionalProperties: false,
-  properties: { category: { type: 'string', enum: [...PRICE_CATEGORIES] }, country: { type: 'string', pattern: '^([A-Z]{2}|\\*)$' }, price: boundField(BOUNDS.price) },
+  properties: {
+    category: { type: 'string', enum: [...PRICE_CATEGORIES] }, country: { type: 'string', pattern: '^([A-Z]{2}|\\*)$' }, price: boundField(BOUNDS.price),
+    effective_from: { type: 'string', format: 'date-time', description: 'From when this price applies (dated tables); absent = always' },
+  },
 } as const;
 
 const ENTRY_VIEW = { type: 'object', additionalProperties: true } as const;

@@ -4,7 +4,7 @@ import type { Store } from '../../store/store.js';
 import { accountOf } from '../plugins/auth.js';
 import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, errorResponses } from '../schemas/problem.js';
-import { ledgerEntryView } from '../views.js';
+import { ledgerEntryView, priceView } from '../views.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -35,7 +35,7 @@ export function creditRoutes(app: FastifyInstance, deps: { store: Store }): void
       // As of this request (the account row may be a second old).
       balance: account.credit,
       prepaid_expires_at: iso(controls.prepaidExpiresAt),
-      prices,
+      prices: prices.map(priceView),
       ledger: ledger.map(ledgerEntryView),
     };
   });

@@ -1,4 +1,5 @@
 /** The native sending API: POST /v1/messages (202 once durable), GET one message, GET a filtered, paged list. */
+import { pricingView } from '../../domain/meta-health-events.js';
 import type { FastifyInstance } from 'fastify';
 import { errorAnswer } from '../plugins/problem.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
@@ -72,7 +73,8 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
       const message = await deps.store.getMessage(accountOf(request).id, fromCompatWamid(request.params.id));
       // Another account's id answers exactly like an unknown one: existence is never confirmed.
       if (!message) throw gatewayError('message_not_found', { detail: `No message ${request.params.id} in your account.` });
-      return messageView(message);
+      const pricing = await deps.store.health.messagePricing(message.accountId, message.id);
+      return { ...messageView(message), pricing: pricing ? pricingView(pricing) : null };
     },
   );
 

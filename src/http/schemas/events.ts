@@ -35,6 +35,12 @@ const MESSAGE_OUTCOME = {
   wamid: nullable('Meta\u2019s message id; null when the message never reached Meta.'),
 };
 
+const NUMBER_REF = {
+  number_id: id('The number (`num_\u2026`).'), phone_number_id: id('Meta\u2019s id of the number.'), waba_id: id('The WhatsApp Business Account.'),
+};
+
+const TEMPLATE_REF = { waba_id: id('The WhatsApp Business Account.'), name: id('The template\u2019s name.'), language: id('Its language, e.g. en_US.') };
+
 interface EventDoc {
   readonly summary: string;
   readonly data: Record<string, unknown>;
@@ -85,6 +91,43 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
   'account.reconnected': {
     summary: 'Every paused number of the account has a new token: sending resumed.',
     data: object({ number_id: id('The number whose token was replaced last (`num_…`).') }),
+  },
+  'number.quality_changed': {
+    summary: 'Meta changed a number\u2019s quality rating or messaging tier (`phone_number_quality_update`); the messaging limit follows the tier unless the operator set one.',
+    data: object({
+      ...NUMBER_REF, event: id('Meta\u2019s event: UPGRADE, DOWNGRADE, FLAGGED, UNFLAGGED, ONBOARDING, THROUGHPUT_UPGRADE.'),
+      quality_rating: nullable('GREEN, YELLOW, RED or UNKNOWN; null when Meta never said.'),
+      messaging_tier: nullable('TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED …; null when never set.'),
+      previous_messaging_tier: nullable('The tier before this change.'),
+    }),
+  },
+  'account.restricted': {
+    summary: 'Meta restricted the number\u2019s WhatsApp Business account (`account_update`): matching sends are refused with account_restricted and queued ones wait.',
+    data: object({
+      ...NUMBER_REF, event: id('ACCOUNT_RESTRICTION, DISABLED_UPDATE or ACCOUNT_OFFBOARDED.'),
+      restriction_types: { type: 'array', items: { type: 'string' }, description: 'RESTRICTED_BIZ_INITIATED_MESSAGING, RESTRICTED_CUSTOMER_INITIATED_MESSAGING …' },
+      until: nullable('When the restriction ends (ISO 8601); null = until Meta lifts it.'),
+    }),
+  },
+  'account.restriction_lifted': {
+    summary: 'Meta lifted the restriction: sending resumed.',
+    data: object({ ...NUMBER_REF, event: id('The `account_update` event that lifted it.') }),
+  },
+  'account.violation': {
+    summary: 'Meta reported a policy violation on the account (`ACCOUNT_VIOLATION`); sending goes on.',
+    data: object({ ...NUMBER_REF, violation_type: id('Meta\u2019s violation type.') }),
+  },
+  'template.quality_changed': {
+    summary: 'Meta changed a template\u2019s quality score; a pause follows as template.status.',
+    data: object({ ...TEMPLATE_REF, previous_quality: nullable('The score before.'), quality: id('GREEN, YELLOW, RED or UNKNOWN.') }),
+  },
+  'template.category_changed': {
+    summary: 'Meta changed a template\u2019s category, or gave notice that it will (`upcoming_category`).',
+    data: object({
+      ...TEMPLATE_REF, previous_category: nullable('The category before; null for a notice.'), category: id('The category now.'),
+      upcoming_category: nullable('The category Meta will switch to; null when the change is done.'),
+      upcoming_at: nullable('When it will switch (ISO 8601); null when unknown or done.'),
+    }),
   },
   'endpoint.disabled': {
     summary: 'One of the account\u2019s webhook endpoints was disabled after failing for too long.',

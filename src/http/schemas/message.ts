@@ -1,4 +1,5 @@
 /** JSON schemas of the send request and of a stored message, as the native API shows them. */
+import { PRICING_VIEW_SCHEMA } from './pricing.js';
 import { MESSAGE_TYPES } from '../../domain/message.js';
 import { MESSAGE_STATES } from '../../domain/message-state.js';
 import { finiteNumberField } from './numbers.js';
@@ -83,5 +84,6 @@ export const MESSAGE_VIEW_SCHEMA = {
     },
     content: { type: 'object', additionalProperties: true, description: 'The Cloud API body Switchboard sends.' },
     created_at: { type: 'string' },
+    pricing: PRICING_VIEW_SCHEMA,
   },
 } as const;

@@ -40,6 +40,11 @@ export function registerAdminRoutes(app: FastifyInstance, core: SimCore, admin: 
   app.delete('/_sim/outage', (_req, reply) => run(reply, () => admin.endOutage()));
   app.get('/_sim/requests', (_req, reply) => run(reply, () => ({ data: admin.requests() })));
   app.delete('/_sim/requests', (_req, reply) => run(reply, () => admin.clearRequests()));
+  app.post('/_sim/health/number-quality', (req, reply) => run(reply, () => admin.health.setNumberQuality(body(req.body))));
+  app.post('/_sim/health/restrict', (req, reply) => run(reply, () => admin.health.restrictAccount(body(req.body))));
+  app.post('/_sim/health/lift', (req, reply) => run(reply, () => admin.health.liftRestriction(body(req.body))));
+  app.post('/_sim/health/template-quality', (req, reply) => run(reply, () => admin.health.setTemplateQuality(body(req.body))));
+  app.post('/_sim/health/template-category', (req, reply) => run(reply, () => admin.health.changeTemplateCategory(body(req.body))));
   app.post('/_sim/scenario', (req, reply) =>
     run(reply, () => admin.loadScenario(typeof req.body === 'string' ? parseScenario(req.body) : body(req.body))));
 

@@ -4,6 +4,7 @@ import type { Account, AccountState } from '../../domain/account.js';
 import type { PhoneNumber, RegistrationState } from '../../domain/phone-number.js';
 import type { ApiKeyRecord, KeyKind } from '../store.js';
 import type { AccountsTable, ApiKeysTable, PhoneNumbersTable } from './schema.js';
+import { reportedHealth } from './sql-health.js';
 
 export function toAccount(r: Selectable<AccountsTable>): Account {
   return {
@@ -21,6 +22,6 @@ export function toNumber(r: Selectable<PhoneNumbersTable>): PhoneNumber {
   return {
     id: r.id, phoneNumberId: r.phone_number_id, displayPhoneNumber: r.display_phone_number, wabaId: r.waba_id,
     accountId: r.account_id, registration: r.registration as RegistrationState, maxMps: r.max_mps,
-    hasAccessToken: r.access_token_sealed !== null, disconnected: r.paused === 1, createdAt: r.created_at, updatedAt: r.updated_at,
+    hasAccessToken: r.access_token_sealed !== null, disconnected: r.paused === 1, ...reportedHealth(r), createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }

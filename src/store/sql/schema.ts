@@ -29,6 +29,8 @@ export interface PhoneNumbersTable {
   id: string; phone_number_id: string; display_phone_number: string; waba_id: string; account_id: string | null;
   registration: string; max_mps: number; access_token_sealed: string | null; created_at: number; updated_at: number;
   held_until: number | null; paused: Defaulted<number>; hold_error: string | null;
+  quality_rating: Defaulted<string | null>; messaging_tier: Defaulted<string | null>; restriction: Defaulted<string | null>;
+  restricted: Defaulted<number>; restricted_until: Defaulted<number | null>; violation: Defaulted<string | null>;
 }
 
 export interface MessagesTable {
@@ -37,7 +39,7 @@ export interface MessagesTable {
   payload: string;
   /** JSON object {state: epoch ms}. */
   status_times: string;
-  wamid: string | null; error: string | null; created_at: number; updated_at: number;
+  wamid: string | null; error: string | null; created_at: number; updated_at: number; pricing: Defaulted<string | null>;
 }
 
 export interface OutboxTable {
@@ -56,7 +58,7 @@ export interface ServiceWindowsTable { number_id: string; wa_id: string; last_in
 
 export interface TemplatesTable {
   waba_id: string; name: string; language: string; status: string; category: string; components: string;
-  updated_at: number; upstream_id: string | null; reason: string | null;
+  updated_at: number; upstream_id: string | null; reason: string | null; quality: Defaulted<string | null>;
 }
 
 export interface MediaTable {
@@ -110,7 +112,7 @@ export interface AccountControlsTable {
   updated_at: number;
 }
 
-export interface CreditPricesTable { account_id: string; category: string; country: string; price: number }
+export interface CreditPricesTable { account_id: string; category: string; country: string; price: number; effective_from: Defaulted<number> }
 
 export interface CreditLedgerTable {
   id: string; account_id: string; message_id: string | null; kind: string; amount: number; note: string | null;

@@ -34,7 +34,8 @@ function columnsOf(patch: ControlsPatch): Updateable<AccountControlsTable> {
 
 /** Code-point order on both engines (a database collation may put `*` elsewhere). */
 const byCategoryAndCountry = (a: PriceRule, b: PriceRule): number =>
-  a.category === b.category ? (a.country < b.country ? -1 : 1) : a.category < b.category ? -1 : 1;
+  a.category !== b.category ? (a.category < b.category ? -1 : 1)
+    : a.country !== b.country ? (a.country < b.country ? -1 : 1) : (a.effectiveFrom ?? 0) - (b.effectiveFrom ?? 0);
 
 export class SqlControls implements ControlsStore {
   private readonly cache: ReadCache;
@@ -68,15 +69,17 @@ export class SqlControls implements ControlsStore {
 
   listPrices(accountId: string): Promise<PriceRule[]> {
     return this.cache.read(`p:${accountId}`, async () => {
-      const rows = await this.db.selectFrom('credit_prices').select(['category', 'country', 'price']).where('account_id', '=', accountId).execute();
-      return rows.map((r) => ({ category: r.category as PriceCategory, country: r.country, price: r.price })).sort(byCategoryAndCountry);
+      const rows = await this.db.selectFrom('credit_prices').select(['category', 'country', 'price', 'effective_from']).where('account_id', '=', accountId).execute();
+      return rows.map((r) => ({
+        category: r.category as PriceCategory, country: r.country, price: Number(r.price), ...(Number(r.effective_from) === 0 ? {} : { effectiveFrom: Number(r.effective_from) }),
+      })).sort(byCategoryAndCountry);
     });
   }
 
   async setPrices(accountId: string, rules: readonly PriceRule[]): Promise<void> {
     const replace = this.db.deleteFrom('credit_prices').where('account_id', '=', accountId).compile();
     const insert = rules.length === 0 ? [] : [
-      this.db.insertInto('credit_prices').values(rules.map((r) => ({ account_id: accountId, category: r.category, country: r.country, price: r.price }))).compile(),
+      this.db.insertInto('credit_prices').values(rules.map((r) => ({ account_id: accountId, category: r.category, country: r.country, price: r.price, effective_from: r.effectiveFrom ?? 0 }))).compile(),
     ];
     try {
       await this.engine.runAtomically([replace, ...insert]);

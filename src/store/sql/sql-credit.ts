@@ -34,13 +34,13 @@ export function writeFate(db: Kysely<Database>, fate: MessageFate, messageIds: r
     .onConflict((oc) => oc.doNothing());
 }
 
-/** Gives a just-written refund's amount back to the account's balance (an account still on prepaid credit). */
-export function returnRefund(db: Kysely<Database>, messageId: string) {
+/** Gives a just-written refund's (or `free` row's) amount back to the account's balance (an account still on prepaid credit). */
+export function returnRefund(db: Kysely<Database>, messageId: string, kind: 'refund' | 'free' = 'refund') {
   return db.updateTable('accounts')
     .set((eb) => ({
-      credit: eb('credit', '+', eb.selectFrom('credit_ledger').select('amount').where('message_id', '=', messageId).where('kind', '=', 'refund')),
+      credit: eb('credit', '+', eb.selectFrom('credit_ledger').select('amount').where('message_id', '=', messageId).where('kind', '=', kind)),
     }))
-    .where('id', '=', (eb) => eb.selectFrom('credit_ledger').select('account_id').where('message_id', '=', messageId).where('kind', '=', 'refund'))
+    .where('id', '=', (eb) => eb.selectFrom('credit_ledger').select('account_id').where('message_id', '=', messageId).where('kind', '=', kind))
     .where('credit', 'is not', null);
 }
 

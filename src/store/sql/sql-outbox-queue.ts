@@ -50,6 +50,8 @@ export class SqlOutboxQueue implements DispatchQueue {
         .where((eb) => eb.or([eb('o.lease_expires_at', 'is', null), eb('o.lease_expires_at', '<=', now)]))
         .where('n.paused', '=', 0)
         .where((eb) => eb.or([eb('n.held_until', 'is', null), eb('n.held_until', '<=', now)]))
+        // A number Meta restricted keeps its jobs until the restriction ends or is lifted (domain/number-health.ts).
+        .where((eb) => eb.or([eb('n.restricted', '=', 0), eb('n.restricted_until', '<=', now)]))
         .orderBy('o.due_at').limit(limit)
         .$if(capabilities.skipLocked, (q) => q.forUpdate('o').skipLocked())
         .$if(capabilities.rowLocks && !capabilities.skipLocked, (q) => q.forUpdate('o'))

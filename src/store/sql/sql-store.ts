@@ -24,6 +24,7 @@ import { SqlCredit } from './sql-credit.js';
 import { SqlDeliveryQueue } from './sql-delivery-queue.js';
 import { SqlDispatch } from './sql-dispatch.js';
 import type { SqlEngine } from './sql-engine.js';
+import { SqlHealth } from './sql-health.js';
 import { SqlIdempotency } from './sql-idempotency.js';
 import { SqlInbound } from './sql-inbound.js';
 import { SqlMedia } from './sql-media.js';
@@ -61,6 +62,7 @@ export class SqlStore implements Store {
   readonly templates: SqlTemplates;
   readonly contactChecks: SqlContactChecks;
   readonly gauges: SqlGauges;
+  readonly health: SqlHealth;
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly messages: SqlMessages;
@@ -96,6 +98,7 @@ export class SqlStore implements Store {
     // A top-up changes an account row that the cache may hold.
     this.credit = new SqlCredit(engine, () => this.accounts.forgetCached());
     this.templates = new SqlTemplates(engine);
+    this.health = new SqlHealth(engine, () => this.accounts.forgetCached(), (id) => this.accounts.forgetAccount(id));
     this.contacts = new SqlContactFacts(engine, this.templates);
     this.contactChecks = new SqlContactChecks(engine);
     this.media = new SqlMedia(engine);

@@ -47,6 +47,22 @@ describe('sqlite specifics', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('keeps the prices set before dated prices, as in effect always', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
+    const before = new Database(join(dataDir, 'switchboard.db'));
+    before.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.id < 13)) {
+      for (const statement of m.statements) before.exec(statement);
+      before.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, 0)').run(m.id, m.name);
+    }
+    before.prepare(`INSERT INTO credit_prices (account_id, category, country, price) VALUES ('acct_1', 'utility', 'DE', 7)`).run();
+    before.close();
+    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    expect(await store.controls.listPrices('acct_1')).toEqual([{ category: 'utility', country: 'DE', price: 7 }]);
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('sees its own credit debits at once through the accounts\u2019 read cache', async () => {
     const { store, dispose } = await tempStore();
     const account = await store.createAccount({ name: 'x', credit: 10 }, 1);

@@ -9,6 +9,7 @@ import type { InboundStore } from '../../store/inbound-store.js';
 import type { CustomerMessageEvent, MetaWebhookEvent, StatusEvent, TemplateStatusEvent } from '../../domain/meta-events.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
 import type { StatusOutcome } from '../../store/inbound-store.js';
+import { applyHealthEvent, type HealthWriter } from './health-apply.js';
 import { parseMetaWebhook } from './parse.js';
 
 /** The contact facts preflight reads; the store keeps them (and any in-memory mirror of them) consistent. */
@@ -29,6 +30,8 @@ export interface MetaWebhookApplierDeps {
   readonly inbound: InboundStore;
   readonly contacts: ContactFactsWriter;
   readonly templates: TemplateStatusWriter;
+  /** Number, account and template health and status pricing; absent = those webhooks change nothing. */
+  readonly health?: HealthWriter;
   readonly keywords: KeywordConfig;
   readonly now: () => number;
   readonly pollMs: number;
@@ -100,6 +103,7 @@ export class MetaWebhookApplier {
       if (statuses.length > 0) {
         const outcomes = await this.deps.inbound.applyStatuses(statuses.map((status) => ({ status, error: status.errors[0] })), now);
         await this.countStatuses(statuses, outcomes);
+        await this.deps.health?.applyPricing(statuses, now);
       }
       for (const event of events) await this.applyEvent(event, now);
       if (pending.length > 0) {
@@ -138,6 +142,8 @@ export class MetaWebhookApplier {
       case 'account_error':
         this.deps.onError?.(event.error);
         return;
+      default:
+        return applyHealthEvent(this.deps.health, event, now);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { normalizeStatusError } from '../../catalog/normalize.js';
 import { decideEventTime } from '../../domain/event-time.js';
+import { readHealthChange, readPricing } from './health-events.js';
 import { UPSTREAM_STATUSES, type AccountErrorEvent, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from '../../domain/meta-events.js';
 
 
@@ -31,6 +32,7 @@ function readStatus(phoneNumberId: string, status: Json, now: number): StatusEve
   if (wamid === undefined || !isOneOf(UPSTREAM_STATUSES, status.status)) return undefined;
   const category = text(record(status.pricing)?.category);
   const callbackData = text(status.biz_opaque_callback_data);
+  const pricing = readPricing(status.pricing);
   return {
     kind: 'status',
     phoneNumberId,
@@ -40,6 +42,7 @@ function readStatus(phoneNumberId: string, status: Json, now: number): StatusEve
     recipientId: text(status.recipient_id) ?? '',
     errors: list(status.errors).map((e) => normalizeStatusError(e, 'meta')),
     ...(category === undefined ? {} : { pricingCategory: category }),
+    ...(pricing === undefined ? {} : { pricing }),
     ...(callbackData === undefined ? {} : { callbackData }),
   };
 }
@@ -113,7 +116,7 @@ export function parseMetaWebhook(payload: unknown, now: number): MetaWebhookEven
       const value = record(change.value) ?? {};
       if (change.field === 'messages') return readMessagesChange(wabaId, value, now);
       if (change.field === 'message_template_status_update') return readTemplateChange(wabaId, value);
-      return [];
+      return readHealthChange(change.field, wabaId, value) ?? [];
     });
   });
 }
