@@ -33,6 +33,10 @@ import { metaWebhookRoutes, type MetaWebhookRouteDeps } from './routes/meta-webh
 import { adminNumberRoutes, tenantNumberRoutes } from './routes/numbers.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { templateRoutes } from './routes/templates.js';
+import { statsRoutes } from './routes/stats.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { authenticateAnyKind } from './plugins/any-key.js';
+import { conditionalGetPlugin } from './plugins/etag.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { BacklogGauge, DEFAULT_WEBHOOK_BACKLOG_CAP } from '../webhooks/outbound/backlog-gauge.js';
 import type { WebhookSender } from '../webhooks/outbound/webhook-sender.js';
@@ -182,6 +186,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       cloudMediaRoutes(uploads, uploadDeps);
     });
   });
+
+  // The dashboard's reads: either key kind, answered 304 when the poller already has the figures.
+  await app.register(async function statsScope(scope) {
+    scope.addHook('onRequest', authenticateAnyKind({ store, clock, failures }));
+    scope.addHook('onRequest', accountRateLimit(requestLimiters));
+    conditionalGetPlugin(scope);
+    statsRoutes(scope, { store, clock, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  });
+  dashboardRoutes(app);
 
   await app.register(async function adminScope(scope) {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'admin', failures }));
