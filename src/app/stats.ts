@@ -21,14 +21,19 @@ export interface WindowRequest {
   readonly accountId: string | null;
   readonly since: number | undefined;
   readonly until: number | undefined;
+  /** The period's length when `since` is left out; default an hour. */
+  readonly periodSeconds: number | undefined;
   readonly bucketSeconds: number | undefined;
 }
 
-/** The period asked for, the last hour by default; refused when it is empty or cut into too many buckets. */
+/**
+ * The period asked for, the last hour by default; refused when it is empty or cut into too many buckets. Left open, it
+ * ends with the current bucket, so repeated reads within one bucket ask the same question (and share an ETag).
+ */
 export function statsWindow(request: WindowRequest, now: number): StatsWindow {
-  const until = request.until ?? now;
-  const since = request.since ?? until - DEFAULT_PERIOD_MS;
   const bucketMs = (request.bucketSeconds ?? DEFAULT_BUCKET_SECONDS) * 1000;
+  const until = request.until ?? now - (now % bucketMs) + bucketMs;
+  const since = request.since ?? until - (request.periodSeconds === undefined ? DEFAULT_PERIOD_MS : request.periodSeconds * 1000);
   if (since >= until) throw gatewayError('invalid_request', { detail: '`since` must be before `until`.', field: 'since' });
   if ((until - since) / bucketMs > MAX_BUCKETS)
     throw gatewayError('invalid_request', { detail: `The period holds more than ${MAX_BUCKETS} buckets; choose a wider \`bucket_seconds\`.`, field: 'bucket_seconds' });

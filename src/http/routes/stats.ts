@@ -27,7 +27,7 @@ export interface StatsRouteDeps {
   readonly metrics?: GatewayMetrics;
 }
 
-interface StatsQuery { since?: string; until?: string; bucket_seconds?: number; account_id?: string }
+interface StatsQuery { since?: string; until?: string; period_seconds?: number; bucket_seconds?: number; account_id?: string }
 
 const READ_ERRORS = [...AUTH_ERRORS, 'forbidden', 'invalid_request'] as const;
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -35,8 +35,22 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export function statsRoutes(app: FastifyInstance, deps: StatsRouteDeps): void {
   const windowOf = (request: { query: StatsQuery } & Parameters<typeof readScope>[0]) => statsWindow({
     accountId: readScope(request, request.query.account_id),
-    since: parseTime(request.query.since, 'since'), until: parseTime(request.query.until, 'until'), bucketSeconds: request.query.bucket_seconds,
+    since: parseTime(request.query.since, 'since'), until: parseTime(request.query.until, 'until'),
+    periodSeconds: request.query.period_seconds, bucketSeconds: request.query.bucket_seconds,
   }, deps.clock.now());
+
+  app.get('/v1/me', {
+    schema: {
+      tags: ['stats'], summary: 'Which key this is: its kind, and its account for account keys (the dashboard\u2019s login)',
+      response: {
+        200: { type: 'object', properties: { kind: { type: 'string', enum: ['admin', 'account'] }, key_id: { type: 'string' }, key_name: { type: 'string' }, account_id: { type: ['string', 'null'] }, account_name: { type: ['string', 'null'] } } },
+        ...errorResponses(AUTH_ERRORS),
+      },
+    },
+  }, async function whoAmI(request) {
+    const key = request.apiKey!;
+    return { kind: key.kind, key_id: key.id, key_name: key.name, account_id: request.account?.id ?? null, account_name: request.account?.name ?? null };
+  });
 
   app.get<{ Querystring: StatsQuery }>('/v1/stats/messages', {
     schema: {

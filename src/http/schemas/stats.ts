@@ -28,8 +28,9 @@ const PERIOD = {
 export const STATS_QUERY = {
   type: 'object',
   properties: {
-    since: { type: 'string', description: 'ISO 8601, inclusive; default: an hour before `until`' },
-    until: { type: 'string', description: 'ISO 8601, exclusive; default: now' },
+    since: { type: 'string', description: 'ISO 8601, inclusive; default: `period_seconds` before `until`' },
+    until: { type: 'string', description: 'ISO 8601, exclusive; default: the end of the current bucket' },
+    period_seconds: { type: 'integer', minimum: 60, maximum: 2_678_400, description: 'Length of the period when `since` is left out (default 3600)' },
     bucket_seconds: { type: 'integer', minimum: 10, maximum: 86_400, description: 'Width of one bucket (default 60)' },
     account_id: { type: 'string', description: 'Admin keys: one account only (default: every account). Account keys read their own.' },
   },
