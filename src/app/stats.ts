@@ -44,17 +44,19 @@ export function statsWindow(request: WindowRequest, now: number): StatsWindow {
 const PATH = MESSAGE_STATES.filter((state) => state !== 'failed');
 
 /**
- * How many messages of the period reached each state: a message now `read` passed `sent` and `delivered` too.
- * A failed message counts as failed only (the store keeps its current state, not every state it passed).
+ * How many messages of the period reached each state: a message now `read` passed `sent` and `delivered` too, and every
+ * stored message was accepted. A failed message counts as accepted and failed only: the store keeps its current state,
+ * not every state it passed.
  */
 export function statusFunnel(counts: readonly StatusCount[]): Record<string, number> {
-  const now = new Map<string, number>();
-  for (const c of counts) now.set(c.status, (now.get(c.status) ?? 0) + c.count);
+  const current = new Map<string, number>();
+  for (const c of counts) current.set(c.status, (current.get(c.status) ?? 0) + c.count);
   const funnel: Record<string, number> = {};
   PATH.forEach((state, i) => {
-    funnel[state] = PATH.slice(i).reduce((sum, later) => sum + (now.get(later) ?? 0), 0);
+    funnel[state] = PATH.slice(i).reduce((sum, later) => sum + (current.get(later) ?? 0), 0);
   });
-  funnel['failed'] = now.get('failed') ?? 0;
+  funnel['failed'] = current.get('failed') ?? 0;
+  funnel[PATH[0]!] = [...current.values()].reduce((a, b) => a + b, 0);
   return funnel;
 }
 

@@ -80,30 +80,33 @@ async function openPage(page: Page, id: string, title: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
 }
 
-/** Every enabled, visible control of the page, then Tab through it: each one must take the focus once. */
+// Run in the page, so written as source text: the test's own program has no DOM types.
+/** Marks every enabled, visible control with its index and answers the indexes. Of a radio group only the checked
+ * button is a Tab stop (arrow keys move within the group); the skip link is off-screen until focused. */
+const MARK_CONTROLS = `[...document.querySelectorAll('a[href], button, input, select, textarea')].filter((e, i) => {
+  e.dataset.tabcheck = String(i);
+  const otherRadio = e.type === 'radio' && !e.checked;
+  return !e.disabled && !otherRadio && (e.getClientRects().length > 0 || e.classList.contains('skip'));
+}).map((e) => e.dataset.tabcheck)`;
+const FOCUSED_MARK = 'document.activeElement?.dataset?.tabcheck';
+const focusMark = (id: string) => `document.querySelector('[data-tabcheck="${id}"]').focus()`;
+const describeMark = (id: string) => `document.querySelector('[data-tabcheck="${id}"]').outerHTML.slice(0, 120)`;
+
+/** Tab from the page's first control through all of them: each one must take the focus. */
 async function checkTabReachesEveryControl(page: Page): Promise<void> {
-  const controls = await page.evaluate(() => {
-    const all = [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')];
-    return all.filter((e, i) => {
-      e.dataset['tabcheck'] = String(i);
-      // Of a radio group only the checked button is a Tab stop; arrow keys move within the group.
-      const otherRadio = e instanceof HTMLInputElement && e.type === 'radio' && !e.checked;
-      return !(e as HTMLButtonElement).disabled && !otherRadio && (e.getClientRects().length > 0 || e.classList.contains('skip'));
-    }).map((e) => e.dataset['tabcheck']!);
-  });
+  const controls = await page.evaluate<string[]>(MARK_CONTROLS);
   expect(controls.length).toBeGreaterThan(0);
-  // Sequential navigation starts from the focused element: start at the page's first control (the skip link).
-  await page.evaluate((first) => document.querySelector<HTMLElement>(`[data-tabcheck="${first}"]`)?.focus(), controls[0]!);
+  // Sequential navigation starts from the focused element: the page's first control (the skip link).
+  await page.evaluate(focusMark(controls[0]!));
   const reached = new Set<string>(controls.slice(0, 1));
   // Date inputs take a Tab per field and scrolled tables one of their own, hence the margin.
   for (let i = 0; i < controls.length * 2 + 30 && reached.size < controls.length; i++) {
     await page.keyboard.press('Tab');
-    const id = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['tabcheck']);
+    const id = await page.evaluate<string | undefined>(FOCUSED_MARK);
     if (id !== undefined) reached.add(id);
   }
-  const missed = controls.filter((id) => !reached.has(id));
-  const described = await page.evaluate((ids) => ids.map((id) => document.querySelector(`[data-tabcheck="${id}"]`)?.outerHTML.slice(0, 120)), missed);
-  expect(described).toEqual([]);
+  const missed = await Promise.all(controls.filter((id) => !reached.has(id)).map((id) => page.evaluate<string>(describeMark(id))));
+  expect(missed).toEqual([]);
 }
 
 describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {

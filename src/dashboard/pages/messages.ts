@@ -107,7 +107,7 @@ export function MessageHistory(props: { readonly api: PageProps['api']; readonly
   </div>`;
 }
 
-function AdminLookup(props: PageProps) {
+function AdminLookup() {
   const [id, setId] = useState('');
   const open = (e: Event): void => {
     e.preventDefault();
@@ -124,5 +124,5 @@ function AdminLookup(props: PageProps) {
 export function MessagesPage(props: PageProps) {
   const id = props.rest[0];
   if (id !== undefined) return html`<div class="page"><p><a href="#/messages">Back to the list</a></p><${MessageHistory} api=${props.api} id=${id} /></div>`;
-  return props.who.kind === 'admin' ? html`<${AdminLookup} ...${props} />` : html`<${MessageList} ...${props} />`;
+  return props.who.kind === 'admin' ? html`<${AdminLookup} />` : html`<${MessageList} ...${props} />`;
 }
