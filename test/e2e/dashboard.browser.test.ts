@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/types.js';
 import { api, createServedSender, SERVED_ADMIN_KEY, servedRig } from '../helpers/served-gateway.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { startReceiver, type Receiver } from './webhooks-harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
@@ -30,17 +31,21 @@ const rig = servedRig('switchboard-dashboard-');
 let gateway: { url: string };
 let simulator: RunningSimulator;
 let accountKey: string;
+let receiver: Receiver;
 
 beforeAll(async () => {
   if (!hasChromium) return;
   simulator = await rig.startSimulator({ seed: 15 });
-  gateway = await rig.serve();
+  gateway = await rig.serve({ SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true' });
   accountKey = await createServedSender(simulator, gateway.url, 20);
   simulator.admin.setContact({ waId: UNREACHABLE, hasWhatsApp: false });
+  receiver = await startReceiver();
+  expect((await api(gateway.url, accountKey, 'POST', '/v1/webhooks', { url: receiver.url, event_types: ['message.read'] })).status).toBe(201);
 }, 60_000);
 
 afterAll(async () => {
   await rig.dispose();
+  await receiver?.close();
 });
 
 interface Session {
@@ -125,15 +130,22 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
         await page.getByLabel('Recipient (international digits)').fill(GOOD);
         await page.getByRole('button', { name: 'Send' }).click();
         await expect.poll(() => page.locator('[data-status]').getAttribute('data-status'), { timeout: 15_000 }).toBe('read');
-        await page.getByRole('heading', { name: 'Customer webhook deliveries' }).waitFor();
+        // Its read event posted to the account's endpoint shows in the history as it happens.
+        await page.getByRole('table', { name: 'Posts to your webhook endpoints' }).getByRole('cell', { name: 'delivered (scheduled)' }).waitFor({ timeout: 15_000 });
 
         // A send the upstream fails (no WhatsApp on the recipient's number): it shows under its catalog code.
         const failed = await api(gateway.url, accountKey, 'POST', '/v1/messages', { to: UNREACHABLE, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
         expect(failed.status).toBe(202);
         await expect.poll(async () => (await api(gateway.url, accountKey, 'GET', `/v1/messages/${String(failed.body.id)}`)).body.status, { timeout: 15_000 }).toBe('failed');
 
+        // The overview follows new messages without a reload.
         await openPage(page, 'overview', 'Overview');
-        await expect.poll(() => page.getByRole('table', { name: /Status funnel/ }).getByRole('row', { name: /^read/ }).textContent(), { timeout: 10_000 }).toMatch(/read\s*[1-9]/);
+        const readRow = page.getByRole('table', { name: /Status funnel/ }).getByRole('row', { name: /^read/ }).getByRole('cell').first();
+        await expect.poll(async () => Number(await readRow.textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
+        const readBefore = Number(await readRow.textContent());
+        const another = await api(gateway.url, accountKey, 'POST', '/v1/messages', { to: GOOD, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
+        expect(another.status).toBe(202);
+        await expect.poll(async () => Number(await readRow.textContent()), { timeout: 15_000 }).toBe(readBefore + 1);
         await page.screenshot({ path: join(SHOTS, `dashboard-overview-${viewport.name}.png`), fullPage: true });
 
         await openPage(page, 'errors', 'Errors');
@@ -152,6 +164,10 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
         await page.getByRole('link', { name: /meta\/131026/ }).first().waitFor();
         await page.getByRole('cell', { name: 'message.failed' }).waitFor();
         await page.screenshot({ path: join(SHOTS, `dashboard-message-history-${viewport.name}.png`), fullPage: true });
+
+        await openPage(page, 'webhooks', 'Webhook endpoints');
+        await page.getByRole('button', { name: `Send a test event to ${receiver.url}` }).click();
+        await page.getByRole('status').filter({ hasText: 'Test event: delivered (HTTP 200).' }).waitFor();
 
         for (const id of PAGES) {
           await page.goto(`${gateway.url}/dashboard/#/${id}`);
