@@ -9,6 +9,8 @@ export interface SeriesPoint {
   readonly counts: Readonly<Record<string, number>>;
 }
 
+/** Counts are whole: the y axis steps by these, never by halves. */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
 const PALETTE = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
 const FIXED_COLOURS: Readonly<Record<string, string>> = {
   accepted: '#6b7280', queued: '#ca8a04', sent: '#2563eb', delivered: '#0891b2', read: '#16a34a', failed: '#dc2626',
@@ -40,7 +42,7 @@ export function TimeChart(props: { readonly label: string; readonly points: read
     const plot = new uPlot({
       width: width(), height: 220, legend: { show: true },
       series: [{}, ...keys.map((key, i) => ({ label: key, stroke: colourOf(key, i), width: 2, points: { show: false } }))],
-      axes: [{}, { size: 40 }],
+      axes: [{}, { size: 48, incrs: WHOLE_STEPS }],
       scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     }, data, element);
     const resized = new ResizeObserver(() => plot.setSize({ width: width(), height: 220 }));

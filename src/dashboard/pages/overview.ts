@@ -17,7 +17,8 @@ function Funnel(props: { readonly funnel: Readonly<Record<string, number>> }) {
     <thead><tr><th scope="col">State</th><th scope="col">Messages</th><th scope="col">Of accepted</th></tr></thead>
     <tbody>${STATUS_ORDER.map((state) => html`<tr>
       <th scope="row">${state}</th><td>${props.funnel[state] ?? 0}</td>
-      <td><meter min="0" max="1" value=${first === 0 ? 0 : (props.funnel[state] ?? 0) / first} aria-label=${`${state} share`}></meter>
+      <td><meter min="0" max="1" value=${first === 0 ? 0 : (props.funnel[state] ?? 0) / first} aria-label=${`${state} share`}
+        ...${state === 'failed' ? { low: 0.01, high: 0.1, optimum: 0 } : {}}></meter>
         ${first === 0 ? '—' : share((props.funnel[state] ?? 0) / first)}</td>
     </tr>`)}</tbody>
   </table>`;
