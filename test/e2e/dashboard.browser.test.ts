@@ -164,6 +164,7 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
         await page.getByRole('link', { name: /meta\/131026/ }).first().waitFor();
         await page.getByRole('cell', { name: 'message.failed' }).waitFor();
         await page.screenshot({ path: join(SHOTS, `dashboard-message-history-${viewport.name}.png`), fullPage: true });
+        await checkTabReachesEveryControl(page);
 
         await openPage(page, 'webhooks', 'Webhook endpoints');
         await page.getByRole('button', { name: `Send a test event to ${receiver.url}` }).click();
@@ -198,6 +199,8 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
         await page.getByRole('button', { name: `Confirm: revoke ${keyName}` }).click();
         await page.getByRole('row', { name: new RegExp(`${keyName}.*revoked`) }).waitFor();
         expect((await api(gateway.url, secret!, 'GET', '/v1/me')).status).toBe(401);
+        await page.waitForLoadState('networkidle');
+        await checkTabReachesEveryControl(page);
 
         for (const id of ADMIN_PAGES) {
           await page.goto(`${gateway.url}/dashboard/#/${id}`);
