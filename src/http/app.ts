@@ -158,10 +158,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onStored: deps.metaWebhooks?.onStored ?? (() => undefined),
   });
 
+  // One rate limit and one quota counter for every scope an account key reaches: its reads and sends add up.
+  const rateLimit = accountRateLimit(requestLimiters);
+  const quota = accountQuota({ store, limiters: requestLimiters });
   await app.register(async function tenantScope(scope) {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'account', failures }));
-    scope.addHook('onRequest', accountRateLimit(requestLimiters));
-    scope.addHook('onRequest', accountQuota({ store, limiters: requestLimiters }));
+    scope.addHook('onRequest', rateLimit);
+    scope.addHook('onRequest', quota);
     idempotencyPlugin(scope, { store, clock });
     messageRoutes(scope, sendDeps);
     batchRoutes(scope, { ...sendDeps, maxRecipients: limits.batchMaxRecipients });
@@ -190,7 +193,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The dashboard's reads: either key kind, answered 304 when the poller already has the figures.
   await app.register(async function statsScope(scope) {
     scope.addHook('onRequest', authenticateAnyKind({ store, clock, failures }));
-    scope.addHook('onRequest', accountRateLimit(requestLimiters));
+    scope.addHook('onRequest', rateLimit);
+    scope.addHook('onRequest', quota);
     conditionalGetPlugin(scope);
     statsRoutes(scope, { store, clock, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   });

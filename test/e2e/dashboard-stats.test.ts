@@ -98,6 +98,18 @@ describe('GET /v1/stats/errors', () => {
   });
 });
 
+describe('limits', () => {
+  it('counts an account’s stats reads in the same quota as its other requests', async () => {
+    const limited = await h.createSender();
+    expect((await call('PATCH', `/v1/admin/accounts/${limited.accountId}/controls`, { key: ADMIN_KEY, body: { requests_per_minute: 2 } })).status).toBe(200);
+    expect((await call('GET', '/v1/numbers', { key: limited.key })).status).toBe(200);
+    expect((await call('GET', '/v1/stats/queues', { key: limited.key })).status).toBe(200);
+    const third = await call('GET', '/v1/stats/messages', { key: limited.key });
+    expect([third.status, third.body.code]).toEqual([429, 'rate_limited']);
+    expect((await call('GET', '/v1/numbers', { key: limited.key })).status).toBe(429);
+  });
+});
+
 describe('GET /v1/stats/queues', () => {
   it('lists the account\u2019s numbers with queue, throughput and limit, the circuits, and its endpoints\u2019 backlog and success', async () => {
     const queues = (await call('GET', '/v1/stats/queues', { key: sender.key })).body;
