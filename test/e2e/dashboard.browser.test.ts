@@ -26,6 +26,7 @@ const ADMIN_PAGES = ['overview', 'errors', 'messages', 'accounts', 'numbers', 'c
 // Without the browser the test cannot say anything; CI installs it (.ci/run), so there its absence is a failure.
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+const SUITE = hasChromium ? 'the dashboard in Chromium' : `the dashboard in Chromium (skipped: ${CHROMIUM} is missing; apt-get install chromium)`;
 
 const rig = servedRig('switchboard-dashboard-');
 let gateway: { url: string };
@@ -35,6 +36,7 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   if (!hasChromium) return;
+  if (!existsSync(resolve(REPO_ROOT, 'dist/dashboard/index.html'))) throw new Error('the dashboard is not built: run `npm run build` first');
   simulator = await rig.startSimulator({ seed: 15 });
   gateway = await rig.serve({ SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE: 'true' });
   accountKey = await createServedSender(simulator, gateway.url, 20);
@@ -114,7 +116,7 @@ async function checkTabReachesEveryControl(page: Page): Promise<void> {
   expect(missed).toEqual([]);
 }
 
-describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
+describe.skipIf(!hasChromium)(SUITE, () => {
   mkdirSync(SHOTS, { recursive: true });
 
   for (const viewport of VIEWPORTS) {
