@@ -73,8 +73,17 @@ export interface HistoryAttempt {
   readonly at: number;
 }
 
+/** The message's outbox job while it waits to be sent (again): how often the upstream was called, and when next. */
+export interface PendingSend {
+  readonly attempts: number;
+  readonly firstAttemptAt: number | null;
+  readonly dueAt: number;
+}
+
 export interface MessageHistory {
   readonly message: MessageRecord;
+  /** Null once the message left the outbox (sent, or failed for good). */
+  readonly pending: PendingSend | null;
   /** Oldest first: accepted, sent, delivered, read or failed (a failure's event carries the upstream's answer). */
   readonly events: readonly HistoryEvent[];
   /** Every customer webhook post of those events, oldest first. */

@@ -92,6 +92,8 @@ export function describeDashboardReadsConformance(): void {
         heldUntil: now + MINUTE, holdError: THROTTLED, jobs: 2, oldestDueAt: now - 4_000, sentLastMinute: 1,
       });
       expect((await reads().numberActivity(null, now)).map((n) => n.numberId)).toContain(number.id);
+      expect((await reads().messageHistory(account.id, queued))?.pending).toEqual({ attempts: 1, firstAttemptAt: null, dueAt: now - 4_000 });
+      expect((await reads().messageHistory(account.id, sent))?.pending).toBeNull();
     });
 
     it('reads each endpoint\u2019s backlog and its attempts since a time, delivered or not', async () => {

@@ -134,6 +134,7 @@ describe('GET /v1/messages/:id/history', () => {
     expect(Object.keys(history.message.timestamps)).toEqual(expect.arrayContaining(['accepted', 'sent', 'delivered', 'read']));
     expect(history.events.map((e: { type: string }) => e.type)).toEqual(['message.accepted', 'message.sent', 'message.delivered', 'message.read']);
     expect(history.webhook_attempts).toEqual([expect.objectContaining({ outcome: 'delivered', status_code: 200, trigger: 'scheduled' })]);
+    expect(history.pending).toBeNull();
     const failed = (await call('GET', `/v1/messages/${failedId}/history`, { key: ADMIN_KEY })).body;
     expect(failed.events.at(-1)).toMatchObject({ type: 'message.failed', data: { error: { namespace: 'meta', code: 131026 } } });
     expect((await call('GET', `/v1/messages/${readId}/history`, { key: other.key })).body.code).toBe('message_not_found');

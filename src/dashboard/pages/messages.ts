@@ -64,6 +64,7 @@ function MessageList(props: PageProps) {
 
 interface History {
   readonly message: MessageView;
+  readonly pending: { upstream_attempts: number; first_attempt_at: string | null; next_attempt_at: string } | null;
   readonly events: readonly { id: string; type: string; at: string; data: Record<string, unknown> }[];
   readonly webhook_attempts: readonly {
     id: string; endpoint_id: string; event_id: string; trigger: string; outcome: string; status_code: number | null; duration_ms: number; response_excerpt: string | null; at: string;
@@ -85,6 +86,7 @@ export function MessageHistory(props: { readonly api: PageProps['api']; readonly
         <dt>Status</dt><dd class=${`status-${h.message.status}`} data-status=${h.message.status}>${h.message.status}${SETTLED.has(h.message.status) ? '' : ' (live)'}</dd>
         <dt>To</dt><dd>${h.message.to}</dd><dt>Number</dt><dd><code>${h.message.number_id}</code></dd>
         <dt>wamid</dt><dd>${h.message.wamid ?? '—'}</dd>
+        ${h.pending && html`<dt>Upstream calls</dt><dd>${h.pending.upstream_attempts} so far${h.message.error ? ' (the last answer is the error below)' : ''}; next due ${time(h.pending.next_attempt_at)}</dd>`}
         ${h.message.error && html`<dt>Error</dt><dd><${CatalogLink} error=${h.message.error} />${h.message.error.detail ? ` — ${h.message.error.detail}` : ''}</dd>`}
       </dl>
       <h2>Statuses</h2>

@@ -105,6 +105,11 @@ export function statsRoutes(app: FastifyInstance, deps: StatsRouteDeps): void {
     if (!history) throw gatewayError('message_not_found', { detail: `No message ${request.params.id} in your account.` });
     return {
       message: messageView(history.message),
+      pending: history.pending && {
+        upstream_attempts: history.pending.attempts,
+        first_attempt_at: history.pending.firstAttemptAt === null ? null : iso(history.pending.firstAttemptAt),
+        next_attempt_at: iso(history.pending.dueAt),
+      },
       events: history.events.map((e) => ({ id: e.id, type: e.type, at: iso(e.at), data: e.data })),
       webhook_attempts: history.attempts.map((a) => ({
         id: a.id, endpoint_id: a.endpointId, event_id: a.eventId, trigger: a.trigger, outcome: a.outcome, status_code: a.statusCode,

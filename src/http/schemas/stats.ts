@@ -108,6 +108,11 @@ export const MESSAGE_HISTORY_SCHEMA = {
   type: 'object',
   properties: {
     message: MESSAGE_VIEW_SCHEMA,
+    pending: {
+      type: ['object', 'null'],
+      description: 'While the message waits in the outbox: upstream calls made so far (the last one\u2019s answer is `message.error`) and when the next is due; null once it left.',
+      properties: { upstream_attempts: { type: 'integer' }, first_attempt_at: { type: ['string', 'null'] }, next_attempt_at: { type: 'string' } },
+    },
     events: {
       type: 'array',
       description: 'The message\u2019s events, oldest first; a `message.failed` event carries the upstream\u2019s answer.',

@@ -106,6 +106,7 @@ export class SqlDashboardReads implements DashboardReads {
     const eventRows = await db.selectFrom('events').select(['id', 'type', 'payload', 'created_at'])
       .where('account_id', '=', row.account_id).where('created_at', '>=', row.created_at).where('subject_id', '=', row.id)
       .orderBy('created_at').orderBy('id').execute();
+    const job = await db.selectFrom('outbox').select(['attempts', 'first_attempt_at', 'due_at']).where('message_id', '=', row.id).executeTakeFirst();
     const events: HistoryEvent[] = eventRows.map((e) => ({ id: e.id, type: e.type, at: Number(e.created_at), data: JSON.parse(e.payload) as Record<string, unknown> }));
     const attemptRows = events.length === 0 ? [] : await db.selectFrom('webhook_attempts').selectAll()
       .where('created_at', '>=', row.created_at).where('event_id', 'in', events.map((e) => e.id)).orderBy('created_at').orderBy('id').execute();
@@ -113,6 +114,7 @@ export class SqlDashboardReads implements DashboardReads {
       id: a.id, endpointId: a.endpoint_id, eventId: a.event_id, trigger: a.trigger, outcome: a.outcome, statusCode: a.status_code,
       durationMs: Number(a.duration_ms), excerpt: a.response_excerpt, at: Number(a.created_at),
     }));
-    return { message: toMessage(row), events, attempts };
+    const pending = job ? { attempts: Number(job.attempts), firstAttemptAt: job.first_attempt_at === null ? null : Number(job.first_attempt_at), dueAt: Number(job.due_at) } : null;
+    return { message: toMessage(row), pending, events, attempts };
   }
 }
