@@ -57,6 +57,7 @@ export class SqlDashboardReads implements DashboardReads {
       db.selectFrom('phone_numbers').selectAll().$if(accountId !== null, (q) => q.where('account_id', '=', accountId!)).orderBy('id').execute(),
       db.selectFrom('outbox')
         .select(['number_id', (eb) => eb.fn.countAll().as('jobs'), sql<number | string | null>`min(case when due_at <= ${now} then due_at end)`.as('oldest_due_at')])
+        .$if(accountId !== null, (q) => q.where('number_id', 'in', db.selectFrom('phone_numbers').select('id').where('account_id', '=', accountId!)))
         .groupBy('number_id').execute(),
       db.selectFrom('events as e').innerJoin('messages as m', 'm.id', 'e.subject_id')
         .select(['m.number_id', (eb) => eb.fn.countAll().as('sent')])
@@ -84,9 +85,11 @@ export class SqlDashboardReads implements DashboardReads {
       db.selectFrom('webhook_endpoints').select(['id', 'account_id', 'url', 'enabled'])
         .$if(accountId !== null, (q) => q.where('account_id', '=', accountId!)).orderBy('id').execute(),
       db.selectFrom('webhook_deliveries').select(['endpoint_id', (eb) => eb.fn.countAll().as('pending')])
-        .where('status', '=', PENDING_DELIVERY).groupBy('endpoint_id').execute(),
+        .where('status', '=', PENDING_DELIVERY).$if(accountId !== null, (q) => q.where('account_id', '=', accountId!)).groupBy('endpoint_id').execute(),
       db.selectFrom('webhook_attempts').select(['endpoint_id', 'outcome', (eb) => eb.fn.countAll().as('count')])
-        .where('created_at', '>=', since).groupBy(['endpoint_id', 'outcome']).execute(),
+        .where('created_at', '>=', since)
+        .$if(accountId !== null, (q) => q.where('endpoint_id', 'in', db.selectFrom('webhook_endpoints').select('id').where('account_id', '=', accountId!)))
+        .groupBy(['endpoint_id', 'outcome']).execute(),
     ]);
     const pendingBy = new Map(pending.map((row) => [row.endpoint_id, Number(row.pending)]));
     return endpoints.map((e) => {
