@@ -1,10 +1,21 @@
 /** What every use case does with what it was given: apply the domain's decisions, read times, drop fields left out. */
+import { findEntry } from '../catalog/catalog.js';
+import { NAMESPACES } from '../catalog/entry.js';
 import { gatewayError } from '../catalog/switchboard-error.js';
 import type { RuleDecision } from '../domain/decision.js';
 
 /** Throws the first refusal, so a use case reads as a list of the rules it applies. */
 export function enforce(...decisions: readonly RuleDecision[]): void {
   for (const decision of decisions) if (decision.kind === 'refuse') throw decision.error;
+}
+
+/** A catalog entry named `namespace/code` (as problem types and error views name it); refused when the catalog has none. */
+export function catalogRef(value: string, field: string): { readonly namespace: string; readonly code: number | string } {
+  const [namespace = '', code = ''] = value.split('/', 2);
+  const ns = NAMESPACES.find((n) => n === namespace);
+  const entry = ns && (findEntry(ns, code) ?? (/^\d+$/.test(code) ? findEntry(ns, Number(code)) : undefined));
+  if (!entry) throw gatewayError('invalid_request', { detail: `\`${field}\` must name a catalog entry as namespace/code.`, field });
+  return { namespace: entry.namespace, code: entry.code };
 }
 
 /** An ISO 8601 time as epoch ms; null (cleared) and undefined (left out) pass through. */

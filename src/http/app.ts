@@ -34,6 +34,10 @@ import { adminNumberRoutes, tenantNumberRoutes } from './routes/numbers.js';
 import { numberHealthRoutes } from './routes/number-health.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { templateRoutes } from './routes/templates.js';
+import { statsRoutes } from './routes/stats.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { authenticateAnyKind } from './plugins/any-key.js';
+import { conditionalGetPlugin } from './plugins/etag.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { BacklogGauge, DEFAULT_WEBHOOK_BACKLOG_CAP } from '../webhooks/outbound/backlog-gauge.js';
 import type { WebhookSender } from '../webhooks/outbound/webhook-sender.js';
@@ -157,10 +161,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onStored: deps.metaWebhooks?.onStored ?? (() => undefined),
   });
 
+  // One rate limit and one quota counter for every scope an account key reaches: its reads and sends add up.
+  const rateLimit = accountRateLimit(requestLimiters);
+  const quota = accountQuota({ store, limiters: requestLimiters });
   await app.register(async function tenantScope(scope) {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'account', failures }));
-    scope.addHook('onRequest', accountRateLimit(requestLimiters));
-    scope.addHook('onRequest', accountQuota({ store, limiters: requestLimiters }));
+    scope.addHook('onRequest', rateLimit);
+    scope.addHook('onRequest', quota);
     idempotencyPlugin(scope, { store, clock });
     messageRoutes(scope, sendDeps);
     batchRoutes(scope, { ...sendDeps, maxRecipients: limits.batchMaxRecipients });
@@ -186,6 +193,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       cloudMediaRoutes(uploads, uploadDeps);
     });
   });
+
+  // The dashboard's reads: either key kind, answered 304 when the poller already has the figures.
+  await app.register(async function statsScope(scope) {
+    scope.addHook('onRequest', authenticateAnyKind({ store, clock, failures }));
+    scope.addHook('onRequest', rateLimit);
+    scope.addHook('onRequest', quota);
+    conditionalGetPlugin(scope);
+    statsRoutes(scope, { store, clock, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  });
+  dashboardRoutes(app);
 
   await app.register(async function adminScope(scope) {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'admin', failures }));

@@ -17,6 +17,7 @@ import type { TemplateRecord } from '../domain/template.js';
 import type { DeliveryQueue, WebhookStore } from './webhook-store.js';
 import type { WakeUps } from '../runtime/wake-ups.js';
 import type { GaugeStore } from './gauge-store.js';
+import type { DashboardReads } from './dashboard-store.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -149,6 +150,8 @@ export interface MessageFilter {
   readonly numberId?: string;
   readonly since?: number;
   readonly until?: number;
+  /** Failed with this catalog entry's error. */
+  readonly error?: { readonly namespace: string; readonly code: number | string };
   /** Opaque cursor from the previous page. */
   readonly cursor?: string;
   readonly limit: number;
@@ -238,6 +241,8 @@ export interface Store extends AccountStore {
   readonly wakeUps: WakeUps;
   /** How much waits in the shared queues, for the metrics. */
   readonly gauges: GaugeStore;
+  /** Grouped counts and message trails for the dashboard's read endpoints. */
+  readonly dashboard: DashboardReads;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

@@ -3,7 +3,7 @@ import { pricingView } from '../../domain/meta-health-events.js';
 import type { FastifyInstance } from 'fastify';
 import { errorAnswer } from '../plugins/problem.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
-import { parseTime } from '../../app/checks.js';
+import { catalogRef, parseTime } from '../../app/checks.js';
 import { isMessageState, MESSAGE_STATES } from '../../domain/message-state.js';
 import { normalizeRecipient } from '../../domain/validation/phone.js';
 import { fromCompatWamid } from '../compat-ids.js';
@@ -28,7 +28,7 @@ const IDEMPOTENCY_HEADER_SCHEMA = {
   properties: { 'idempotency-key': { type: 'string', description: 'Repeat a send safely for 24 h (IETF Idempotency-Key).' } },
 } as const;
 
-interface ListQuery { status?: string; to?: string; number_id?: string; since?: string; until?: string; cursor?: string; limit?: number }
+interface ListQuery { status?: string; to?: string; number_id?: string; since?: string; until?: string; cursor?: string; limit?: number; code?: string }
 
 export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
   app.post<{ Body: Record<string, unknown> }>(
@@ -94,6 +94,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
             until: { type: 'string', description: 'ISO 8601, exclusive' },
             cursor: { type: 'string', description: '`next_cursor` of the previous page' },
             limit: pageLimitField(500, 50),
+            code: { type: 'string', maxLength: 100, description: 'Only messages whose error is this catalog entry, as `namespace/code` (e.g. `meta/131026`)' },
           },
         },
         response: {
@@ -114,6 +115,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(q.code ? { error: catalogRef(q.code, 'code') } : {}),
         limit: q.limit ?? 50,
       });
       return { data: page.messages.map(messageView), next_cursor: page.nextCursor };

@@ -9,6 +9,7 @@ import { GroupCommit } from '../../runtime/group-commit.js';
 import { newId } from '../ids.js';
 import type { AcceptItem, AcceptResult, IdempotencyCompletion, MessageFilter } from '../store.js';
 import type { AcceptJob, AcceptRequest, AcceptRow, AcceptWriter, ItemOutcome, RequestOutcome } from './accept-writer.js';
+import { errorIs } from './error-json.js';
 import { toMessage } from './rows.js';
 import type { SqlEngine } from './sql-engine.js';
 
@@ -88,6 +89,7 @@ export class SqlMessages {
       .$if(Boolean(filter.numberId), (q) => q.where('number_id', '=', filter.numberId!))
       .$if(filter.since !== undefined, (q) => q.where('created_at', '>=', filter.since!))
       .$if(filter.until !== undefined, (q) => q.where('created_at', '<', filter.until!))
+      .$if(filter.error !== undefined, (q) => q.where(errorIs(filter.error!)))
       .$if(Boolean(filter.cursor), (q) => q.where('id', '<', filter.cursor!))
       .orderBy('id', 'desc').limit(filter.limit + 1).execute();
     const page = rows.slice(0, filter.limit);

@@ -33,6 +33,7 @@ import { SqlOutboxQueue } from './sql-outbox-queue.js';
 import { SqlTemplates } from './sql-templates.js';
 import { SqlWebhooks } from './sql-webhooks.js';
 import { SqlGauges } from './sql-gauges.js';
+import { SqlDashboardReads } from './sql-dashboard-reads.js';
 
 export interface SqlStoreParts {
   readonly engine: SqlEngine;
@@ -63,6 +64,7 @@ export class SqlStore implements Store {
   readonly contactChecks: SqlContactChecks;
   readonly gauges: SqlGauges;
   readonly health: SqlHealth;
+  readonly dashboard: SqlDashboardReads;
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly messages: SqlMessages;
@@ -103,6 +105,7 @@ export class SqlStore implements Store {
     this.contactChecks = new SqlContactChecks(engine);
     this.media = new SqlMedia(engine);
     this.gauges = new SqlGauges(engine);
+    this.dashboard = new SqlDashboardReads(engine);
   }
 
   createAccount(input: NewAccount, now: number): Promise<Account> {

@@ -1,0 +1,3 @@
+import { describeDashboardReadsConformance } from '../dashboard.conformance.js';
+
+describeDashboardReadsConformance();
