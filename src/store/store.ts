@@ -171,6 +171,10 @@ export interface SendFacts {
   readonly template: TemplateRecord | undefined;
   /** Whether any template of the WABA is recorded, i.e. whether template sync has run for it. */
   readonly templatesKnown: boolean;
+  /** When the contact stopped marketing messages (Meta's user_preferences); only read for a marketing template. */
+  readonly marketingStoppedAt: number | null;
+  /** When the business blocked the contact on the sending number. */
+  readonly blockedAt: number | null;
 }
 
 /** Tenants, their API keys and their phone numbers: read on every request, changed by operators. */
