@@ -168,6 +168,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       removeOptOut: (accountId, waId) => store.removeOptOut(accountId, waId),
       markOnWhatsApp: (accountId, waId, now) => store.contactChecks.saveContactChecks(accountId, [{ waId, status: 'valid' }], now),
     },
+    identities: store.identities,
     templates: templateStatusWriter(store),
     keywords: DEFAULT_KEYWORDS,
     now: () => clock.now(),

@@ -78,6 +78,9 @@ export interface ReceivedMessageFacts {
   readonly from: string;
   readonly type: string;
   readonly text: string | undefined;
+  /** The sender's business-scoped user id and username, when Meta sent them. */
+  readonly userId?: string | undefined;
+  readonly username?: string | undefined;
   /** Meta's message object, as Meta sent it. */
   readonly raw: unknown;
 }
@@ -85,7 +88,13 @@ export interface ReceivedMessageFacts {
 export function messageReceivedEvent(m: ReceivedMessageFacts): NewEvent {
   return {
     accountId: m.accountId, type: 'message.received', subjectId: m.wamid,
-    data: { wamid: m.wamid, from: m.from, number_id: m.numberId, type: m.type, ...(m.text === undefined ? {} : { text: m.text }), message: m.raw },
+    data: {
+      wamid: m.wamid, from: m.from, number_id: m.numberId, type: m.type,
+      ...(m.userId === undefined ? {} : { user_id: m.userId }),
+      ...(m.username === undefined ? {} : { username: m.username }),
+      ...(m.text === undefined ? {} : { text: m.text }),
+      message: m.raw,
+    },
   };
 }
 

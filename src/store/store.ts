@@ -2,6 +2,7 @@
  * The store interface: everything the gateway keeps, behind methods that name their operation, so that nothing above
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
+import type { ContactIdentityStore } from './identity-store.js';
 import type { DispatchQueue, DispatchStore } from './dispatch-store.js';
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import type { ContactStore, ControlsStore, CreditStore, TemplateStore } from './controls-store.js';
@@ -235,6 +236,8 @@ export interface Store extends AccountStore {
   readonly templates: TemplateStore;
   /** Cached answers of contact checks (has WhatsApp or not). */
   readonly contactChecks: ContactStore;
+  /** Contacts by phone and business-scoped user id, their marketing preference and blocks. */
+  readonly identities: ContactIdentityStore;
   /** Tells workers that work was stored, as far as `capabilities.wakeUps` reaches. */
   readonly wakeUps: WakeUps;
   /** How much waits in the shared queues, for the metrics. */

@@ -59,13 +59,15 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
     data: object(
       {
         wamid: id('Meta\u2019s id of the incoming message.'),
-        from: id('The sender (wa_id).'),
+        from: id('The sender: its phone (wa_id), or its business-scoped user id when Meta withheld the phone.'),
+        user_id: id('The sender\u2019s business-scoped user id, when Meta sent it.'),
+        username: id('The sender\u2019s WhatsApp username, when they have one.'),
         number_id: id('The receiving number (`num_…`).'),
         type: id('Meta\u2019s message type (text, image, button, interactive …).'),
         text: id('The text, or the title of a button or interactive reply; absent for other types.'),
         message: { type: 'object', additionalProperties: true, description: 'Meta\u2019s message object, as Meta sent it.' },
       },
-      ['text'],
+      ['text', 'user_id', 'username'],
     ),
   },
   'template.status': {

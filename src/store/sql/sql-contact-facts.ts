@@ -4,6 +4,7 @@
  * checks them without a query for any number of distinct recipients; the tables stay the source of truth.
  */
 import { windowsOpenAfter } from '../../domain/preflight/window.js';
+import type { ContactIdentityStore } from '../identity-store.js';
 import type { SendFacts, SendFactsQuery } from '../store.js';
 import { MemoryMirror, pairKey } from './memory-mirror.js';
 import { SqlContactIdentities } from './sql-contact-identities.js';
@@ -126,4 +127,19 @@ export class SqlContactFacts {
     const row = await this.db.selectFrom('service_windows').select('last_inbound_at').where('number_id', '=', numberId).where('wa_id', '=', waId).executeTakeFirst();
     return row?.last_inbound_at ?? null;
   }
+}
+
+/** The identity port: the contact facts' own identities (one alias mirror) with the blocks they key. */
+export function contactIdentityStore(facts: SqlContactFacts): ContactIdentityStore {
+  const { identities } = facts;
+  return {
+    keyOf: (accountId, identifier) => identities.keyOf(accountId, identifier),
+    learn: (accountId, identity, now) => identities.learn(accountId, identity, now),
+    changeUserId: (accountId, change, now) => identities.changeUserId(accountId, change, now),
+    identifiersOf: (accountId, identifier) => identities.identifiersOf(accountId, identifier),
+    getProfile: (accountId, identifier) => identities.getProfile(accountId, identifier),
+    setMarketingPreference: (accountId, identity, stoppedAt, now) => identities.setMarketingPreference(accountId, identity, stoppedAt, now),
+    setBlocked: (numberId, key, blocked, now) => facts.setBlocked(numberId, key, blocked, now),
+    listBlocked: (numberId) => facts.listBlocked(numberId),
+  };
 }

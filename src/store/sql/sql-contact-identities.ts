@@ -6,14 +6,10 @@
  */
 import type { Kysely } from 'kysely';
 import { firstKey, type ContactIdentity } from '../../domain/contact-identity.js';
+import type { ContactProfile } from '../identity-store.js';
 import { MemoryMirror, pairKey } from './memory-mirror.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
-
-export interface ContactProfile extends ContactIdentity {
-  readonly key: string;
-  readonly marketingStoppedAt: number | null;
-}
 
 export class SqlContactIdentities {
   /** account + identifier → the contact's key; an identifier without an entry is its own key. */

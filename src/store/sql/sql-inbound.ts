@@ -91,7 +91,7 @@ export class SqlInbound implements InboundStore {
         body: message.text ?? null, payload: JSON.stringify(message.raw), received_at: message.at || now,
       }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
       if ((saved.numInsertedOrUpdatedRows ?? 0n) > 0n && owner.accountId) {
-        const facts = { accountId: owner.accountId, numberId: owner.numberId, wamid: message.wamid, from: message.from, type: message.type, text: message.text, raw: message.raw };
+        const facts = { accountId: owner.accountId, numberId: owner.numberId, wamid: message.wamid, from: message.from, type: message.type, text: message.text, userId: message.identity?.userId, username: message.identity?.username, raw: message.raw };
         await insertEvent(trx, messageReceivedEvent(facts), now).execute();
       }
       const stored = await trx.selectFrom('inbound_messages').select('received_at').where('wamid', '=', message.wamid).executeTakeFirstOrThrow();

@@ -4,6 +4,7 @@
  */
 import { normalizeStatusError } from '../../catalog/normalize.js';
 import { decideEventTime } from '../../domain/event-time.js';
+import { readIdentityChange, readSender } from './identity-events.js';
 import { UPSTREAM_STATUSES, type AccountErrorEvent, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from '../../domain/meta-events.js';
 
 
@@ -58,10 +59,12 @@ function replyText(message: Json): string | undefined {
 
 function readMessage(phoneNumberId: string, message: Json, contacts: Json[], now: number): CustomerMessageEvent | undefined {
   const wamid = text(message.id);
-  const from = text(message.from);
+  const identity = readSender(message, contacts);
+  // A username user's phone may be withheld: the user id then names the sender.
+  const from = identity.phone ?? identity.userId;
   if (wamid === undefined || from === undefined) return undefined;
   const body = replyText(message);
-  const profileName = text(record(contacts.find((c) => text(c.wa_id) === from)?.profile)?.name);
+  const profileName = text(record(contacts.find((c) => text(c.wa_id) === from || text(c.user_id) === from)?.profile)?.name);
   return {
     kind: 'message',
     phoneNumberId,
@@ -71,6 +74,7 @@ function readMessage(phoneNumberId: string, message: Json, contacts: Json[], now
     type: text(message.type) ?? 'unknown',
     ...(body === undefined ? {} : { text: body }),
     ...(profileName === undefined ? {} : { profileName }),
+    identity,
     raw: message,
   };
 }
@@ -113,7 +117,7 @@ export function parseMetaWebhook(payload: unknown, now: number): MetaWebhookEven
       const value = record(change.value) ?? {};
       if (change.field === 'messages') return readMessagesChange(wabaId, value, now);
       if (change.field === 'message_template_status_update') return readTemplateChange(wabaId, value);
-      return [];
+      return readIdentityChange(change.field, value, now);
     });
   });
 }
