@@ -77,7 +77,7 @@ export async function checkContacts(deps: ContactCheckDeps, account: Account, re
     const hit = cached.get(waId);
     results.push({
       kind: 'checked', input, waId, status: hit?.status ?? fresh.get(waId) ?? 'invalid', checkedAt: hit?.checkedAt ?? now, cached: hit !== undefined,
-      optedOut: (await store.getOptOut(account.id, waId)) !== null, window: serviceWindow(await store.getLastInbound(number.id, waId), now),
+      optedOut: (await store.getOptOut(account.id, waId)) !== null, window: serviceWindow(await store.getLastInbound(number.id, await store.identities.keyOf(account.id, waId)), now),
     });
   }
   return results;

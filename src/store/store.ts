@@ -146,6 +146,8 @@ export interface StoredResponse {
 export interface MessageFilter {
   readonly status?: MessageState;
   readonly to?: string;
+  /** Any of these recipients: every identifier of one contact, so its history survives a new phone or user id. */
+  readonly toAny?: readonly string[];
   readonly numberId?: string;
   readonly since?: number;
   readonly until?: number;

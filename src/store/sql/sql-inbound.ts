@@ -84,6 +84,11 @@ export class SqlInbound implements InboundStore {
     return row ? { numberId: row.id, accountId: row.account_id } : undefined;
   }
 
+  async findCustomerMessage(wamid: string): Promise<(NumberOwner & { sender: string }) | undefined> {
+    const row = await this.engine.db.selectFrom('inbound_messages').select(['number_id', 'account_id', 'sender']).where('wamid', '=', wamid).executeTakeFirst();
+    return row ? { numberId: row.number_id, accountId: row.account_id, sender: row.sender } : undefined;
+  }
+
   async saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<number> {
     return this.engine.transaction(async (trx) => {
       const saved = await trx.insertInto('inbound_messages').values({
