@@ -18,7 +18,7 @@ export function optOutRoutes(app: FastifyInstance, deps: SendDeps): void {
   });
 
   app.put<{ Params: { waId: string } }>('/v1/opt-outs/:waId', {
-    schema: { tags: ['opt-outs'], summary: 'Record that a contact opted out', params: PARAMS, response: { 200: OPT_OUT, ...errorResponses([...AUTH_ERRORS, 'invalid_phone_number']) } },
+    schema: { tags: ['opt-outs'], summary: 'Record that a contact opted out', params: PARAMS, response: { 200: OPT_OUT, ...errorResponses([...AUTH_ERRORS, 'invalid_phone_number', 'invalid_user_id']) } },
   }, async function recordOptOut(request) {
     const account = accountOf(request);
     const waId = recipientAddress(readRecipient(request.params.waId, 'waId'));
@@ -27,7 +27,7 @@ export function optOutRoutes(app: FastifyInstance, deps: SendDeps): void {
   });
 
   app.delete<{ Params: { waId: string } }>('/v1/opt-outs/:waId', {
-    schema: { tags: ['opt-outs'], summary: 'Opt a contact back in', params: PARAMS, response: { 204: { type: 'null' }, ...errorResponses([...AUTH_ERRORS, 'not_found', 'invalid_phone_number']) } },
+    schema: { tags: ['opt-outs'], summary: 'Opt a contact back in', params: PARAMS, response: { 204: { type: 'null' }, ...errorResponses([...AUTH_ERRORS, 'not_found', 'invalid_phone_number', 'invalid_user_id']) } },
   }, async function removeOptOut(request, reply) {
     const waId = recipientAddress(readRecipient(request.params.waId, 'waId'));
     if (!(await deps.store.removeOptOut(accountOf(request).id, waId))) throw gatewayError('not_found', { detail: `+${waId} has not opted out.` });
