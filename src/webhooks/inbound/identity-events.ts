@@ -24,11 +24,14 @@ function identityOf(parts: { phone?: string | undefined; userId?: string | undef
   return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as ContactIdentity;
 }
 
-/** The `contacts[]` entry of the user: matched by user id first (always sent since 2026), else by phone. */
+/**
+ * The `contacts[]` entry of the user: matched by user id (always sent since 2026), else by phone; the lone entry only
+ * when the item names neither, so a phone is never tied to another user's id.
+ */
 function contactOf(contacts: readonly Json[], userId: string | undefined, phone: string | undefined): Json | undefined {
-  return (userId !== undefined ? contacts.find((c) => text(c.user_id) === userId) : undefined) ??
-    (phone !== undefined ? contacts.find((c) => text(c.wa_id) === phone) : undefined) ??
-    (contacts.length === 1 ? contacts[0] : undefined);
+  if (userId !== undefined) return contacts.find((c) => text(c.user_id) === userId);
+  if (phone !== undefined) return contacts.find((c) => text(c.wa_id) === phone);
+  return contacts.length === 1 ? contacts[0] : undefined;
 }
 
 /** The sender of an incoming message; `from` is its phone, absent when Meta withheld it. */
