@@ -59,8 +59,10 @@ export interface MessageOutcomeFacts {
 
 export type MessageProgressType = 'message.sent' | 'message.delivered' | 'message.read';
 
-export function messageProgressEvent(type: MessageProgressType, m: MessageOutcomeFacts): NewEvent {
-  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid } };
+/** `userId` is the recipient's business-scoped user id when Meta's status named it, so both identifiers reach the customer. */
+export function messageProgressEvent(type: MessageProgressType, m: MessageOutcomeFacts & { readonly userId?: string | undefined }): NewEvent {
+  const userId = m.userId === undefined || m.userId === m.to ? {} : { user_id: m.userId };
+  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid, ...userId } };
 }
 
 /** `error` is absent only when Meta reported a failure without saying why. */

@@ -13,6 +13,8 @@ export interface StatusEvent {
   /** Milliseconds since the epoch (Meta sends seconds); the time of receipt when Meta's is not believable. */
   readonly at: number;
   readonly recipientId: string;
+  /** The recipient's business-scoped user id, when Meta sent it. */
+  readonly recipientUserId?: string;
   readonly errors: readonly SwitchboardError[];
   readonly pricingCategory?: string;
   /** Our message id, echoed from the send's biz_opaque_callback_data: ties the wamid to the message. */

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, nextRecipient } from '../helpers/controls.js';
 import { startDispatchHarness, type DispatchHarness, type Sender } from '../helpers/dispatch-harness.js';
+import { readTestDatabase } from '../helpers/test-database.js';
 
 let h: DispatchHarness;
 let s: Sender;
@@ -32,7 +33,7 @@ async function usernameUserWrites(phone: string, userId: string, words = 'hi'): 
 describe('contacts known by user id', () => {
   it('opens the window of a username user by user id, and delivers a free-form reply sent to the id', async () => {
     const [phone, userId] = [nextRecipient(), nextUserId()];
-    await usernameUserWrites(phone, userId);
+    const inbound = await usernameUserWrites(phone, userId);
     expect(await h.gateway.store.identities.getProfile(s.accountId, userId)).toMatchObject({ key: userId, userId, username: expect.any(String) });
     expect((await h.gateway.store.identities.getProfile(s.accountId, userId))?.phone).toBeUndefined();
     const sent = await h.send(s, text(userId));
@@ -42,6 +43,12 @@ describe('contacts known by user id', () => {
     const upstream = h.upstreamSends(s).find((r) => (r.body as { recipient?: string }).recipient === userId);
     expect(upstream?.body).toMatchObject({ recipient: userId, type: 'text' });
     expect(upstream?.body).not.toHaveProperty('to');
+    // The customer's events name the user by id: the phone was never shown.
+    const events = await readTestDatabase(h.config.dataDir, (db) =>
+      db.selectFrom('events').select(['type', 'payload']).where('subject_id', 'in', [inbound, id]).execute());
+    const data = (type: string) => JSON.parse(events.find((e) => e.type === type)?.payload ?? 'null') as Record<string, unknown> | null;
+    expect(data('message.received')).toMatchObject({ from: userId, user_id: userId, username: expect.any(String) });
+    expect(data('message.delivered')).toMatchObject({ to: userId, message_id: id });
     // A malformed id is refused before upstream with its own code.
     expect((await h.send(s, text('US.12-34'))).body).toMatchObject({ code: 'invalid_user_id', field: 'to' });
   });
@@ -89,7 +96,13 @@ describe('contacts known by user id', () => {
     const refused = await h.send(s, template('spring_sale'));
     expect(refused.body).toMatchObject({ code: 131050, namespace: 'meta', field: 'template.name' });
     expect(refused.status).toBe(400);
-    expect((await h.send(s, template('hello_world'))).status).toBe(202);
+    const utility = await h.send(s, template('hello_world'));
+    expect(utility.status).toBe(202);
+    // Sent to the phone, reported by Meta with the user id too: the customer's event carries both.
+    await h.waitForStatus(s, [String(utility.body.id)], ['delivered', 'read']);
+    const delivered = await readTestDatabase(h.config.dataDir, (db) =>
+      db.selectFrom('events').select('payload').where('subject_id', '=', String(utility.body.id)).where('type', '=', 'message.delivered').executeTakeFirst());
+    expect(JSON.parse(delivered?.payload ?? 'null')).toMatchObject({ to: phone, user_id: expect.stringMatching(/^US\.[0-9]+$/) });
     h.simulator.admin.setMarketingPreference({ phoneNumberId: s.phoneNumberId, waId: phone, value: 'resume' });
     await h.simulator.admin.flushWebhooks();
     await h.gateway.metaWebhooks.idle();

@@ -58,7 +58,7 @@ export class SqlInbound implements InboundStore {
     const moved = await transitionQuery(this.engine, trx, EVENT_OF_STATUS[status.status], change).executeTakeFirst();
     if (moved.numUpdatedRows === 0n) return 'unchanged';
     const facts = { accountId: message.account_id, messageId: message.id, to: message.recipient, wamid: status.wamid };
-    const event = status.status === 'failed' ? messageFailedEvent(facts, error) : messageProgressEvent(`message.${status.status}`, facts);
+    const event = status.status === 'failed' ? messageFailedEvent(facts, error) : messageProgressEvent(`message.${status.status}`, { ...facts, userId: status.recipientUserId });
     await insertEvent(trx, event, now).execute();
     return 'moved';
   }

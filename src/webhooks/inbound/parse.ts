@@ -39,6 +39,7 @@ function readStatus(phoneNumberId: string, status: Json, now: number): StatusEve
     status: status.status,
     at: decideEventTime(status.timestamp, now).at,
     recipientId: text(status.recipient_id) ?? '',
+    ...(typeof status.recipient_user_id === 'string' ? { recipientUserId: status.recipient_user_id } : {}),
     errors: list(status.errors).map((e) => normalizeStatusError(e, 'meta')),
     ...(category === undefined ? {} : { pricingCategory: category }),
     ...(callbackData === undefined ? {} : { callbackData }),
