@@ -88,6 +88,17 @@ export function describeContactsConformance(): void {
       expect(await factsOn(current().engine).getSendFacts(q(newUserId))).toMatchObject({ optedOutAt: now, lastInboundAt: now - 5 });
     });
 
+    it('never moves an identifier another contact already holds, in memory and in the tables alike', async () => {
+      const [account, phone, userId] = [fresh('acct_'), fresh('49'), `US.${fresh('')}`];
+      const { identities } = facts;
+      await identities.learn(account, { phone }, now);
+      await identities.learn(account, { userId }, now);
+      expect(await identities.learn(account, { phone, userId }, now)).toBe(phone);
+      expect(await identities.keyOf(account, userId)).toBe(userId);
+      expect(await factsOn(current().engine).identities.keyOf(account, userId)).toBe(userId);
+      expect(await identities.learn(account, {}, now)).toBeUndefined();
+    });
+
     it('keeps the first opt-out, lists an account\u2019s opt-outs by number and removes them once', async () => {
       const [account, other] = [fresh('acct_'), fresh('acct_')];
       await facts.recordOptOut(account, '49152', now);

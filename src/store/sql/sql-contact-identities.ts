@@ -40,27 +40,45 @@ export class SqlContactIdentities {
   async learn(accountId: string, identity: ContactIdentity, now: number): Promise<string | undefined> {
     const identifiers = [identity.phone, identity.userId].filter((v): v is string => v !== undefined);
     if (identifiers.length === 0) return undefined;
-    let key: string | undefined;
-    for (const identifier of identifiers) key ??= await this.findKey(accountId, identifier);
-    key ??= firstKey(identity) as string;
-    await this.engine.transaction((trx) => this.write(trx, accountId, key, identifiers, identity, now));
-    for (const identifier of identifiers) await this.aliases?.set(pairKey(accountId, identifier), key);
+    const known = await this.knownKeys(accountId, identifiers);
+    const key = identifiers.map((i) => known.get(i)).find((k) => k !== undefined) ?? (firstKey(identity) as string);
+    await this.link(accountId, key, identifiers, known, identity, now);
     return key;
   }
 
   /** A phone change gave the user a new id: the new id (and phone) become aliases of the same contact. */
   async changeUserId(accountId: string, change: { previous: string; current: string; phone?: string }, now: number): Promise<string> {
-    const key = (await this.findKey(accountId, change.previous)) ?? (await this.keyOf(accountId, change.current));
-    const identity = { userId: change.current, ...(change.phone === undefined ? {} : { phone: change.phone }) };
     const identifiers = [change.previous, change.current, ...(change.phone === undefined ? [] : [change.phone])];
-    await this.engine.transaction((trx) => this.write(trx, accountId, key, identifiers, identity, now));
-    for (const identifier of identifiers) await this.aliases?.set(pairKey(accountId, identifier), key);
+    const known = await this.knownKeys(accountId, identifiers);
+    const key = known.get(change.previous) ?? known.get(change.current) ?? change.current;
+    const identity = { userId: change.current, ...(change.phone === undefined ? {} : { phone: change.phone }) };
+    await this.link(accountId, key, identifiers, known, identity, now);
     return key;
   }
 
+  private async knownKeys(accountId: string, identifiers: readonly string[]): Promise<Map<string, string>> {
+    const known = new Map<string, string>();
+    for (const identifier of identifiers) {
+      const key = await this.findKey(accountId, identifier);
+      if (key !== undefined) known.set(identifier, key);
+    }
+    return known;
+  }
+
+  /**
+   * Makes the identifiers not yet known aliases of `key` and updates its profile. An identifier already tied to another
+   * contact keeps it (contacts are not merged), in the table and in the mirror alike.
+   */
+  private async link(accountId: string, key: string, identifiers: readonly string[], known: ReadonlyMap<string, string>, identity: ContactIdentity, now: number): Promise<void> {
+    const fresh = [...new Set(identifiers)].filter((i) => !known.has(i));
+    await this.engine.transaction((trx) => this.write(trx, accountId, key, fresh, identity, now));
+    for (const identifier of fresh) await this.aliases?.set(pairKey(accountId, identifier), key);
+  }
+
   private async write(trx: Kysely<Database>, accountId: string, key: string, identifiers: readonly string[], identity: ContactIdentity, now: number): Promise<void> {
-    await trx.insertInto('contact_aliases').values(identifiers.map((identifier) => ({ account_id: accountId, identifier, contact_key: key })))
-      .onConflict((oc) => oc.columns(['account_id', 'identifier']).doNothing()).execute();
+    if (identifiers.length > 0)
+      await trx.insertInto('contact_aliases').values(identifiers.map((identifier) => ({ account_id: accountId, identifier, contact_key: key })))
+        .onConflict((oc) => oc.columns(['account_id', 'identifier']).doNothing()).execute();
     const known = {
       ...(identity.phone === undefined ? {} : { phone: identity.phone }),
       ...(identity.userId === undefined ? {} : { user_id: identity.userId }),
