@@ -49,6 +49,15 @@ describe('contacts known by user id', () => {
     const data = (type: string) => JSON.parse(events.find((e) => e.type === type)?.payload ?? 'null') as Record<string, unknown> | null;
     expect(data('message.received')).toMatchObject({ from: userId, user_id: userId, username: expect.any(String) });
     expect(data('message.delivered')).toMatchObject({ to: userId, message_id: id });
+    // The batch and Meta's own body (`recipient`) take the user id too.
+    const batch = await api('POST', '/v1/messages/batch', { messages: [text(userId, 'one'), text(userId, 'two')], duplicates: 'drop' });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(202);
+    expect(batch.body).toMatchObject({ accepted: 1, dropped: 1 });
+    const cloud = await fetch(`${h.gateway.url}/v23.0/${s.phoneNumberId}/messages`, {
+      method: 'POST', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', recipient: userId, type: 'text', text: { body: 'via Graph' } }),
+    });
+    expect(await cloud.json()).toMatchObject({ contacts: [{ input: userId, user_id: userId }], messages: [{ id: expect.any(String) }] });
     // A malformed id is refused before upstream with its own code.
     expect((await h.send(s, text('US.12-34'))).body).toMatchObject({ code: 'invalid_user_id', field: 'to' });
   });
