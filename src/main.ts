@@ -219,7 +219,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       });
     }
     const management = managementClient && upstreamBaseUrl !== undefined
-      ? { client: managementClient, baseUrl: upstreamBaseUrl, apiVersion: config.graphVersion, contactCheckTtlMs: config.contactCheckTtlSeconds * 1000 }
+      ? {
+        client: managementClient, baseUrl: upstreamBaseUrl, apiVersion: config.graphVersion, contactCheckTtlMs: config.contactCheckTtlSeconds * 1000,
+        claimCallSlot: (numberId: string, perSecond: number) => limits.permits.claimCallSlot(numberId, perSecond),
+      }
       : undefined;
     // Sends wait while the shared limits cannot be read, so a worker is not ready then; an api process still accepts.
     const limitsReadiness = duties.background && config.redisUrl !== undefined ? [{ name: 'redis', check: () => limits.health() }] : [];

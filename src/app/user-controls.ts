@@ -7,6 +7,7 @@
 import { metaEntry, requireEntry } from '../catalog/catalog.js';
 import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
 import type { Account } from '../domain/account.js';
+import type { PhoneNumber } from '../domain/phone-number.js';
 import { readRecipient, recipientAddress } from '../domain/contact-identity.js';
 import { serviceWindow } from '../domain/preflight/window.js';
 import type { Store } from '../store/store.js';
@@ -81,10 +82,27 @@ export async function listBlocks(deps: UserControlDeps, account: Account, number
   return (await deps.store.identities.listBlocked(number.id)).map((b) => ({ user: b.key, blockedAt: b.blockedAt }));
 }
 
+/** Longer than this in the number's call cap and the read mark is refused: the caller may try again. */
+const MAX_PACE_WAIT_MS = 5_000;
+
+/** Waits for a call slot in the number's per-second cap (shared across processes where the limits are). */
+async function keepPace(management: ManagementDeps | undefined, number: PhoneNumber): Promise<void> {
+  const claim = management?.claimCallSlot;
+  if (!claim) return;
+  for (let waited = 0; ;) {
+    const wait = await claim(number.id, number.maxMps);
+    if (wait === 0) return;
+    if (waited + wait > MAX_PACE_WAIT_MS)
+      throw gatewayError('service_unavailable', { detail: `Number ${number.phoneNumberId} stayed at its call cap for ${MAX_PACE_WAIT_MS / 1000} s; mark the message read again shortly.` });
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    waited += wait;
+  }
+}
+
 /**
- * Marks a customer's message read (and shows a typing indicator when asked), through the number that received it. Sent
- * directly rather than through the dispatcher: it is not a message, carries no content and is not retried, and Meta
- * does not count it against the number's message throughput.
+ * Marks a customer's message read (and shows a typing indicator when asked), through the number that received it, at
+ * the number's pace: it takes a slot in the same per-second call cap as the dispatcher's sends, but is not queued
+ * behind them, since it carries no content, is not retried, and the user is waiting for the double tick now.
  */
 export async function markRead(deps: UserControlDeps, account: Account, wamid: string, typing: boolean): Promise<void> {
   const message = await deps.store.inbound.findCustomerMessage(wamid);
@@ -92,5 +110,6 @@ export async function markRead(deps: UserControlDeps, account: Account, wamid: s
     throw gatewayError('message_not_found', { detail: `No customer message ${wamid} reached a number of your account.` });
   const number = await numberFor(deps.store, account, { numberRef: message.numberId });
   const target = await targetFor(deps.store, deps.management, number);
+  await keepPace(deps.management, number);
   await target.client.markRead(target, number.phoneNumberId, wamid, typing);
 }
