@@ -76,7 +76,7 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
   if (pair.outcome.kind === 'reject') return graphFailure(core, pair.outcome);
 
   const wamid = core.state.newWamid();
-  scheduleStatuses(core, number, message, wamid, template, later);
+  scheduleStatuses(core, number, message, wamid, template, later, addressed.userId !== undefined);
   return {
     status: 200,
     body: {
@@ -138,6 +138,7 @@ function scheduleStatuses(
   wamid: string,
   template: Template | undefined,
   later: Rejection | undefined,
+  byUserId: boolean,
 ): void {
   if (!core.webhooks.configured) return;
   const now = core.clock.now();
@@ -146,7 +147,8 @@ function scheduleStatuses(
   const ref = core.numberRef(number);
   const base = {
     id: wamid,
-    recipient_id: message.waId,
+    // Meta names the phone of a message sent to a user id only while it shows that user's phone.
+    ...(byUserId && contact?.withholdPhone === true ? {} : { recipient_id: message.waId }),
     recipient_user_id: core.state.userIdOf(message.waId),
     ...(message.bizOpaqueCallbackData === undefined ? {} : { biz_opaque_callback_data: message.bizOpaqueCallbackData }),
   };

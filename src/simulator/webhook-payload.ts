@@ -11,7 +11,8 @@ export interface StatusPayload {
   readonly id: string;
   readonly status: 'sent' | 'delivered' | 'read' | 'failed';
   readonly timestamp: string;
-  readonly recipient_id: string;
+  /** Absent when the message went to a user id whose phone Meta withholds. */
+  readonly recipient_id?: string;
   readonly recipient_user_id?: string;
   readonly pricing?: { readonly billable: boolean; readonly pricing_model: 'PMP'; readonly category: string; readonly type: string };
   readonly errors?: readonly StatusError[];

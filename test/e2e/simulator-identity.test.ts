@@ -23,6 +23,10 @@ describe('simulated Meta: users by id', () => {
     const sent = await h.send({ recipient: USER_ID, type: 'text', text: { body: 'hello' } });
     expect(sent.status).toBe(200);
     expect(sent.body.contacts).toEqual([{ input: USER_ID, user_id: USER_ID }]);
+    await h.hooks.waitFor(() => h.hooks.statuses().some((st) => st.status === 'delivered'));
+    const delivered = h.hooks.statuses().find((st) => st.status === 'delivered')!;
+    expect(delivered).toMatchObject({ recipient_user_id: USER_ID });
+    expect(delivered).not.toHaveProperty('recipient_id');
     const unknown = await h.send({ recipient: 'US.999', type: 'text', text: { body: 'hello' } });
     expect(unknown.body.error).toMatchObject({ code: 131009 });
   });
