@@ -1,27 +1,13 @@
 /**
  * Reads a Cloud API webhook batch (`entry[].changes[].value`) into typed events: message statuses, customer
- * messages, template review changes and account-level errors. Pure; what it cannot read it skips, never throws.
+ * messages, template review changes, account-level errors and identity changes (identity-events.ts). Pure; what it
+ * cannot read it skips, never throws.
  */
 import { normalizeStatusError } from '../../catalog/normalize.js';
 import { decideEventTime } from '../../domain/event-time.js';
 import { readIdentityChange, readSender } from './identity-events.js';
+import { list, record, text, type Json } from './json-fields.js';
 import { UPSTREAM_STATUSES, type AccountErrorEvent, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from '../../domain/meta-events.js';
-
-
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(record).filter((v): v is Json => v !== undefined) : [];
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
 
 function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return (values as readonly unknown[]).includes(value);
