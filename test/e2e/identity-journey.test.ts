@@ -90,6 +90,11 @@ describe('contacts known by user id', () => {
     await h.waitForStatus(s, [String(after.body.id)], ['delivered', 'read']);
     const history = await api('GET', `/v1/messages?to=${newUserId}`);
     expect(history.body.data.map((m: { id: string }) => m.id).sort()).toEqual([String(before.body.id), String(after.body.id)].sort());
+    const contact = await api('GET', `/v1/contacts/${newPhone}`);
+    expect(contact.body).toMatchObject({ phone: newPhone, user_id: newUserId, username: expect.any(String), opted_out_at: null, marketing_stopped_at: null });
+    // The old phone was withheld, so the gateway never knew it.
+    expect(contact.body.identifiers).toEqual([newPhone, userId, newUserId].sort());
+    expect((await api('GET', '/v1/contacts/US.404')).body).toMatchObject({ code: 'not_found' });
     expect((await api('PUT', `/v1/opt-outs/${newPhone}`)).status).toBe(200);
     expect((await h.send(s, text(userId))).body).toMatchObject({ code: 'recipient_opted_out' });
   });
