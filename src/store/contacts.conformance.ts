@@ -54,7 +54,8 @@ export function describeContactsConformance(): void {
       const [userId, phone, newUserId, newPhone] = [`US.${fresh('')}`, fresh('49'), `US.${fresh('9')}`, fresh('44')];
       const { identities } = facts;
       // A username user writes in with the phone withheld: the contact is keyed by its user id.
-      expect(await identities.learn(account, { userId, username: 'jane' }, now)).toBe(userId);
+      expect(await identities.learn(account, { userId, username: 'jane', parentUserId: `US.ENT.${userId.slice(3)}` }, now)).toBe(userId);
+      expect(await identities.keyOf(account, `US.ENT.${userId.slice(3)}`)).toBe(userId);
       await facts.recordInbound(number, userId, now - 5);
       const q = (to: string, t?: string) => ({ accountId: account, numberId: number, wabaId: waba, to, needsWindow: true, ...(t ? { template: { name: t, language: 'en' } } : {}) });
       expect(await facts.getSendFacts(q(userId))).toMatchObject({ lastInboundAt: now - 5 });
@@ -66,8 +67,8 @@ export function describeContactsConformance(): void {
       // A phone change: the new user id and phone join the contact, with everything recorded so far.
       expect(await identities.changeUserId(account, { previous: userId, current: newUserId, phone: newPhone }, now + 1)).toBe(userId);
       expect(await facts.getSendFacts(q(newUserId))).toMatchObject({ optedOutAt: now, lastInboundAt: now - 5 });
-      expect(await identities.identifiersOf(account, newPhone)).toEqual([userId, phone, newUserId, newPhone].sort());
-      expect(await identities.getProfile(account, newUserId)).toEqual({ key: userId, phone: newPhone, userId: newUserId, username: 'jane', marketingStoppedAt: null });
+      expect(await identities.identifiersOf(account, newPhone)).toEqual([userId, `US.ENT.${userId.slice(3)}`, phone, newUserId, newPhone].sort());
+      expect(await identities.getProfile(account, newUserId)).toEqual({ key: userId, phone: newPhone, userId: newUserId, parentUserId: `US.ENT.${userId.slice(3)}`, username: 'jane', marketingStoppedAt: null });
       // Marketing stop is read for marketing templates only.
       await templates.upsertTemplate({ ...template(waba, 'promo'), category: 'MARKETING' });
       await templates.upsertTemplate(template(waba, 'notice'));

@@ -38,8 +38,9 @@ export class SqlContactIdentities {
    * username or parent id is kept when sent and never cleared by a webhook that leaves it out.
    */
   async learn(accountId: string, identity: ContactIdentity, now: number): Promise<string | undefined> {
-    const identifiers = [identity.phone, identity.userId].filter((v): v is string => v !== undefined);
-    if (identifiers.length === 0) return undefined;
+    // A parent id names the same user across linked portfolios, so a send to it reaches this contact too.
+    const identifiers = [identity.phone, identity.userId, identity.parentUserId].filter((v): v is string => v !== undefined);
+    if (identity.phone === undefined && identity.userId === undefined) return undefined;
     const known = await this.knownKeys(accountId, identifiers);
     const key = identifiers.map((i) => known.get(i)).find((k) => k !== undefined) ?? (firstKey(identity) as string);
     await this.link(accountId, key, identifiers, known, identity, now);
