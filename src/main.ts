@@ -168,6 +168,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       removeOptOut: (accountId, waId) => store.removeOptOut(accountId, waId),
       markOnWhatsApp: (accountId, waId, now) => store.contactChecks.saveContactChecks(accountId, [{ waId, status: 'valid' }], now),
     },
+    identities: store.identities,
     templates: templateStatusWriter(store),
     health: store.health,
     keywords: DEFAULT_KEYWORDS,
@@ -219,7 +220,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       });
     }
     const management = managementClient && upstreamBaseUrl !== undefined
-      ? { client: managementClient, baseUrl: upstreamBaseUrl, apiVersion: config.graphVersion, contactCheckTtlMs: config.contactCheckTtlSeconds * 1000 }
+      ? {
+        client: managementClient, baseUrl: upstreamBaseUrl, apiVersion: config.graphVersion, contactCheckTtlMs: config.contactCheckTtlSeconds * 1000,
+        claimCallSlot: (numberId: string, perSecond: number) => limits.permits.claimCallSlot(numberId, perSecond),
+      }
       : undefined;
     // Sends wait while the shared limits cannot be read, so a worker is not ready then; an api process still accepts.
     const limitsReadiness = duties.background && config.redisUrl !== undefined ? [{ name: 'redis', check: () => limits.health() }] : [];

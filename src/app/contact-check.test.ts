@@ -58,6 +58,17 @@ describe('contact check', () => {
     expect(upstream.asked).toEqual([[writer, silent], [writer], [silent]]);
   });
 
+  it('answers a user id without asking the upstream, with the window and opt-out of its contact', async () => {
+    const userId = 'US.13491208655302741918';
+    await t.store.identities.learn(account.id, { userId, phone: writer }, now);
+    await t.store.recordInbound(numberId, writer, now - HOUR);
+    await t.store.recordOptOut(account.id, writer, now);
+    const upstream = recordingUpstream([writer]);
+    const [result] = await checkContacts(depsWith(upstream.client), account, { contacts: [userId], forceCheck: true }, now);
+    expect(upstream.asked).toEqual([]);
+    expect(result).toMatchObject({ kind: 'checked', waId: userId, status: 'valid', optedOut: true, window: { kind: 'open' } });
+  });
+
   it('reads unreadable inputs without asking anyone, and reports opt-outs', async () => {
     await t.store.recordOptOut(account.id, writer, now);
     const upstream = recordingUpstream([writer]);

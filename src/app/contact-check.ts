@@ -8,7 +8,7 @@ import { decideContactStatuses } from '../domain/contact-check.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
 import type { ContactStatus } from '../domain/preflight/recipient-on-whatsapp.js';
 import { serviceWindow, type ServiceWindow } from '../domain/preflight/window.js';
-import { normalizeRecipient } from '../domain/validation/phone.js';
+import { readRecipient, recipientAddress, type Recipient } from '../domain/contact-identity.js';
 import type { ContactCheck } from '../store/controls-store.js';
 import type { Store } from '../store/store.js';
 import { numberFor, targetFor, type ManagementDeps } from './management-target.js';
@@ -35,9 +35,10 @@ export interface ContactCheckDeps {
   readonly ttlMs: number;
 }
 
-function readInput(input: string, index: number): string | undefined {
+/** A phone to ask the upstream about, or a user id, which Meta only gives out for WhatsApp users (nothing to ask). */
+function readInput(input: string, index: number): Recipient | undefined {
   try {
-    return normalizeRecipient(input, `contacts[${index}]`);
+    return readRecipient(input, `contacts[${index}]`);
   } catch {
     return undefined;
   }
@@ -64,20 +65,24 @@ async function freshStatuses(deps: ContactCheckDeps, accountId: string, number: 
 export async function checkContacts(deps: ContactCheckDeps, account: Account, request: ContactCheckRequest, now: number): Promise<ContactCheckResult[]> {
   const { store } = deps;
   const number = await numberFor(store, account, request.from === undefined ? {} : { numberRef: request.from });
-  const inputs = request.contacts.map((input, i) => ({ input, waId: readInput(input, i) }));
-  const waIds = [...new Set(inputs.map((i) => i.waId).filter((w): w is string => w !== undefined))];
+  const inputs = request.contacts.map((input, i) => {
+    const recipient = readInput(input, i);
+    return { input, waId: recipient && recipientAddress(recipient), byUserId: recipient?.kind === 'user_id' };
+  });
+  const waIds = [...new Set(inputs.flatMap((i) => (i.waId === undefined || i.byUserId ? [] : [i.waId])))];
   const cached = request.forceCheck ? new Map<string, ContactCheck>() : await cachedChecks(store, account.id, waIds, now - deps.ttlMs);
   const fresh = await freshStatuses(deps, account.id, number, waIds.filter((w) => !cached.has(w)), now);
   const results: ContactCheckResult[] = [];
-  for (const { input, waId } of inputs) {
+  for (const { input, waId, byUserId } of inputs) {
     if (waId === undefined) {
       results.push({ kind: 'unreadable', input });
       continue;
     }
     const hit = cached.get(waId);
+    const status = byUserId ? 'valid' : (hit?.status ?? fresh.get(waId) ?? 'invalid');
     results.push({
-      kind: 'checked', input, waId, status: hit?.status ?? fresh.get(waId) ?? 'invalid', checkedAt: hit?.checkedAt ?? now, cached: hit !== undefined,
-      optedOut: (await store.getOptOut(account.id, waId)) !== null, window: serviceWindow(await store.getLastInbound(number.id, waId), now),
+      kind: 'checked', input, waId, status, checkedAt: hit?.checkedAt ?? now, cached: hit !== undefined,
+      optedOut: (await store.getOptOut(account.id, waId)) !== null, window: serviceWindow(await store.getLastInbound(number.id, await store.identities.keyOf(account.id, waId)), now),
     });
   }
   return results;

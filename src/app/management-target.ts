@@ -11,6 +11,8 @@ export interface ManagementDeps {
   readonly apiVersion: string;
   /** How long a contact check's answer is trusted. */
   readonly contactCheckTtlMs?: number;
+  /** Claims a call in the number's per-second cap (0 = go, else milliseconds to wait): read marks keep the number's pace. */
+  readonly claimCallSlot?: (numberId: string, perSecond: number) => Promise<number>;
 }
 
 /** The account's number to act through: the named one (id or phone_number_id), one of the WABA, or the default. */

@@ -29,8 +29,20 @@ export interface GraphContact {
   readonly wa_id?: string;
 }
 
+/** One user of a Block Users answer: blocked (or unblocked), or failed with Meta's error code. */
+export interface GraphBlockResult {
+  readonly input: string;
+  readonly waId?: string;
+  readonly errorCode?: number;
+  readonly errorDetail?: string;
+}
+
 /** The part of the client routes and the sync use: kept structural so tests can pass a fake. */
 export interface TemplateUpstream {
+  /** Block Users: every user named, each done or failed (a partly failed call is Meta's 400 with 139100, read as results). */
+  changeBlocks(target: GraphTarget, phoneNumberId: string, block: boolean, users: readonly string[]): Promise<GraphBlockResult[]>;
+  /** Marks an inbound message read, with a typing indicator when asked. */
+  markRead(target: GraphTarget, phoneNumberId: string, messageId: string, typing: boolean): Promise<void>;
   listTemplates(target: GraphTarget, wabaId: string): Promise<GraphTemplate[]>;
   createTemplate(target: GraphTarget, wabaId: string, body: Record<string, unknown>): Promise<{ id: string; status: string; category?: string }>;
   deleteTemplate(target: GraphTarget, wabaId: string, name: string): Promise<void>;
@@ -50,7 +62,7 @@ export class GraphManagementClient implements TemplateUpstream {
     return `${target.baseUrl.replace(/\/+$/, '')}/${target.apiVersion}/${path}`;
   }
 
-  private async call(target: GraphTarget, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<Record<string, unknown>> {
+  private async call(target: GraphTarget, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, partial?: (answer: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
     let answer;
     try {
       answer = await request(url, {
@@ -67,6 +79,8 @@ export class GraphManagementClient implements TemplateUpstream {
       throw normalizeUpstreamFailure(timedOut ? { kind: 'timeout', afterMs: this.options.timeoutMs } : { kind: 'network', error });
     }
     const text = await answer.body.text();
+    const partly = partial !== undefined && answer.statusCode === 400 ? readJson(text) : undefined;
+    if (partly && partial?.(partly)) return partly;
     if (answer.statusCode < 200 || answer.statusCode >= 300)
       throw normalizeUpstreamFailure({ kind: 'http', status: answer.statusCode, body: text, headers: answer.headers });
     try {
@@ -110,7 +124,39 @@ export class GraphManagementClient implements TemplateUpstream {
     return (answer['contacts'] as GraphContact[] | undefined) ?? [];
   }
 
+  async changeBlocks(target: GraphTarget, phoneNumberId: string, block: boolean, users: readonly string[]): Promise<GraphBlockResult[]> {
+    const body = { messaging_product: 'whatsapp', block_users: users.map((user) => ({ user })) };
+    const hasLists = (answer: Record<string, unknown>) => typeof answer['block_users'] === 'object' && answer['block_users'] !== null;
+    const answer = await this.call(target, block ? 'POST' : 'DELETE', this.url(target, `${encodeURIComponent(phoneNumberId)}/block_users`), body, hasLists);
+    const lists = (answer['block_users'] ?? {}) as Record<string, unknown>;
+    const done = (lists[block ? 'added_users' : 'removed_users'] as { input: string; wa_id?: string }[] | undefined) ?? [];
+    const failed = (lists['failed_users'] as { input: string; wa_id?: string; errors?: { code?: unknown; error_data?: { details?: unknown } }[] }[] | undefined) ?? [];
+    return [
+      ...done.map((u) => ({ input: String(u.input), ...(u.wa_id === undefined ? {} : { waId: String(u.wa_id) }) })),
+      ...failed.map((u) => ({
+        input: String(u.input),
+        ...(u.wa_id === undefined ? {} : { waId: String(u.wa_id) }),
+        errorCode: Number(u.errors?.[0]?.code ?? 139100),
+        ...(typeof u.errors?.[0]?.error_data?.details === 'string' ? { errorDetail: u.errors[0].error_data.details } : {}),
+      })),
+    ];
+  }
+
+  async markRead(target: GraphTarget, phoneNumberId: string, messageId: string, typing: boolean): Promise<void> {
+    const body = { messaging_product: 'whatsapp', status: 'read', message_id: messageId, ...(typing ? { typing_indicator: { type: 'text' } } : {}) };
+    await this.call(target, 'POST', this.url(target, `${encodeURIComponent(phoneNumberId)}/messages`), body);
+  }
+
   close(): Promise<void> {
     return this.agent.close();
+  }
+}
+
+function readJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -66,8 +66,10 @@ export interface MessageOutcomeFacts {
 
 export type MessageProgressType = 'message.sent' | 'message.delivered' | 'message.read';
 
-export function messageProgressEvent(type: MessageProgressType, m: MessageOutcomeFacts): NewEvent {
-  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid } };
+/** `userId` is the recipient's business-scoped user id when Meta's status named it, so both identifiers reach the customer. */
+export function messageProgressEvent(type: MessageProgressType, m: MessageOutcomeFacts & { readonly userId?: string | undefined }): NewEvent {
+  const userId = m.userId === undefined || m.userId === m.to ? {} : { user_id: m.userId };
+  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid, ...userId } };
 }
 
 /** `error` is absent only when Meta reported a failure without saying why. */
@@ -85,6 +87,9 @@ export interface ReceivedMessageFacts {
   readonly from: string;
   readonly type: string;
   readonly text: string | undefined;
+  /** The sender's business-scoped user id and username, when Meta sent them. */
+  readonly userId?: string | undefined;
+  readonly username?: string | undefined;
   /** Meta's message object, as Meta sent it. */
   readonly raw: unknown;
 }
@@ -92,7 +97,13 @@ export interface ReceivedMessageFacts {
 export function messageReceivedEvent(m: ReceivedMessageFacts): NewEvent {
   return {
     accountId: m.accountId, type: 'message.received', subjectId: m.wamid,
-    data: { wamid: m.wamid, from: m.from, number_id: m.numberId, type: m.type, ...(m.text === undefined ? {} : { text: m.text }), message: m.raw },
+    data: {
+      wamid: m.wamid, from: m.from, number_id: m.numberId, type: m.type,
+      ...(m.userId === undefined ? {} : { user_id: m.userId }),
+      ...(m.username === undefined ? {} : { username: m.username }),
+      ...(m.text === undefined ? {} : { text: m.text }),
+      message: m.raw,
+    },
   };
 }
 

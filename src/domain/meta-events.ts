@@ -1,6 +1,7 @@
 /** Meta's webhook events as Switchboard reads them (webhooks/inbound/parse.ts builds them): plain data for the rules and the store. */
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import type { MetaHealthEvent, StatusPricing } from './meta-health-events.js';
+import type { ContactIdentity } from './contact-identity.js';
 
 export const UPSTREAM_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type UpstreamStatus = (typeof UPSTREAM_STATUSES)[number];
@@ -13,6 +14,8 @@ export interface StatusEvent {
   /** Milliseconds since the epoch (Meta sends seconds); the time of receipt when Meta's is not believable. */
   readonly at: number;
   readonly recipientId: string;
+  /** The recipient's business-scoped user id, when Meta sent it. */
+  readonly recipientUserId?: string;
   readonly errors: readonly SwitchboardError[];
   readonly pricingCategory?: string;
   readonly pricing?: StatusPricing;
@@ -30,6 +33,8 @@ export interface CustomerMessageEvent {
   /** Text of a text message, or the title/payload of a button or interactive reply: what keyword rules read. */
   readonly text?: string;
   readonly profileName?: string;
+  /** The sender as Meta named them: phone (when not withheld), business-scoped user id, parent id, username. */
+  readonly identity?: ContactIdentity;
   readonly raw: unknown;
 }
 
@@ -51,4 +56,23 @@ export interface AccountErrorEvent {
   readonly error: SwitchboardError;
 }
 
-export type MetaWebhookEvent = StatusEvent | CustomerMessageEvent | TemplateStatusEvent | AccountErrorEvent | MetaHealthEvent;
+/** `user_id_update`: a phone change gave the user a new business-scoped user id. */
+export interface UserIdChangeEvent {
+  readonly kind: 'user_id_change';
+  readonly phoneNumberId: string;
+  readonly previous: string;
+  readonly current: string;
+  /** The user's phone after the change, when Meta tells it. */
+  readonly phone?: string;
+}
+
+/** `user_preferences`: the user stopped or resumed marketing messages from the business. */
+export interface MarketingPreferenceEvent {
+  readonly kind: 'marketing_preference';
+  readonly phoneNumberId: string;
+  readonly identity: ContactIdentity;
+  readonly stopped: boolean;
+  readonly at: number;
+}
+
+export type MetaWebhookEvent = StatusEvent | CustomerMessageEvent | TemplateStatusEvent | AccountErrorEvent | UserIdChangeEvent | MarketingPreferenceEvent | MetaHealthEvent;

@@ -24,6 +24,8 @@ import { creditRoutes } from './routes/credit.js';
 import { errorRoutes } from './routes/errors.js';
 import { healthRoutes, storeReadiness, type ReadinessCheck } from './routes/health.js';
 import type { ManagementDeps } from '../app/management-target.js';
+import { blockRoutes, cloudBlockRoutes } from './routes/blocks.js';
+import { markRead } from '../app/user-controls.js';
 import { adminKeyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
 import { messageRoutes } from './routes/messages.js';
@@ -177,12 +179,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const management = { store, clock, ...(deps.management ? { management: deps.management } : {}) };
     templateRoutes(scope, management);
     contactRoutes(scope, management);
+    blockRoutes(scope, management);
+    cloudBlockRoutes(scope, management);
     creditRoutes(scope, { store });
     webhookRoutes(scope, {
       store: store.webhooks, clock, allowPrivate: deps.webhooks?.allowPrivate ?? false,
       ...(deps.webhooks?.sender ? { sender: deps.webhooks.sender } : {}), ...(deps.webhooks?.onReplay ? { onReplay: deps.webhooks.onReplay } : {}),
     });
-    cloudRoutes(scope, sendDeps);
+    cloudRoutes(scope, sendDeps, (account, wamid, typing) => markRead(management, account, wamid, typing));
     // Multipart adds three hooks to every request of its scope, so only the upload routes live in it.
     await scope.register(async function uploadScope(uploads) {
       await uploads.register(multipart, { limits: { fileSize: limits.mediaLimitBytes, files: 1 } });

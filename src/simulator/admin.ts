@@ -5,6 +5,7 @@ import { metaEntry, statusError } from './graph-error.js';
 import { applyHealthTrigger, createHealthAdmin } from './health-admin.js';
 import { buildInboundMessage, DEFAULT_INBOUND_MIME } from './inbound.js';
 import { reject } from './rules/outcome.js';
+import { changeUserPhone, setMarketingPreference, webhookContact, withSender } from './identity.js';
 import type { SimCore } from './sim-core.js';
 import { pairKey } from './state.js';
 import { TEMPLATE_STATUSES, type InboundInput, type ScenarioFile, type SimulatorAdmin, type TemplateStatus } from './types.js';
@@ -36,6 +37,10 @@ export function createAdmin(core: SimCore): SimulatorAdmin {
     },
     webhookDeliveries: () => [...core.webhooks.log],
     sendInbound: async (input) => sendInbound(core, input),
+    changeUserPhone: (input) => changeUserPhone(core, input),
+    setMarketingPreference: (input) => setMarketingPreference(core, input),
+    readMarks: () => [...state.readMarks],
+    blockedUsers: (phoneNumberId) => [...(state.blocks.get(phoneNumberId) ?? [])].sort(),
     addFault(input) {
       // Faults are catalog codes: refuse one the catalog does not know now, not on the first matching send.
       if (input.error !== undefined) metaEntry(input.error);
@@ -128,7 +133,10 @@ async function sendInbound(core: SimCore, input: InboundInput): Promise<{ messag
   core.state.lastInbound.set(pairKey(number.phoneNumberId, waId), core.clock.now());
   core.state.inboundIds.set(wamid, number.phoneNumberId);
   const name = input.name ?? core.state.contacts.get(waId)?.name ?? `Customer ${waId.slice(-4)}`;
-  core.webhooks.enqueue({ kind: 'message', number: core.numberRef(number), contact: { profile: { name }, wa_id: waId }, message }, 0);
+  // A number that blocked the user hears nothing from them.
+  if (core.state.blocks.get(number.phoneNumberId)?.has(waId)) return { messageId: wamid };
+  const contact = webhookContact(core, waId, name);
+  core.webhooks.enqueue({ kind: 'message', number: core.numberRef(number), contact, message: withSender(core, waId, message) }, 0);
   return { messageId: wamid };
 }
 

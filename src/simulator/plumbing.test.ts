@@ -56,7 +56,7 @@ describe('buildEnvelope', () => {
   });
 
   it('keeps inbound messages apart from statuses, with each contact once', () => {
-    const inbound = (id: string): WebhookEvent => ({ kind: 'message', number: number('p1'), contact: { profile: { name: 'A' }, wa_id: '1' }, message: { id } });
+    const inbound = (id: string): WebhookEvent => ({ kind: 'message', number: number('p1'), contact: { profile: { name: 'A' }, wa_id: '1', user_id: 'US.1' }, message: { id } });
     const env = buildEnvelope([inbound('m1'), status('a'), inbound('m2')]);
     expect(env.entry[0]!.changes.map((c) => Object.keys(c.value).sort())).toEqual([
       ['contacts', 'messages', 'messaging_product', 'metadata'],
@@ -82,5 +82,15 @@ describe('parseScenario', () => {
     expect(() => parseScenario('{"contact":[]}')).toThrow(/unknown key "contact"/);
     expect(() => parseScenario('{"contacts":{}}')).toThrow(/must be a list/);
     expect(() => parseScenario('[1]')).toThrow(/object/);
+  });
+});
+
+describe('identity webhook fields', () => {
+  it('puts a field event in a change of its own, with the number\u2019s metadata', () => {
+    const ref = { wabaId: 'w1', phoneNumberId: 'p1', displayPhoneNumber: 'dp1' };
+    const env = buildEnvelope([{ kind: 'number_field', number: ref, field: 'user_preferences', value: { user_preferences: [{ value: 'stop' }] } }]);
+    expect(env.entry[0]!.changes).toEqual([
+      { field: 'user_preferences', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: 'dp1', phone_number_id: 'p1' }, user_preferences: [{ value: 'stop' }] } },
+    ]);
   });
 });

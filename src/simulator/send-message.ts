@@ -16,6 +16,8 @@ import { checkTemplate } from './rules/template.js';
 import { checkAllowedRecipient } from './rules/test-number.js';
 import { checkThroughput, effectiveMps } from './rules/throughput.js';
 import { checkWindow } from './rules/window.js';
+import { checkNotBlocked } from './rules/block-users.js';
+import { phoneOfUserId } from './identity.js';
 import type { StatusPayload } from './webhook-payload.js';
 
 export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: string, body: unknown): GraphResult {
@@ -33,9 +35,14 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
   number.throughput = throughput.tat;
   if (throughput.outcome.kind === 'reject') return graphFailure(core, throughput.outcome);
 
-  const shape = readMessage(body);
+  const addressed = addressedBody(core, body);
+  if (addressed.kind === 'reject') return graphFailure(core, addressed);
+  const shape = readMessage(addressed.body);
   if (shape.kind === 'reject') return graphFailure(core, shape);
   const message = shape.message;
+
+  const blocked = checkNotBlocked(core.state.blocks.get(phoneNumberId), message.waId);
+  if (blocked.kind === 'reject') return graphFailure(core, blocked);
 
   const self = checkNotSelf(number, message.waId);
   if (self.kind === 'reject') return graphFailure(core, self);
@@ -69,12 +76,12 @@ export function sendMessage(core: SimCore, callerWabaId: string, phoneNumberId: 
   if (pair.outcome.kind === 'reject') return graphFailure(core, pair.outcome);
 
   const wamid = core.state.newWamid();
-  scheduleStatuses(core, number, message, wamid, template, later);
+  scheduleStatuses(core, number, message, wamid, template, later, addressed.userId !== undefined);
   return {
     status: 200,
     body: {
       messaging_product: 'whatsapp',
-      contacts: [{ input: message.to, wa_id: message.waId }],
+      contacts: [addressed.userId === undefined ? { input: message.to, wa_id: message.waId } : { input: addressed.userId, user_id: addressed.userId }],
       messages: [template ? { id: wamid, message_status: 'accepted' } : { id: wamid }],
     },
     ...(fault?.broken ? { broken: fault.broken } : {}),
@@ -116,6 +123,11 @@ function markRead(core: SimCore, number: PhoneNumber, body: Record<string, unkno
   if (core.state.inboundIds.get(body.message_id) !== number.phoneNumberId) {
     return graphFailure(core, reject(131009, `Parameter value is not valid: message_id ${body.message_id} is not a message this number received.`));
   }
+  const typing = body.typing_indicator;
+  if (typing !== undefined && (typeof typing !== 'object' || typing === null || (typing as Record<string, unknown>).type !== 'text')) {
+    return graphFailure(core, reject(100, 'Param typing_indicator must be { "type": "text" }.'));
+  }
+  core.state.readMarks.push({ phoneNumberId: number.phoneNumberId, messageId: body.message_id, ...(typing === undefined ? {} : { typingIndicator: 'text' }), at: core.clock.now() });
   return { status: 200, body: { success: true } };
 }
 
@@ -126,6 +138,7 @@ function scheduleStatuses(
   wamid: string,
   template: Template | undefined,
   later: Rejection | undefined,
+  byUserId: boolean,
 ): void {
   if (!core.webhooks.configured) return;
   const now = core.clock.now();
@@ -134,7 +147,9 @@ function scheduleStatuses(
   const ref = core.numberRef(number);
   const base = {
     id: wamid,
-    recipient_id: message.waId,
+    // Meta names the phone of a message sent to a user id only while it shows that user's phone.
+    ...(byUserId && contact?.withholdPhone === true ? {} : { recipient_id: message.waId }),
+    recipient_user_id: core.state.userIdOf(message.waId),
     ...(message.bizOpaqueCallbackData === undefined ? {} : { biz_opaque_callback_data: message.bizOpaqueCallbackData }),
   };
   const d = core.delays;
@@ -156,4 +171,17 @@ function scheduleStatuses(
   if (d.read >= 0 && !contact?.neverReads) {
     core.webhooks.enqueue({ kind: 'status', number: ref, status: { ...base, status: 'read', timestamp: core.timestamp(d.read) } }, d.read);
   }
+}
+
+/**
+ * A send to a user id names it in `recipient` (Meta lets `to` win when both are there): the body is read as a send to
+ * the user's phone, which the simulator knows; an id it never gave out is refused.
+ */
+function addressedBody(core: SimCore, body: unknown): { kind: 'body'; body: unknown; userId?: string } | Rejection {
+  if (typeof body !== 'object' || body === null) return { kind: 'body', body };
+  const fields = body as Record<string, unknown>;
+  if (fields.to !== undefined || typeof fields.recipient !== 'string') return { kind: 'body', body };
+  const phone = phoneOfUserId(core, fields.recipient);
+  if (phone === undefined) return reject(131009, `Parameter value is not valid: recipient ${fields.recipient} is not a known user id.`);
+  return { kind: 'body', body: { ...fields, to: phone }, userId: fields.recipient };
 }

@@ -6,6 +6,7 @@ import { readScenario } from './scenario.js';
 import { SimCore } from './sim-core.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerContactRoutes } from './routes/contacts.js';
+import { registerBlockUserRoutes } from './routes/block-users.js';
 import { registerGraphScope } from './routes/graph-scope.js';
 import { registerMediaRoutes } from './routes/media.js';
 import { registerMessageRoutes } from './routes/messages.js';
@@ -43,6 +44,7 @@ export function buildSimulator(options: SimulatorOptions = {}, baseUrl: () => st
       registerMediaRoutes(graph, core);
       registerTemplateRoutes(graph, core);
       registerContactRoutes(graph, core);
+      registerBlockUserRoutes(graph, core);
       registerPhoneNumberRoutes(graph, core);
       registerObjectRoutes(graph, core, baseUrl);
     },

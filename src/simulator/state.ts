@@ -1,7 +1,9 @@
 /** The simulated Meta's memory: businesses, numbers, templates, contacts, windows, buckets and media, with the id rules for new ones. */
+import { createHash } from 'node:crypto';
 import type { Random } from './prng.js';
 import { randomDigits, randomToken } from './prng.js';
 import type { CallWindow } from './rules/call-window.js';
+import type { ReadMark } from './types.js';
 import type { TemplateDefinition } from './rules/template.js';
 import type { LinkFacts } from './rules/media.js';
 import { MAX_MPS } from './rules/throughput.js';
@@ -69,6 +71,11 @@ export class SimState {
   readonly links = new Map<string, LinkFacts>();
   /** Inbound wamids the business may mark as read, with the number that received them. */
   readonly inboundIds = new Map<string, string>();
+  /** Business-scoped user id → the user's phone. */
+  readonly userIds = new Map<string, string>();
+  /** Phone numbers each business number blocked. */
+  readonly blocks = new Map<string, Set<string>>();
+  readonly readMarks: ReadMark[] = [];
   appCalls: CallWindow | undefined;
 
   constructor(private readonly random: Random) {}
@@ -197,7 +204,17 @@ export class SimState {
     const existing = this.contacts.get(waId);
     const contact: Contact = { ...existing, ...input, waId, marketingDeliveredAt: existing?.marketingDeliveredAt ?? [] };
     this.contacts.set(waId, contact);
+    if (contact.userId !== undefined) this.userIds.set(contact.userId, waId);
     return contact;
+  }
+
+  /** The user's business-scoped user id: declared, or derived from the phone (and then remembered). */
+  userIdOf(waId: string): string {
+    const declared = this.contacts.get(waId)?.userId;
+    if (declared !== undefined) return declared;
+    const derived = derivedUserId(waId);
+    this.userIds.set(derived, waId);
+    return derived;
   }
 
   newMediaId(): string {
@@ -213,4 +230,9 @@ function checkMps(mps: number | undefined): void {
   if (mps !== undefined && !(Number.isFinite(mps) && mps >= 1 && mps <= MAX_MPS)) {
     throw new Error(`throughputMps must be between 1 and ${MAX_MPS}`);
   }
+}
+
+/** A stable user id per phone, in Meta's format (country letters, a period, alphanumerics). */
+export function derivedUserId(waId: string): string {
+  return `US.${BigInt(`0x${createHash('sha256').update(waId).digest('hex').slice(0, 15)}`).toString()}`;
 }

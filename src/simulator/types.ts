@@ -107,6 +107,36 @@ export interface ContactInput {
   name?: string;
   /** Statuses stop at `delivered` (the user never reads). */
   neverReads?: boolean;
+  /** The user's business-scoped user id; absent = one derived from the phone. */
+  userId?: string;
+  /** A username user: shown in webhooks as `profile.username`. */
+  username?: string;
+  /** Meta withholds this username user's phone from webhooks (no `wa_id`, no `from`). */
+  withholdPhone?: boolean;
+}
+
+/** A user moved to a new phone: a new user id, announced to the number with `user_id_update`. */
+export interface PhoneChangeInput {
+  phoneNumberId: string;
+  from: string;
+  to: string;
+  /** The new user id; absent = one derived from the new phone. */
+  userId?: string;
+}
+
+/** The user stopped or resumed marketing messages, announced to the number with `user_preferences`. */
+export interface MarketingPreferenceInput {
+  phoneNumberId: string;
+  waId: string;
+  value: 'stop' | 'resume';
+}
+
+/** A read mark (optionally with a typing indicator) the business sent for an inbound message. */
+export interface ReadMark {
+  readonly phoneNumberId: string;
+  readonly messageId: string;
+  readonly typingIndicator?: string;
+  readonly at: number;
 }
 
 export const INBOUND_MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
@@ -229,6 +259,12 @@ export interface SimulatorAdmin {
   webhookDeliveries(): readonly WebhookDelivery[];
   /** Opens the 24 h window and posts the inbound webhook (resolves once it is queued). */
   sendInbound(input: InboundInput): Promise<{ messageId: string }>;
+  changeUserPhone(input: PhoneChangeInput): { userId: string };
+  setMarketingPreference(input: MarketingPreferenceInput): void;
+  /** Read marks and typing indicators received, oldest first. */
+  readMarks(): readonly ReadMark[];
+  /** The users a number blocked. */
+  blockedUsers(phoneNumberId: string): readonly string[];
   addFault(input: FaultInput): { id: string };
   removeFault(id: string): void;
   clearFaults(): void;

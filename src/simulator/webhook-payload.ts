@@ -11,7 +11,9 @@ export interface StatusPayload {
   readonly id: string;
   readonly status: 'sent' | 'delivered' | 'read' | 'failed';
   readonly timestamp: string;
-  readonly recipient_id: string;
+  /** Absent when the message went to a user id whose phone Meta withholds. */
+  readonly recipient_id?: string;
+  readonly recipient_user_id?: string;
   readonly pricing?: { readonly billable: boolean; readonly pricing_model: 'PMP'; readonly category: string; readonly type: string };
   readonly errors?: readonly StatusError[];
   readonly biz_opaque_callback_data?: string;
@@ -22,12 +24,21 @@ export type WebhookEvent =
   | {
       readonly kind: 'message';
       readonly number: NumberRef;
-      readonly contact: { readonly profile: { readonly name: string }; readonly wa_id: string };
+      readonly contact: WebhookContact;
       readonly message: Record<string, unknown>;
     }
   | { readonly kind: 'template'; readonly wabaId: string; readonly update: Record<string, unknown> }
   /** Any other business-level change (health, account, template quality and category), posted as given. */
-  | { readonly kind: 'field'; readonly wabaId: string; readonly field: string; readonly value: Record<string, unknown> };
+  | { readonly kind: 'field'; readonly wabaId: string; readonly field: string; readonly value: Record<string, unknown> }
+  /** A change of its own webhook field (`user_id_update`, `user_preferences` …) about one number. */
+  | { readonly kind: 'number_field'; readonly number: NumberRef; readonly field: string; readonly value: Record<string, unknown> };
+
+/** `contacts[]` of a messages webhook: `wa_id` is absent when Meta withholds a username user's phone. */
+export interface WebhookContact {
+  readonly profile: { readonly name: string; readonly username?: string };
+  readonly wa_id?: string;
+  readonly user_id: string;
+}
 
 export interface WebhookChange {
   readonly field: string;
@@ -58,6 +69,11 @@ export function buildEnvelope(events: readonly WebhookEvent[]): WebhookEnvelope 
       changes.set(`field:${changes.size}`, { field: event.field, value: event.value });
       continue;
     }
+    if (event.kind === 'number_field') {
+      const metadata = { display_phone_number: event.number.displayPhoneNumber, phone_number_id: event.number.phoneNumberId };
+      changes.set(`field:${changes.size}`, { field: event.field, value: { messaging_product: 'whatsapp', metadata, ...event.value } });
+      continue;
+    }
     const key = `${event.kind}:${event.number.phoneNumberId}`;
     let change = changes.get(key);
     if (!change) {
@@ -73,8 +89,8 @@ export function buildEnvelope(events: readonly WebhookEvent[]): WebhookEnvelope 
     }
     if (event.kind === 'status') (change.value.statuses as StatusPayload[]).push(event.status);
     else {
-      const contacts = change.value.contacts as { wa_id: string }[];
-      if (!contacts.some((c) => c.wa_id === event.contact.wa_id)) contacts.push(event.contact);
+      const contacts = change.value.contacts as WebhookContact[];
+      if (!contacts.some((c) => c.user_id === event.contact.user_id)) contacts.push(event.contact);
       (change.value.messages as unknown[]).push(event.message);
     }
   }

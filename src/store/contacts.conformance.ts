@@ -35,18 +35,69 @@ export function describeContactsConformance(): void {
     it('gathers the send facts: opt-out, the window only when needed, the template once the WABA was ever synced', async () => {
       const [account, number, waba, to] = [fresh('acct_'), fresh('num_'), fresh('waba'), fresh('49')];
       const q = { accountId: account, numberId: number, wabaId: waba, to, template: { name: 't', language: 'en' }, needsWindow: true };
-      expect(await facts.getSendFacts(q)).toEqual({ optedOutAt: null, lastInboundAt: null, templatesKnown: false, template: undefined });
+      expect(await facts.getSendFacts(q)).toEqual({ optedOutAt: null, lastInboundAt: null, templatesKnown: false, template: undefined, marketingStoppedAt: null, blockedAt: null });
       await facts.recordOptOut(account, to, now);
       await facts.recordInbound(number, to, now - 5);
       await templates.upsertTemplate(template(waba, 't'));
-      expect(await facts.getSendFacts(q)).toEqual({ optedOutAt: now, lastInboundAt: now - 5, templatesKnown: true, template: template(waba, 't') });
+      expect(await facts.getSendFacts(q)).toEqual({ optedOutAt: now, lastInboundAt: now - 5, templatesKnown: true, template: template(waba, 't'), marketingStoppedAt: null, blockedAt: null });
       expect(await facts.getSendFacts({ ...q, needsWindow: false })).toMatchObject({ lastInboundAt: null });
       expect(await facts.getSendFacts({ ...q, template: { name: 't', language: 'de' } })).toMatchObject({ templatesKnown: true, template: undefined });
       const { template: none } = await facts.getSendFacts({ accountId: account, numberId: number, wabaId: waba, to, needsWindow: false });
       expect(none).toBeUndefined();
       // Another account, number and WABA see none of it.
       expect(await facts.getSendFacts({ ...q, accountId: fresh('acct_'), numberId: fresh('num_'), wabaId: fresh('waba') }))
-        .toEqual({ optedOutAt: null, lastInboundAt: null, templatesKnown: false, template: undefined });
+        .toEqual({ optedOutAt: null, lastInboundAt: null, templatesKnown: false, template: undefined, marketingStoppedAt: null, blockedAt: null });
+    });
+
+    it('follows a contact across its phone and user ids: window, opt-out, marketing stop, block and history', async () => {
+      const [account, number, waba] = [fresh('acct_'), fresh('num_'), fresh('waba')];
+      const [userId, phone, newUserId, newPhone] = [`US.${fresh('')}`, fresh('49'), `US.${fresh('9')}`, fresh('44')];
+      const { identities } = facts;
+      // A username user writes in with the phone withheld: the contact is keyed by its user id.
+      expect(await identities.learn(account, { userId, username: 'jane', parentUserId: `US.ENT.${userId.slice(3)}` }, now)).toBe(userId);
+      expect(await identities.keyOf(account, `US.ENT.${userId.slice(3)}`)).toBe(userId);
+      await facts.recordInbound(number, userId, now - 5);
+      const q = (to: string, t?: string) => ({ accountId: account, numberId: number, wabaId: waba, to, needsWindow: true, ...(t ? { template: { name: t, language: 'en' } } : {}) });
+      expect(await facts.getSendFacts(q(userId))).toMatchObject({ lastInboundAt: now - 5 });
+      // Later Meta tells the phone too: both identifiers now name the same contact.
+      expect(await identities.learn(account, { userId, phone }, now)).toBe(userId);
+      expect(await facts.getSendFacts(q(phone))).toMatchObject({ lastInboundAt: now - 5 });
+      await facts.recordOptOut(account, phone, now);
+      expect(await facts.getOptOut(account, userId)).toBe(now);
+      // A phone change: the new user id and phone join the contact, with everything recorded so far.
+      expect(await identities.changeUserId(account, { previous: userId, current: newUserId, phone: newPhone }, now + 1)).toBe(userId);
+      expect(await facts.getSendFacts(q(newUserId))).toMatchObject({ optedOutAt: now, lastInboundAt: now - 5 });
+      expect(await identities.identifiersOf(account, newPhone)).toEqual([userId, `US.ENT.${userId.slice(3)}`, phone, newUserId, newPhone].sort());
+      expect(await identities.getProfile(account, newUserId)).toEqual({ key: userId, phone: newPhone, userId: newUserId, parentUserId: `US.ENT.${userId.slice(3)}`, username: 'jane', marketingStoppedAt: null });
+      // Marketing stop is read for marketing templates only.
+      await templates.upsertTemplate({ ...template(waba, 'promo'), category: 'MARKETING' });
+      await templates.upsertTemplate(template(waba, 'notice'));
+      await identities.setMarketingPreference(account, { phone: newPhone }, now + 2, now + 2);
+      expect(await facts.getSendFacts(q(newUserId, 'promo'))).toMatchObject({ marketingStoppedAt: now + 2 });
+      expect(await facts.getSendFacts(q(newUserId, 'notice'))).toMatchObject({ marketingStoppedAt: null });
+      await identities.setMarketingPreference(account, { userId: newUserId }, null, now + 3);
+      expect(await facts.getSendFacts(q(phone, 'promo'))).toMatchObject({ marketingStoppedAt: null });
+      // A block is per number and follows the contact too.
+      await facts.setBlocked(number, userId, true, now + 4);
+      expect(await facts.getSendFacts(q(newPhone))).toMatchObject({ blockedAt: now + 4 });
+      expect(await facts.getSendFacts({ ...q(newPhone), numberId: fresh('num_') })).toMatchObject({ blockedAt: null });
+      expect(await factsOn(current().engine).listBlocked(number)).toEqual([{ key: userId, blockedAt: now + 4 }]);
+      await facts.setBlocked(number, userId, false, now + 5);
+      expect(await facts.getSendFacts(q(newPhone))).toMatchObject({ blockedAt: null });
+      // Another account knows none of it; a fresh process reads the same from the tables.
+      expect(await facts.getSendFacts({ ...q(phone), accountId: fresh('acct_') })).toMatchObject({ optedOutAt: null, lastInboundAt: null });
+      expect(await factsOn(current().engine).getSendFacts(q(newUserId))).toMatchObject({ optedOutAt: now, lastInboundAt: now - 5 });
+    });
+
+    it('never moves an identifier another contact already holds, in memory and in the tables alike', async () => {
+      const [account, phone, userId] = [fresh('acct_'), fresh('49'), `US.${fresh('')}`];
+      const { identities } = facts;
+      await identities.learn(account, { phone }, now);
+      await identities.learn(account, { userId }, now);
+      expect(await identities.learn(account, { phone, userId }, now)).toBe(phone);
+      expect(await identities.keyOf(account, userId)).toBe(userId);
+      expect(await factsOn(current().engine).identities.keyOf(account, userId)).toBe(userId);
+      expect(await identities.learn(account, {}, now)).toBeUndefined();
     });
 
     it('keeps the first opt-out, lists an account\u2019s opt-outs by number and removes them once', async () => {

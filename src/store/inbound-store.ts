@@ -32,4 +32,6 @@ export interface InboundStore {
    * message was received as first stored, so a re-sent one (whose believed time may be a later receipt) moves no window.
    */
   saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<number>;
+  /** A customer message stored from a webhook, by Meta's id: where it arrived and who sent it. */
+  findCustomerMessage(wamid: string): Promise<(NumberOwner & { readonly sender: string }) | undefined>;
 }

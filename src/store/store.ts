@@ -3,6 +3,7 @@
  * the store speaks SQL or knows the backend. Backends differ only through `capabilities`.
  */
 import type { HealthStore } from './health-store.js';
+import type { ContactIdentityStore } from './identity-store.js';
 import type { DispatchQueue, DispatchStore } from './dispatch-store.js';
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import type { ContactStore, ControlsStore, CreditStore, TemplateStore } from './controls-store.js';
@@ -147,6 +148,8 @@ export interface StoredResponse {
 export interface MessageFilter {
   readonly status?: MessageState;
   readonly to?: string;
+  /** Any of these recipients: every identifier of one contact, so its history survives a new phone or user id. */
+  readonly toAny?: readonly string[];
   readonly numberId?: string;
   readonly since?: number;
   readonly until?: number;
@@ -175,6 +178,10 @@ export interface SendFacts {
   readonly template: TemplateRecord | undefined;
   /** Whether any template of the WABA is recorded, i.e. whether template sync has run for it. */
   readonly templatesKnown: boolean;
+  /** When the contact stopped marketing messages (Meta's user_preferences); only read for a marketing template. */
+  readonly marketingStoppedAt: number | null;
+  /** When the business blocked the contact on the sending number. */
+  readonly blockedAt: number | null;
 }
 
 /** Tenants, their API keys and their phone numbers: read on every request, changed by operators. */
@@ -237,6 +244,8 @@ export interface Store extends AccountStore {
   readonly health: HealthStore;
   /** Cached answers of contact checks (has WhatsApp or not). */
   readonly contactChecks: ContactStore;
+  /** Contacts by phone and business-scoped user id, their marketing preference and blocks. */
+  readonly identities: ContactIdentityStore;
   /** Tells workers that work was stored, as far as `capabilities.wakeUps` reaches. */
   readonly wakeUps: WakeUps;
   /** How much waits in the shared queues, for the metrics. */

@@ -125,7 +125,7 @@ describe('inbound and template webhooks', () => {
     expect(messages[3]).toMatchObject({ interactive: { type: 'list_reply', list_reply: { id: 'row-1', title: 'Blue' } } });
     expect(messages[4]).toMatchObject({ errors: [{ code: 131052, title: requireEntry('meta', 131052).title }] });
     const change = h.hooks.changes('messages').find((v) => v.contacts !== undefined)!;
-    expect(change.contacts).toEqual([{ profile: { name: 'Ana' }, wa_id: CUSTOMER }]);
+    expect(change.contacts).toEqual([{ profile: { name: 'Ana' }, wa_id: CUSTOMER, user_id: expect.stringMatching(/^US\.[0-9]+$/) }]);
     // The inbound image can be read back through the Graph media endpoint, as Meta's media id can.
     const mediaId = (messages[1]!.image as { id: string }).id;
     expect((await h.graph('GET', `/${mediaId}`)).body).toMatchObject({ id: mediaId, mime_type: 'image/jpeg', url: expect.any(String) });

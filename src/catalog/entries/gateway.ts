@@ -139,6 +139,22 @@ const GATEWAY_INPUTS = {
       { source: 'smsrest', kind: 'response', code: '11', label: 'Invalid recipient address' },
     ],
   },
+  invalid_user_id: {
+    title: 'Invalid business-scoped user id',
+    meaning: 'The recipient looks like a business-scoped user id but is not one: two capital letters for the country, a period, an optional ENT. for a parent id, then 1 to 128 letters and digits.',
+    httpStatus: 400,
+    retry: 'fix-request',
+    graphCode: 100,
+    action: 'Send the user id exactly as a webhook gave it (e.g. US.13491208655302741918), or send to the phone number instead.',
+  },
+  too_many_block_users: {
+    title: 'Too many users in one block call',
+    meaning: 'A block or unblock call names more users than the 1,000 one call may carry.',
+    httpStatus: 400,
+    retry: 'fix-request',
+    graphCode: 100,
+    action: 'Split the users into calls of at most 1,000.',
+  },
   invalid_sender: {
     title: 'Invalid sender',
     meaning: 'The sending number given is not a phone number id or display number known to the gateway.',

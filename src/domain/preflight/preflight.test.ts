@@ -43,8 +43,25 @@ describe('runPreflight', () => {
     [{ optedOutAt: now, lastInboundAt: null }, 'recipient_opted_out'],
     [{ number: { ...number, displayPhoneNumber: '+49 151 1234-5678' } }, 131021],
     [{ number: { ...number, displayPhoneNumber: '+49 151 1234-5679' } }, 'allow'],
+    [{ blockedAt: now - 5 }, 130403],
+    [{ blockedAt: null }, 'allow'],
+    [{ optedOutAt: now, blockedAt: now }, 'recipient_opted_out'],
   ])('%j → %s', (patch, expected) => {
     expect(code(runPreflight(facts(patch), now))).toBe(expected);
+  });
+
+  const templated = (category: string, marketingStoppedAt: number | null): PreflightFacts =>
+    facts({
+      message: validateOutbound({ to: 'US.13491208655302741918', type: 'template', template: { name: 'promo', language: 'en' } }),
+      template: { wabaId: 'w', name: 'promo', language: 'en', status: 'approved', category, components: [], updatedAt: 0 },
+      templatesKnown: true, lastInboundAt: null, marketingStoppedAt,
+    });
+  it.each([
+    ['MARKETING', now - 5, 131050],
+    ['MARKETING', null, 'allow'],
+    ['UTILITY', now - 5, 'allow'],
+  ] as const)('a %s template to a contact who stopped marketing at %s → %s', (category, stoppedAt, expected) => {
+    expect(code(runPreflight(templated(category, stoppedAt), now))).toBe(expected);
   });
 });
 

@@ -18,6 +18,8 @@ import { checkConnection } from './connection.js';
 import { checkRestriction } from '../number-health.js';
 import { checkTemplate } from './template.js';
 import { checkWindow } from './window.js';
+import { checkMarketingPreference } from './marketing-preference.js';
+import { checkNotBlocked } from './blocked-contact.js';
 
 /** What the store recorded about this send; gathered by the edge before the rules run. */
 export interface PreflightFacts {
@@ -36,6 +38,10 @@ export interface PreflightFacts {
   readonly recipientStatus?: ContactStatus;
   /** The caller forces the send to a recipient a contact check found without WhatsApp. */
   readonly force?: boolean;
+  /** When the contact stopped marketing messages; absent or null = never, or resumed. */
+  readonly marketingStoppedAt?: number | null;
+  /** When the business blocked the contact on the sending number; absent or null = not blocked. */
+  readonly blockedAt?: number | null;
 }
 
 export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
@@ -49,9 +55,11 @@ export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
     () => checkRestriction(facts.number.health?.restriction ?? null, facts.message.type === 'template', now),
     () => checkNotSelf(facts.number.displayPhoneNumber, facts.message.to),
     () => checkOptOut(facts.message.to, facts.optedOutAt),
+    () => checkNotBlocked(facts.message.to, facts.blockedAt ?? null),
     () => checkRecipientOnWhatsApp(facts.message.to, facts.recipientStatus, facts.force ?? false),
     () => checkWindow(facts.message.type, facts.lastInboundAt, now),
     () => (facts.message.template ? checkTemplate(facts.message.template, facts.template, facts.templatesKnown) : ALLOW),
+    () => checkMarketingPreference(facts.template, facts.marketingStoppedAt ?? null),
   ];
   for (const rule of rules) {
     const decision = rule();

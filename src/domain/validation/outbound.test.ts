@@ -59,3 +59,16 @@ describe('validateOutbound', () => {
     });
   });
 });
+
+describe('recipients by business-scoped user id', () => {
+  it('puts a user id in Meta\u2019s `recipient` field and a phone in `to`; `to` wins when both are given', () => {
+    const byId = validateOutbound({ to: 'US.13491208655302741918', text: { body: 'hi' } });
+    expect(byId.to).toBe('US.13491208655302741918');
+    expect(byId.payload).toMatchObject({ recipient: 'US.13491208655302741918' });
+    expect(byId.payload).not.toHaveProperty('to');
+    expect(validateOutbound({ recipient: 'US.ENT.1181', text: { body: 'hi' } }).payload).toMatchObject({ recipient: 'US.ENT.1181' });
+    const both = validateOutbound({ to: '+4915112345678', recipient: 'US.1', text: { body: 'hi' } });
+    expect(both.payload).toMatchObject({ to: '4915112345678' });
+    expect(both.payload).not.toHaveProperty('recipient');
+  });
+});

@@ -5,7 +5,7 @@ import { isObject, join, optionalObject, requireArray, requireObject, requireStr
 import { validateContacts, validateInteractive, validateReaction } from './interactive.js';
 import { validateLocation } from './location.js';
 import { isMediaType, validateMedia } from './media.js';
-import { normalizeRecipient } from './phone.js';
+import { readRecipient } from '../contact-identity.js';
 import { validateText } from './text.js';
 
 /** `path` prefixes field names, e.g. `messages[3]` inside a batch. */
@@ -14,14 +14,17 @@ export function validateOutbound(body: unknown, path = ''): OutboundMessage {
   const product = body['messaging_product'];
   if (product !== undefined && product !== 'whatsapp')
     throw gatewayError('invalid_request', { detail: '`messaging_product` must be "whatsapp".', field: join(path, 'messaging_product') });
-  const to = normalizeRecipient(requireString(body, 'to', path), join(path, 'to'));
+  const recipient = readRecipient(...recipientField(body, path));
+  const to = recipient.kind === 'phone' ? recipient.waId : recipient.userId;
   const rawType = body['type'] ?? (body['text'] !== undefined ? 'text' : undefined);
   if (rawType === undefined) throw gatewayError('missing_required_field', { detail: `\`${join(path, 'type')}\` is required.`, field: join(path, 'type') });
   if (typeof rawType !== 'string' || !isMessageType(rawType))
     throw gatewayError('invalid_request', { detail: `\`${join(path, 'type')}\` must be one of ${MESSAGE_TYPES.join(', ')}.`, field: join(path, 'type') });
   const type = rawType;
   const typePath = join(path, type);
-  const payload: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual', to, type };
+  // Meta takes a user id in `recipient`, a phone number in `to`.
+  const address = recipient.kind === 'phone' ? { to } : { recipient: to };
+  const payload: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual', ...address, type };
   const context = optionalObject(body, 'context', path);
   if (context) payload['context'] = { message_id: requireString(context, 'message_id', join(path, 'context')) };
   const callbackData = body['biz_opaque_callback_data'];
@@ -46,6 +49,12 @@ export function validateOutbound(body: unknown, path = ''): OutboundMessage {
     return { to, type, payload, media };
   }
   return { to, type, payload };
+}
+
+/** `to` (a phone or a user id), else Meta's `recipient` (a user id); Meta lets `to` win when both are given. */
+function recipientField(body: Json, path: string): [string, string] {
+  if (body['to'] === undefined && typeof body['recipient'] === 'string') return [body['recipient'], join(path, 'recipient')];
+  return [requireString(body, 'to', path), join(path, 'to')];
 }
 
 function validateTemplateRef(template: Json, path: string): TemplateRef {

@@ -4,7 +4,7 @@ import { toProblem } from '../../catalog/problem.js';
 import { isSwitchboardError } from '../../catalog/switchboard-error.js';
 import { planBatch, DUPLICATE_MODES, type DuplicateMode } from '../../domain/batch.js';
 import { isObject } from '../../domain/validation/fields.js';
-import { normalizeRecipient } from '../../domain/validation/phone.js';
+import { readRecipient, recipientAddress } from '../../domain/contact-identity.js';
 import type { AcceptResult } from '../../store/store.js';
 import { accountOf } from '../plugins/auth.js';
 import { MESSAGE_CONTENT_PROPERTIES } from '../schemas/message.js';
@@ -79,7 +79,7 @@ export function batchRoutes(app: FastifyInstance, deps: SendDeps & { maxRecipien
       const { messages, from } = request.body;
       const recipients = messages.map((m) => {
         try {
-          return isObject(m) && typeof m['to'] === 'string' ? normalizeRecipient(m['to'], 'to') : undefined;
+          return isObject(m) && typeof m['to'] === 'string' ? recipientAddress(readRecipient(m['to'], 'to')) : undefined;
         } catch {
           return undefined;
         }

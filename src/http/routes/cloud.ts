@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { accountOf } from '../plugins/auth.js';
+import { gatewayError } from '../../catalog/switchboard-error.js';
+import type { Account } from '../../domain/account.js';
 import { MESSAGE_CONTENT_PROPERTIES } from '../schemas/message.js';
 import { errorResponses } from '../schemas/problem.js';
 import { toCompatWamid } from '../compat-ids.js';
@@ -30,12 +32,27 @@ const SEND_RESPONSE = {
   type: 'object',
   properties: {
     messaging_product: { type: 'string' },
-    contacts: { type: 'array', items: { type: 'object', properties: { input: { type: 'string' }, wa_id: { type: 'string' } } } },
+    contacts: { type: 'array', items: { type: 'object', properties: { input: { type: 'string' }, wa_id: { type: 'string' }, user_id: { type: 'string' } } } },
+    success: { type: 'boolean' },
     messages: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, message_status: { type: 'string' } } } },
   },
 } as const;
 
-export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
+/** Meta's read mark on the same path as sends: `{ status: "read", message_id, typing_indicator? }`. */
+export type CloudReadMark = (account: Account, messageId: string, typing: boolean) => Promise<void>;
+
+function readMarkOf(body: Record<string, unknown>): { messageId: string; typing: boolean } | undefined {
+  if (body['status'] !== 'read') return undefined;
+  const messageId = body['message_id'];
+  if (typeof messageId !== 'string' || messageId === '')
+    throw gatewayError('missing_required_field', { detail: '`message_id` is required to mark a message read.', field: 'message_id' });
+  const typing = body['typing_indicator'];
+  if (typing !== undefined && (typeof typing !== 'object' || typing === null || (typing as Record<string, unknown>)['type'] !== 'text'))
+    throw gatewayError('invalid_request', { detail: '`typing_indicator` must be { "type": "text" }.', field: 'typing_indicator' });
+  return { messageId, typing: typing !== undefined };
+}
+
+export function cloudRoutes(app: FastifyInstance, deps: SendDeps, markRead?: CloudReadMark): void {
   app.post<{ Params: { version: string; phoneNumberId: string }; Body: Record<string, unknown> }>(
     '/:version/:phoneNumberId/messages',
     {
@@ -47,19 +64,27 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps): void {
         body: {
           type: 'object',
           // Meta requires messaging_product on every send, so the compatible surface does too.
-          required: ['messaging_product', 'to'],
+          // `to` (a phone), Meta's `recipient` (a user id) or, for a read mark, `message_id`: validated after.
+          required: ['messaging_product'],
           additionalProperties: true,
-          properties: { messaging_product: { type: 'string', enum: ['whatsapp'] }, recipient_type: { type: 'string' }, ...MESSAGE_CONTENT_PROPERTIES },
+          properties: { messaging_product: { type: 'string', enum: ['whatsapp'] }, recipient_type: { type: 'string' }, recipient: { type: 'string' }, status: { type: 'string' }, message_id: { type: 'string' }, ...MESSAGE_CONTENT_PROPERTIES },
         },
         response: { 200: SEND_RESPONSE, ...errorResponses(CLOUD_SEND_ERRORS, 'graph') },
       },
     },
     async function sendCloudMessage(request) {
       const account = accountOf(request);
+      const read = readMarkOf(request.body);
+      if (read) {
+        if (!markRead) throw gatewayError('service_unavailable', { detail: 'No upstream is configured for read marks.' });
+        await markRead(account, read.messageId, read.typing);
+        return { success: true };
+      }
       const prepared = await prepareSend(deps, account, request.body, { from: request.params.phoneNumberId });
+      const byUserId = prepared.message.payload['recipient'] !== undefined;
       const body = (id: string) => ({
         messaging_product: 'whatsapp',
-        contacts: [{ input: String(request.body['to']), wa_id: prepared.message.to }],
+        contacts: [{ input: String(request.body['to'] ?? request.body['recipient']), ...(byUserId ? { user_id: prepared.message.to } : { wa_id: prepared.message.to }) }],
         messages: [{ id: toCompatWamid(id), ...(prepared.message.type === 'template' ? { message_status: 'accepted' } : {}) }],
       });
       const claim = request.idempotency;

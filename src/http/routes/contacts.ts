@@ -6,6 +6,8 @@ import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { CONTACT_CHECK_TTL_MS } from '../../app/control-facts.js';
 import { accountOf } from '../plugins/auth.js';
+import { gatewayError } from '../../catalog/switchboard-error.js';
+import { readRecipient, recipientAddress } from '../../domain/contact-identity.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 
 const MAX_CONTACTS = 1000;
@@ -16,6 +18,16 @@ const CONTACT_VIEW = {
     input: { type: 'string' }, wa_id: { type: ['string', 'null'] }, status: { type: 'string', enum: ['valid', 'invalid'] },
     checked_at: { type: ['string', 'null'] }, cached: { type: 'boolean' }, opted_out: { type: 'boolean' },
     window: { type: 'object', properties: { open: { type: 'boolean' }, open_until: { type: ['string', 'null'] } } },
+  },
+} as const;
+
+const NULLABLE_TEXT = { type: ['string', 'null'] } as const;
+const CONTACT_PROFILE = {
+  type: 'object',
+  properties: {
+    phone: NULLABLE_TEXT, user_id: NULLABLE_TEXT, parent_user_id: NULLABLE_TEXT, username: NULLABLE_TEXT,
+    identifiers: { type: 'array', items: { type: 'string' }, description: 'Every phone and user id this contact was known by; messages to any of them are its history.' },
+    opted_out_at: NULLABLE_TEXT, marketing_stopped_at: NULLABLE_TEXT,
   },
 } as const;
 
@@ -52,5 +64,28 @@ export function contactRoutes(app: FastifyInstance, deps: { store: Store; clock:
     const { contacts, force_check: forceCheck = false, from } = request.body;
     const results = await contactCheck.checkContacts({ store, management, ttlMs }, accountOf(request), { contacts, forceCheck, ...(from === undefined ? {} : { from }) }, clock.now());
     return { contacts: results.map(contactView) };
+  });
+
+  app.get<{ Params: { identifier: string } }>('/v1/contacts/:identifier', {
+    schema: {
+      tags: ['contacts'], summary: 'A contact by phone or business-scoped user id: every identifier known for it, username, preferences',
+      params: { type: 'object', required: ['identifier'], properties: { identifier: { type: 'string', description: 'A phone (digits, country code first) or a user id.' } } },
+      response: { 200: CONTACT_PROFILE, ...errorResponses([...AUTH_ERRORS, 'invalid_phone_number', 'invalid_user_id', 'not_found']) },
+    },
+  }, async function getContact(request) {
+    const account = accountOf(request);
+    const identifier = recipientAddress(readRecipient(request.params.identifier, 'identifier'));
+    const profile = await store.identities.getProfile(account.id, identifier);
+    const optedOutAt = await store.getOptOut(account.id, identifier);
+    if (!profile && optedOutAt === null) throw gatewayError('not_found', { detail: `No contact ${identifier} is known to your account.` });
+    return {
+      phone: profile?.phone ?? (identifier.includes('.') ? null : identifier),
+      user_id: profile?.userId ?? null,
+      parent_user_id: profile?.parentUserId ?? null,
+      username: profile?.username ?? null,
+      identifiers: await store.identities.identifiersOf(account.id, identifier),
+      opted_out_at: optedOutAt === null ? null : iso(optedOutAt),
+      marketing_stopped_at: profile === undefined || profile.marketingStoppedAt === null ? null : iso(profile.marketingStoppedAt),
+    };
   });
 }

@@ -5,7 +5,7 @@ import { errorAnswer } from '../plugins/problem.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import { catalogRef, parseTime } from '../../app/checks.js';
 import { isMessageState, MESSAGE_STATES } from '../../domain/message-state.js';
-import { normalizeRecipient } from '../../domain/validation/phone.js';
+import { readRecipient, recipientAddress } from '../../domain/contact-identity.js';
 import { fromCompatWamid } from '../compat-ids.js';
 import { accountOf } from '../plugins/auth.js';
 import { ACCEPTED_SCHEMA, MESSAGE_VIEW_SCHEMA, SEND_MESSAGE_BODY } from '../schemas/message.js';
@@ -20,6 +20,7 @@ export const SEND_ERRORS = [
   'phone_number_not_authorized', 'could_not_route', 'phone_number_not_registered', 'insufficient_credit', 'recipient_opted_out',
   'outside_service_window', 'template_not_approved', 'idempotency_in_progress', 'idempotency_key_reused',
   'account_disconnected', 'webhook_backlog_full', 'spam_control_threshold_exceeded', 'messaging_limit_reached', ['meta', 131021],
+  'invalid_user_id', ['meta', 130403], ['meta', 131050],
 ] as const;
 export const TEMPLATE_ERRORS = [['meta', 132001], ['meta', 132000], ['meta', 132005], ['meta', 132012], ['meta', 132015], ['meta', 132016], ['meta', 132018]] as const;
 
@@ -110,7 +111,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
       const until = parseTime(q.until, 'until');
       const page = await deps.store.listMessages(account.id, {
         ...(q.status && isMessageState(q.status) ? { status: q.status } : {}),
-        ...(q.to ? { to: normalizeRecipient(q.to, 'to') } : {}),
+        ...(q.to ? { toAny: await deps.store.identities.identifiersOf(account.id, recipientAddress(readRecipient(q.to, 'to'))) } : {}),
         ...(q.number_id ? { numberId: q.number_id } : {}),
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),

@@ -31,7 +31,7 @@ function object(properties: Record<string, unknown>, optional: readonly string[]
 
 const MESSAGE_OUTCOME = {
   message_id: id('Our message id (`msg_…`), as answered by POST /v1/messages.'),
-  to: id('The recipient (wa_id).'),
+  to: id('The recipient as the message was addressed: a phone (wa_id) or a business-scoped user id.'),
   wamid: nullable('Meta\u2019s message id; null when the message never reached Meta.'),
 };
 
@@ -40,6 +40,8 @@ const NUMBER_REF = {
 };
 
 const TEMPLATE_REF = { waba_id: id('The WhatsApp Business Account.'), name: id('The template\u2019s name.'), language: id('Its language, e.g. en_US.') };
+/** Progress events add the recipient's user id when Meta's status named it and the message went to the phone. */
+const MESSAGE_PROGRESS = { ...MESSAGE_OUTCOME, user_id: id('The recipient\u2019s business-scoped user id, when Meta sent it.') };
 
 interface EventDoc {
   readonly summary: string;
@@ -53,9 +55,9 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
     summary: 'A message was stored and queued for sending.',
     data: object({ message_id: MESSAGE_OUTCOME.message_id, number_id: id('The sending number (`num_…`).'), to: MESSAGE_OUTCOME.to, type: id('The message type (text, template …).') }),
   },
-  'message.sent': { summary: 'Meta accepted the message.', data: object(MESSAGE_OUTCOME) },
-  'message.delivered': { summary: 'Meta reported the message delivered to the recipient\u2019s device.', data: object(MESSAGE_OUTCOME) },
-  'message.read': { summary: 'Meta reported the message read.', data: object(MESSAGE_OUTCOME) },
+  'message.sent': { summary: 'Meta accepted the message.', data: object(MESSAGE_PROGRESS, ['user_id']) },
+  'message.delivered': { summary: 'Meta reported the message delivered to the recipient\u2019s device.', data: object(MESSAGE_PROGRESS, ['user_id']) },
+  'message.read': { summary: 'Meta reported the message read.', data: object(MESSAGE_PROGRESS, ['user_id']) },
   'message.failed': {
     summary: 'The message failed for good (refused by preflight, by Meta, or out of retries).',
     data: object({ ...MESSAGE_OUTCOME, error: { oneOf: [EVENT_ERROR, { type: 'null' }], description: 'Null when Meta reported a failure without a reason.' } }),
@@ -65,13 +67,15 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
     data: object(
       {
         wamid: id('Meta\u2019s id of the incoming message.'),
-        from: id('The sender (wa_id).'),
+        from: id('The sender: its phone (wa_id), or its business-scoped user id when Meta withheld the phone.'),
+        user_id: id('The sender\u2019s business-scoped user id, when Meta sent it.'),
+        username: id('The sender\u2019s WhatsApp username, when they have one.'),
         number_id: id('The receiving number (`num_…`).'),
         type: id('Meta\u2019s message type (text, image, button, interactive …).'),
         text: id('The text, or the title of a button or interactive reply; absent for other types.'),
         message: { type: 'object', additionalProperties: true, description: 'Meta\u2019s message object, as Meta sent it.' },
       },
-      ['text'],
+      ['text', 'user_id', 'username'],
     ),
   },
   'template.status': {

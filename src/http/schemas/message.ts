@@ -12,7 +12,7 @@ const mediaObject = {
 
 /** The message fields shared by the native API and Meta's body; ranges and lengths are checked by domain rules. */
 export const MESSAGE_CONTENT_PROPERTIES = {
-  to: { type: 'string', description: 'Recipient in international form, digits only, country code first (e.g. 4915112345678).' },
+  to: { type: 'string', description: 'Recipient: a phone in international form, digits only, country code first (e.g. 4915112345678), or a business-scoped user id (e.g. US.13491208655302741918).' },
   type: { type: 'string', enum: [...MESSAGE_TYPES], description: 'Defaults to `text` when a `text` object is given.' },
   text: {
     type: 'object',

@@ -33,6 +33,11 @@ export function registerAdminRoutes(app: FastifyInstance, core: SimCore, admin: 
   app.get('/_sim/webhook/deliveries', (_req, reply) => run(reply, () => ({ data: admin.webhookDeliveries() })));
   app.post('/_sim/webhook/flush', (_req, reply) => run(reply, () => admin.flushWebhooks()));
   app.post('/_sim/inbound', (req, reply) => run(reply, () => admin.sendInbound(body(req.body))));
+  app.post('/_sim/users/phone-change', (req, reply) => run(reply, () => admin.changeUserPhone(body(req.body))));
+  app.post('/_sim/users/marketing', (req, reply) => run(reply, () => admin.setMarketingPreference(body(req.body))));
+  app.get('/_sim/reads', (_req, reply) => run(reply, () => ({ data: admin.readMarks() })));
+  app.get('/_sim/blocks/:phoneNumberId', (req, reply) =>
+    run(reply, () => ({ data: admin.blockedUsers((req.params as { phoneNumberId: string }).phoneNumberId) })));
   app.post('/_sim/faults', (req, reply) => run(reply, () => admin.addFault(body(req.body))));
   app.delete('/_sim/faults/:id', (req, reply) => run(reply, () => admin.removeFault((req.params as { id: string }).id)));
   app.delete('/_sim/faults', (_req, reply) => run(reply, () => admin.clearFaults()));

@@ -56,6 +56,15 @@ export interface OptOutsTable { account_id: string; wa_id: string; opted_out_at:
 
 export interface ServiceWindowsTable { number_id: string; wa_id: string; last_inbound_at: number }
 
+export interface ContactAliasesTable { account_id: string; identifier: string; contact_key: string }
+
+export interface ContactProfilesTable {
+  account_id: string; contact_key: string; phone: string | null; user_id: string | null; parent_user_id: string | null;
+  username: string | null; marketing_stopped_at: number | null; updated_at: number;
+}
+
+export interface ContactBlocksTable { number_id: string; contact_key: string; blocked_at: number }
+
 export interface TemplatesTable {
   waba_id: string; name: string; language: string; status: string; category: string; components: string;
   updated_at: number; upstream_id: string | null; reason: string | null; quality: Defaulted<string | null>;
@@ -133,6 +142,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   opt_outs: OptOutsTable;
   service_windows: ServiceWindowsTable;
+  contact_aliases: ContactAliasesTable;
+  contact_profiles: ContactProfilesTable;
+  contact_blocks: ContactBlocksTable;
   templates: TemplatesTable;
   media: MediaTable;
   media_chunks: MediaChunksTable;

@@ -58,7 +58,7 @@ export class SqlInbound implements InboundStore {
     const moved = await transitionQuery(this.engine, trx, EVENT_OF_STATUS[status.status], change).executeTakeFirst();
     if (moved.numUpdatedRows === 0n) return 'unchanged';
     const facts = { accountId: message.account_id, messageId: message.id, to: message.recipient, wamid: status.wamid };
-    const event = status.status === 'failed' ? messageFailedEvent(facts, error) : messageProgressEvent(`message.${status.status}`, facts);
+    const event = status.status === 'failed' ? messageFailedEvent(facts, error) : messageProgressEvent(`message.${status.status}`, { ...facts, userId: status.recipientUserId });
     await insertEvent(trx, event, now).execute();
     return 'moved';
   }
@@ -84,6 +84,11 @@ export class SqlInbound implements InboundStore {
     return row ? { numberId: row.id, accountId: row.account_id } : undefined;
   }
 
+  async findCustomerMessage(wamid: string): Promise<(NumberOwner & { sender: string }) | undefined> {
+    const row = await this.engine.db.selectFrom('inbound_messages').select(['number_id', 'account_id', 'sender']).where('wamid', '=', wamid).executeTakeFirst();
+    return row ? { numberId: row.number_id, accountId: row.account_id, sender: row.sender } : undefined;
+  }
+
   async saveCustomerMessage(owner: NumberOwner, message: CustomerMessageEvent, now: number): Promise<number> {
     return this.engine.transaction(async (trx) => {
       const saved = await trx.insertInto('inbound_messages').values({
@@ -91,7 +96,7 @@ export class SqlInbound implements InboundStore {
         body: message.text ?? null, payload: JSON.stringify(message.raw), received_at: message.at || now,
       }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
       if ((saved.numInsertedOrUpdatedRows ?? 0n) > 0n && owner.accountId) {
-        const facts = { accountId: owner.accountId, numberId: owner.numberId, wamid: message.wamid, from: message.from, type: message.type, text: message.text, raw: message.raw };
+        const facts = { accountId: owner.accountId, numberId: owner.numberId, wamid: message.wamid, from: message.from, type: message.type, text: message.text, userId: message.identity?.userId, username: message.identity?.username, raw: message.raw };
         await insertEvent(trx, messageReceivedEvent(facts), now).execute();
       }
       const stored = await trx.selectFrom('inbound_messages').select('received_at').where('wamid', '=', message.wamid).executeTakeFirstOrThrow();

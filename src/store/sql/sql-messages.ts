@@ -86,6 +86,7 @@ export class SqlMessages {
     const rows = await this.engine.db.selectFrom('messages').selectAll().where('account_id', '=', accountId)
       .$if(Boolean(filter.status), (q) => q.where('status', '=', filter.status!))
       .$if(Boolean(filter.to), (q) => q.where('recipient', '=', filter.to!))
+      .$if(filter.toAny !== undefined, (q) => q.where('recipient', 'in', filter.toAny!.length > 0 ? filter.toAny! : ['']))
       .$if(Boolean(filter.numberId), (q) => q.where('number_id', '=', filter.numberId!))
       .$if(filter.since !== undefined, (q) => q.where('created_at', '>=', filter.since!))
       .$if(filter.until !== undefined, (q) => q.where('created_at', '<', filter.until!))

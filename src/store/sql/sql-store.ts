@@ -18,7 +18,8 @@ import type { AcceptWriter } from './accept-writer.js';
 import type { LeaseLiveness } from './lease-liveness.js';
 import { SqlAccounts } from './sql-accounts.js';
 import { SqlContactChecks } from './sql-contact-checks.js';
-import { SqlContactFacts } from './sql-contact-facts.js';
+import { contactIdentityStore, SqlContactFacts } from './sql-contact-facts.js';
+import type { ContactIdentityStore } from '../identity-store.js';
 import { SqlControls } from './sql-controls.js';
 import { SqlCredit } from './sql-credit.js';
 import { SqlDeliveryQueue } from './sql-delivery-queue.js';
@@ -62,6 +63,7 @@ export class SqlStore implements Store {
   readonly credit: SqlCredit;
   readonly templates: SqlTemplates;
   readonly contactChecks: SqlContactChecks;
+  readonly identities: ContactIdentityStore;
   readonly gauges: SqlGauges;
   readonly health: SqlHealth;
   readonly dashboard: SqlDashboardReads;
@@ -102,6 +104,7 @@ export class SqlStore implements Store {
     this.templates = new SqlTemplates(engine);
     this.health = new SqlHealth(engine, () => this.accounts.forgetCached(), (id) => this.accounts.forgetAccount(id));
     this.contacts = new SqlContactFacts(engine, this.templates);
+    this.identities = contactIdentityStore(this.contacts);
     this.contactChecks = new SqlContactChecks(engine);
     this.media = new SqlMedia(engine);
     this.gauges = new SqlGauges(engine);

@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../../observability/metrics.js';
 import type { StatusOutcome } from '../../store/inbound-store.js';
 import { applyHealthEvent, type HealthWriter } from './health-apply.js';
 import { parseMetaWebhook } from './parse.js';
+import { applyIdentityEvent, senderKey, type IdentityWriter } from './identity-apply.js';
 
 /** The contact facts preflight reads; the store keeps them (and any in-memory mirror of them) consistent. */
 export interface ContactFactsWriter {
@@ -29,6 +30,7 @@ export interface TemplateStatusWriter {
 export interface MetaWebhookApplierDeps {
   readonly inbound: InboundStore;
   readonly contacts: ContactFactsWriter;
+  readonly identities: IdentityWriter;
   readonly templates: TemplateStatusWriter;
   /** Number, account and template health and status pricing; absent = those webhooks change nothing. */
   readonly health?: HealthWriter;
@@ -142,6 +144,9 @@ export class MetaWebhookApplier {
       case 'account_error':
         this.deps.onError?.(event.error);
         return;
+      case 'user_id_change':
+      case 'marketing_preference':
+        return applyIdentityEvent(this.deps.inbound, this.deps.identities, event, now);
       default:
         return applyHealthEvent(this.deps.health, event, now);
     }
@@ -152,12 +157,13 @@ export class MetaWebhookApplier {
     const owner = await this.deps.inbound.findNumberOwner(message.phoneNumberId);
     if (!owner) return;
     const receivedAt = await this.deps.inbound.saveCustomerMessage(owner, message, now);
-    await this.deps.contacts.recordInbound(owner.numberId, message.from, receivedAt);
+    const key = await senderKey(this.deps.identities, owner.accountId, message.identity, message.from, now);
+    await this.deps.contacts.recordInbound(owner.numberId, key, receivedAt);
     if (!owner.accountId) return;
-    await this.deps.contacts.markOnWhatsApp(owner.accountId, message.from, now);
+    if (message.identity?.phone !== undefined) await this.deps.contacts.markOnWhatsApp(owner.accountId, message.identity.phone, now);
     const intent = keywordIntent(message.text, this.deps.keywords);
-    if (intent === 'opt-out') await this.deps.contacts.recordOptOut(owner.accountId, message.from, now);
-    if (intent === 'opt-in') await this.deps.contacts.removeOptOut(owner.accountId, message.from);
+    if (intent === 'opt-out') await this.deps.contacts.recordOptOut(owner.accountId, key, now);
+    if (intent === 'opt-in') await this.deps.contacts.removeOptOut(owner.accountId, key);
   }
 
   private applyTemplateStatus(change: TemplateStatusEvent, now: number): Promise<void> {

@@ -4,12 +4,8 @@
  */
 import type { MetaHealthEvent, StatusPricing } from '../../domain/meta-health-events.js';
 import { QUALITY_RATINGS, type QualityRating } from '../../domain/number-health.js';
+import { list, record, text, type Json } from './json-fields.js';
 
-type Json = Record<string, unknown>;
-
-const record = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(record).filter((x): x is Json => x !== undefined) : []);
 
 /** Meta's `expiration` ("2026-04-19T13:59:20+0000") or a Unix time in seconds; null when absent or unreadable. */
 function timeOf(value: unknown): number | null {

@@ -1,27 +1,14 @@
 /**
  * Reads a Cloud API webhook batch (`entry[].changes[].value`) into typed events: message statuses, customer
- * messages, template review changes and account-level errors. Pure; what it cannot read it skips, never throws.
+ * messages, template review changes, account-level errors and identity changes (identity-events.ts). Pure; what it
+ * cannot read it skips, never throws.
  */
 import { normalizeStatusError } from '../../catalog/normalize.js';
 import { decideEventTime } from '../../domain/event-time.js';
 import { readHealthChange, readPricing } from './health-events.js';
+import { readIdentityChange, readSender } from './identity-events.js';
+import { list, record, text, type Json } from './json-fields.js';
 import { UPSTREAM_STATUSES, type AccountErrorEvent, type CustomerMessageEvent, type MetaWebhookEvent, type StatusEvent, type TemplateStatusEvent } from '../../domain/meta-events.js';
-
-
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(record).filter((v): v is Json => v !== undefined) : [];
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
 
 function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return (values as readonly unknown[]).includes(value);
@@ -40,6 +27,7 @@ function readStatus(phoneNumberId: string, status: Json, now: number): StatusEve
     status: status.status,
     at: decideEventTime(status.timestamp, now).at,
     recipientId: text(status.recipient_id) ?? '',
+    ...(typeof status.recipient_user_id === 'string' ? { recipientUserId: status.recipient_user_id } : {}),
     errors: list(status.errors).map((e) => normalizeStatusError(e, 'meta')),
     ...(category === undefined ? {} : { pricingCategory: category }),
     ...(pricing === undefined ? {} : { pricing }),
@@ -61,10 +49,12 @@ function replyText(message: Json): string | undefined {
 
 function readMessage(phoneNumberId: string, message: Json, contacts: Json[], now: number): CustomerMessageEvent | undefined {
   const wamid = text(message.id);
-  const from = text(message.from);
+  const identity = readSender(message, contacts);
+  // A username user's phone may be withheld: the user id then names the sender.
+  const from = identity.phone ?? identity.userId;
   if (wamid === undefined || from === undefined) return undefined;
   const body = replyText(message);
-  const profileName = text(record(contacts.find((c) => text(c.wa_id) === from)?.profile)?.name);
+  const profileName = text(record(contacts.find((c) => text(c.wa_id) === from || text(c.user_id) === from)?.profile)?.name);
   return {
     kind: 'message',
     phoneNumberId,
@@ -74,6 +64,7 @@ function readMessage(phoneNumberId: string, message: Json, contacts: Json[], now
     type: text(message.type) ?? 'unknown',
     ...(body === undefined ? {} : { text: body }),
     ...(profileName === undefined ? {} : { profileName }),
+    identity,
     raw: message,
   };
 }
@@ -116,7 +107,7 @@ export function parseMetaWebhook(payload: unknown, now: number): MetaWebhookEven
       const value = record(change.value) ?? {};
       if (change.field === 'messages') return readMessagesChange(wabaId, value, now);
       if (change.field === 'message_template_status_update') return readTemplateChange(wabaId, value);
-      return readHealthChange(change.field, wabaId, value) ?? [];
+      return readHealthChange(change.field, wabaId, value) ?? readIdentityChange(change.field, value, now);
     });
   });
 }
