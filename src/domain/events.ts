@@ -5,6 +5,7 @@
  */
 import { errorSummary, type ErrorSummary } from '../catalog/error-summary.js';
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
+import { echoFields, type MessageEcho } from './delivery.js';
 import type { TemplateStatus } from './template.js';
 
 export const EVENT_TYPES = [
@@ -18,6 +19,7 @@ export const EVENT_TYPES = [
   'account.disconnected',
   'account.reconnected',
   'endpoint.disabled',
+  'message.canceled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -43,10 +45,15 @@ export interface AcceptedMessageFacts {
   readonly numberId: string;
   readonly to: string;
   readonly type: string;
+  /** The caller's `client_ref` and `metadata`: every event about a message carries them back. */
+  readonly echo?: MessageEcho;
 }
 
 export function messageAcceptedEvent(m: AcceptedMessageFacts): NewEvent {
-  return { accountId: m.accountId, type: 'message.accepted', subjectId: m.messageId, data: { message_id: m.messageId, number_id: m.numberId, to: m.to, type: m.type } };
+  return {
+    accountId: m.accountId, type: 'message.accepted', subjectId: m.messageId,
+    data: { message_id: m.messageId, number_id: m.numberId, to: m.to, type: m.type, ...echoFields(m.echo) },
+  };
 }
 
 export interface MessageOutcomeFacts {
@@ -55,19 +62,25 @@ export interface MessageOutcomeFacts {
   readonly to: string;
   /** Meta's id, once known: a call refused before Meta answered has none. */
   readonly wamid: string | null;
+  readonly echo?: MessageEcho;
 }
 
 export type MessageProgressType = 'message.sent' | 'message.delivered' | 'message.read';
 
 export function messageProgressEvent(type: MessageProgressType, m: MessageOutcomeFacts): NewEvent {
-  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid } };
+  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid, ...echoFields(m.echo) } };
+}
+
+/** A message taken back before it was handed to the upstream; its reservation was refunded in the same commit. */
+export function messageCanceledEvent(m: Omit<MessageOutcomeFacts, 'wamid'>): NewEvent {
+  return { accountId: m.accountId, type: 'message.canceled', subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, ...echoFields(m.echo) } };
 }
 
 /** `error` is absent only when Meta reported a failure without saying why. */
 export function messageFailedEvent(m: MessageOutcomeFacts, error: SwitchboardError | undefined): NewEvent {
   return {
     accountId: m.accountId, type: 'message.failed', subjectId: m.messageId,
-    data: { message_id: m.messageId, to: m.to, wamid: m.wamid, error: error ? eventError(error) : null },
+    data: { message_id: m.messageId, to: m.to, wamid: m.wamid, error: error ? eventError(error) : null, ...echoFields(m.echo) },
   };
 }
 

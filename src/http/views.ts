@@ -10,6 +10,10 @@ import type { ApiKeyRecord } from '../store/store.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+function deliveryView(d: MessageRecord['delivery']) {
+  return { priority: d.priority, send_at: iso(d.sendAt), expires_at: iso(d.expiresAt), client_ref: d.clientRef, metadata: d.metadata };
+}
+
 export function messageView(m: MessageRecord) {
   return {
     id: m.id,
@@ -22,6 +26,7 @@ export function messageView(m: MessageRecord) {
     error: m.error ? errorSummary(m.error) : null,
     content: m.payload,
     created_at: iso(m.createdAt),
+    ...deliveryView(m.delivery),
   };
 }
 

@@ -35,6 +35,18 @@ const MESSAGE_OUTCOME = {
   wamid: nullable('Meta\u2019s message id; null when the message never reached Meta.'),
 };
 
+/** Echoed in every event about a message whose send gave them (absent otherwise). */
+const ECHO = {
+  client_ref: { type: 'string', description: 'The `client_ref` (or `biz_opaque_callback_data`) given with the send.', examples: ['order-8812'] },
+  metadata: { type: 'object', additionalProperties: true, description: 'The `metadata` object given with the send.', examples: [{ customer_id: 'c_42' }] },
+};
+const ECHOED = Object.keys(ECHO);
+
+/** A message event's data: its own fields and the echo, which is optional. */
+function messageData(properties: Record<string, unknown>) {
+  return object({ ...properties, ...ECHO }, ECHOED);
+}
+
 interface EventDoc {
   readonly summary: string;
   readonly data: Record<string, unknown>;
@@ -45,14 +57,14 @@ type DocumentedType = EventType | typeof TEST_EVENT_TYPE;
 const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
   'message.accepted': {
     summary: 'A message was stored and queued for sending.',
-    data: object({ message_id: MESSAGE_OUTCOME.message_id, number_id: id('The sending number (`num_…`).'), to: MESSAGE_OUTCOME.to, type: id('The message type (text, template …).') }),
+    data: messageData({ message_id: MESSAGE_OUTCOME.message_id, number_id: id('The sending number (`num_…`).'), to: MESSAGE_OUTCOME.to, type: id('The message type (text, template …).') }),
   },
-  'message.sent': { summary: 'Meta accepted the message.', data: object(MESSAGE_OUTCOME) },
-  'message.delivered': { summary: 'Meta reported the message delivered to the recipient\u2019s device.', data: object(MESSAGE_OUTCOME) },
-  'message.read': { summary: 'Meta reported the message read.', data: object(MESSAGE_OUTCOME) },
+  'message.sent': { summary: 'Meta accepted the message.', data: messageData(MESSAGE_OUTCOME) },
+  'message.delivered': { summary: 'Meta reported the message delivered to the recipient\u2019s device.', data: messageData(MESSAGE_OUTCOME) },
+  'message.read': { summary: 'Meta reported the message read.', data: messageData(MESSAGE_OUTCOME) },
   'message.failed': {
     summary: 'The message failed for good (refused by preflight, by Meta, or out of retries).',
-    data: object({ ...MESSAGE_OUTCOME, error: { oneOf: [EVENT_ERROR, { type: 'null' }], description: 'Null when Meta reported a failure without a reason.' } }),
+    data: messageData({ ...MESSAGE_OUTCOME, error: { oneOf: [EVENT_ERROR, { type: 'null' }], description: 'Null when Meta reported a failure without a reason.' } }),
   },
   'message.received': {
     summary: 'A customer wrote to one of the account\u2019s numbers.',
@@ -94,6 +106,10 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
       reason: id('Why it was disabled.'),
       failing_since: { type: ['string', 'null'], format: 'date-time', description: 'When its failures began.' },
     }),
+  },
+  'message.canceled': {
+    summary: 'A message was canceled before it was handed to Meta (DELETE /v1/messages/{id} or POST /v1/messages/cancel); its credit reservation was refunded.',
+    data: messageData({ message_id: MESSAGE_OUTCOME.message_id, to: MESSAGE_OUTCOME.to }),
   },
   [TEST_EVENT_TYPE]: {
     summary: 'The example event of POST /v1/webhooks/{id}/test.',

@@ -3,7 +3,8 @@
  * rows. The requeue and remove statements are exported so the dispatch model's outcomes can end or requeue their jobs
  * inside their own transactions.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { DEFAULT_DELIVERY_BOUNDS, LANE_OF } from '../../domain/delivery.js';
 import { pickProbes } from '../../domain/hold-probe.js';
 import type { ClaimRequest } from '../../runtime/job-queue.js';
 import type { DispatchJob, DispatchQueue } from '../dispatch-store.js';
@@ -17,11 +18,21 @@ export interface Requeue {
   readonly waitsForUpstream?: boolean;
 }
 
+/**
+ * The rank a job due again at `dueAt` takes: at least its lane's rank for that time, but never better than it had, so
+ * a job handed back unsent keeps its place among its number's jobs and a retry's backoff moves it behind.
+ */
+function rankAgain(dueAt: number) {
+  const { high, normal, bulk } = DEFAULT_DELIVERY_BOUNDS.laneHandicapMs;
+  const fresh = sql<number>`${dueAt} + case ${sql.ref('lane')} when ${LANE_OF.high} then ${high} when ${LANE_OF.normal} then ${normal} else ${bulk} end`;
+  return sql<number>`case when ${sql.ref('rank_at')} > ${fresh} then ${sql.ref('rank_at')} else ${fresh} end`;
+}
+
 /** Jobs due again at `dueAt`, their leases and call marks gone. Run it only with `ids` non-empty. */
 export function requeueJobs(db: Kysely<Database>, ids: readonly string[], dueAt: number, how: Requeue = {}) {
   return db.updateTable('outbox')
     .set((eb) => ({
-      due_at: dueAt, waits_for_upstream: how.waitsForUpstream ? 1 : 0, attempts: eb('attempts', '+', how.attempted ? 1 : 0),
+      due_at: dueAt, rank_at: rankAgain(dueAt), waits_for_upstream: how.waitsForUpstream ? 1 : 0, attempts: eb('attempts', '+', how.attempted ? 1 : 0),
       lease_owner: null, lease_expires_at: null, calling_since: null,
     }))
     .where('id', 'in', ids);
@@ -32,13 +43,30 @@ export function removeJobs(db: Kysely<Database>, ids: readonly string[]) {
   return db.deleteFrom('outbox').where('id', 'in', ids);
 }
 
+/**
+ * The jobs of these messages that no call is marked for, removed; answers the messages whose job it removed. The
+ * condition a cancel or an expiry races a call mark on (sql-dispatch.ts `markCalls`): on the same row, one wins.
+ */
+export function removeUncalledJobs(db: Kysely<Database>, messageIds: readonly string[]) {
+  return db.deleteFrom('outbox').where('message_id', 'in', messageIds).where('calling_since', 'is', null).returning('message_id');
+}
+
 export class SqlOutboxQueue implements DispatchQueue {
   constructor(
     private readonly engine: SqlEngine,
     private readonly liveness: LeaseLiveness = SOLE_PROCESS_LIVENESS,
   ) {}
 
-  async claim({ owner, now, leaseMs, limit }: ClaimRequest): Promise<DispatchJob[]> {
+  claim(request: ClaimRequest): Promise<DispatchJob[]> {
+    return this.claimFrom(request, undefined);
+  }
+
+  claimHighLane(request: ClaimRequest): Promise<DispatchJob[]> {
+    return this.claimFrom(request, LANE_OF.high);
+  }
+
+  /** Due jobs by rank (of one lane only, when `lane` is given: its own index then keeps the scan short). */
+  private async claimFrom({ owner, now, leaseMs, limit }: ClaimRequest, lane: number | undefined): Promise<DispatchJob[]> {
     await this.liveness.hold(owner);
     const { capabilities } = this.engine;
     // One write transaction: on SQLite it holds the write lock, so two claimers never read the same due jobs; where
@@ -50,7 +78,8 @@ export class SqlOutboxQueue implements DispatchQueue {
         .where((eb) => eb.or([eb('o.lease_expires_at', 'is', null), eb('o.lease_expires_at', '<=', now)]))
         .where('n.paused', '=', 0)
         .where((eb) => eb.or([eb('n.held_until', 'is', null), eb('n.held_until', '<=', now)]))
-        .orderBy('o.due_at').limit(limit)
+        .$if(lane !== undefined, (q) => q.where('o.lane', '=', lane!))
+        .orderBy('o.rank_at').limit(limit)
         .$if(capabilities.skipLocked, (q) => q.forUpdate('o').skipLocked())
         .$if(capabilities.rowLocks && !capabilities.skipLocked, (q) => q.forUpdate('o'))
         .execute();
