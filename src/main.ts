@@ -3,6 +3,7 @@
  * simulator when none is configured), the first-start keys and demo, then what the process's role runs: the API
  * (buildApp) or only the probes, and the background workers or none; then listens.
  */
+import { DEFAULT_DELIVERY_BOUNDS } from './domain/delivery.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
@@ -235,6 +236,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       authFailures: failures,
       requestLimiters: limits.requestLimiters,
       trustProxy: config.trustProxy,
+      deliveryBounds: { ...DEFAULT_DELIVERY_BOUNDS, horizonMs: config.scheduleHorizonSeconds * 1000 },
       logger,
       readiness,
       onAccepted: () => {

@@ -3,6 +3,8 @@
  * `expires_at`), in which lane of its number's queue (`priority`), and what the caller attached to it (`client_ref`,
  * `metadata`) to have it echoed in every event. The store keeps the decided values; nothing here reads a clock.
  */
+import { findEntry } from '../catalog/catalog.js';
+import { NAMESPACES, type Namespace } from '../catalog/entry.js';
 import { gatewayError } from '../catalog/switchboard-error.js';
 import { isObject, join, type Json } from './validation/fields.js';
 
@@ -169,6 +171,15 @@ export function rankOf(dueAt: number, priority: Priority, bounds: DeliveryBounds
 /** A job past its expiry is not sent. */
 export function hasExpired(expiresAt: number | null, now: number): boolean {
   return expiresAt !== null && now >= expiresAt;
+}
+
+/**
+ * Whether a message waiting for a retry may already be with Meta: its last call ended without an answer (a timeout
+ * or a reset after the request was written). Such a message can no longer be taken back.
+ */
+export function mayBeWithUpstream(lastError: { readonly namespace: string; readonly code: number | string } | null): boolean {
+  if (lastError === null || !(NAMESPACES as readonly string[]).includes(lastError.namespace)) return false;
+  return findEntry(lastError.namespace as Namespace, lastError.code)?.outcomeUnknown === true;
 }
 
 /** The fields echoed in every event about a message, when the caller gave them. */

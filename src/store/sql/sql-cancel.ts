@@ -5,6 +5,7 @@
  * job is removed before the message is touched, in the order a number hold takes them, so the two never deadlock.
  */
 import type { Kysely } from 'kysely';
+import { mayBeWithUpstream } from '../../domain/delivery.js';
 import { messageCanceledEvent } from '../../domain/events.js';
 import { TRANSITIONS, type MessageState } from '../../domain/message-state.js';
 import type { CancelOutcome, ClientRefCancel } from '../store.js';
@@ -15,7 +16,11 @@ import { refundReservations } from './sql-credit.js';
 import type { SqlEngine } from './sql-engine.js';
 import { removeUncalledJobs } from './sql-outbox-queue.js';
 
-const CANCELABLE: readonly MessageState[] = TRANSITIONS.cancel.from;
+/** In a state a cancel leaves, and not possibly with Meta already (its last call went unanswered). */
+function cancelable(m: { readonly status: string; readonly error: string | null }): boolean {
+  const lastError = m.error === null ? null : (JSON.parse(m.error) as { namespace: string; code: number | string });
+  return TRANSITIONS.cancel.from.includes(m.status as MessageState) && !mayBeWithUpstream(lastError);
+}
 
 interface Candidate {
   readonly id: string;
@@ -30,11 +35,11 @@ export class SqlCancel {
 
   async cancelMessage(accountId: string, id: string, now: number): Promise<CancelOutcome> {
     return this.engine.transaction(async (trx) => {
-      const found = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient', 'client_ref', 'metadata', 'status'])
+      const found = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient', 'client_ref', 'metadata', 'status', 'error'])
         .where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
       if (!found) return { kind: 'not_found' };
       if (found.status === 'canceled') return { kind: 'already_canceled' };
-      const canceled = CANCELABLE.includes(found.status as MessageState) ? await this.cancelIn(trx, [found], now) : [];
+      const canceled = cancelable(found) ? await this.cancelIn(trx, [found], now) : [];
       if (canceled.length > 0) return { kind: 'canceled' };
       const after = await trx.selectFrom('messages').select('status').where('id', '=', id).executeTakeFirstOrThrow();
       return { kind: 'not_cancelable', status: after.status as MessageState };
@@ -43,9 +48,9 @@ export class SqlCancel {
 
   async cancelByClientRef(accountId: string, clientRef: string, now: number): Promise<ClientRefCancel> {
     return this.engine.transaction(async (trx) => {
-      const found = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient', 'client_ref', 'metadata', 'status'])
+      const found = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient', 'client_ref', 'metadata', 'status', 'error'])
         .where('account_id', '=', accountId).where('client_ref', '=', clientRef).where('status', '!=', 'canceled').execute();
-      const canceled = new Set(await this.cancelIn(trx, found.filter((m) => CANCELABLE.includes(m.status as MessageState)), now));
+      const canceled = new Set(await this.cancelIn(trx, found.filter(cancelable), now));
       return { canceled: [...canceled], notCancelable: found.filter((m) => !canceled.has(m.id)).map((m) => m.id) };
     });
   }

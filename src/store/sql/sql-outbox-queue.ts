@@ -18,21 +18,20 @@ export interface Requeue {
   readonly waitsForUpstream?: boolean;
 }
 
-/**
- * The rank a job due again at `dueAt` takes: at least its lane's rank for that time, but never better than it had, so
- * a job handed back unsent keeps its place among its number's jobs and a retry's backoff moves it behind.
- */
-function rankAgain(dueAt: number) {
+/** The rank of a job retried at `dueAt`: its lane's rank for that time, as if it had been accepted due then. */
+function rankAt(dueAt: number) {
   const { high, normal, bulk } = DEFAULT_DELIVERY_BOUNDS.laneHandicapMs;
-  const fresh = sql<number>`${dueAt} + case ${sql.ref('lane')} when ${LANE_OF.high} then ${high} when ${LANE_OF.normal} then ${normal} else ${bulk} end`;
-  return sql<number>`case when ${sql.ref('rank_at')} > ${fresh} then ${sql.ref('rank_at')} else ${fresh} end`;
+  return sql<number>`cast(${dueAt} as bigint) + case ${sql.ref('lane')} when ${sql.lit(LANE_OF.high)} then ${sql.lit(high)} when ${sql.lit(LANE_OF.normal)} then ${sql.lit(normal)} else ${sql.lit(bulk)} end`;
 }
 
-/** Jobs due again at `dueAt`, their leases and call marks gone. Run it only with `ids` non-empty. */
+/**
+ * Jobs due again at `dueAt`, their leases and call marks gone. Run it only with `ids` non-empty. A job handed back
+ * unsent keeps its rank, so its place among its number's jobs; a retried one ranks anew from its backoff.
+ */
 export function requeueJobs(db: Kysely<Database>, ids: readonly string[], dueAt: number, how: Requeue = {}) {
   return db.updateTable('outbox')
     .set((eb) => ({
-      due_at: dueAt, rank_at: rankAgain(dueAt), waits_for_upstream: how.waitsForUpstream ? 1 : 0, attempts: eb('attempts', '+', how.attempted ? 1 : 0),
+      due_at: dueAt, ...(how.attempted ? { rank_at: rankAt(dueAt) } : {}), waits_for_upstream: how.waitsForUpstream ? 1 : 0, attempts: eb('attempts', '+', how.attempted ? 1 : 0),
       lease_owner: null, lease_expires_at: null, calling_since: null,
     }))
     .where('id', 'in', ids);
