@@ -77,7 +77,7 @@ async function checkUploadedMedia(deps: SendDeps, account: Account, message: Out
  */
 export async function prepareSend(deps: SendDeps, account: Account, body: unknown, options: { from?: string; cost?: number } = {}): Promise<PreparedSend> {
   const message = validateOutbound(body);
-  const delivery = readDeliveryOptions(body, deps.clock.now(), DEFAULT_DELIVERY_DEFAULTS, deps.deliveryBounds);
+  const delivery = readDeliveryOptions(body, deps.clock.now(), account.deliveryDefaults ?? DEFAULT_DELIVERY_DEFAULTS, deps.deliveryBounds);
   // Checked first and per account: a full backlog refuses the send whatever else is right or wrong with it.
   const backlog = checkWebhookBacklog(deps.webhookBacklog ? await deps.webhookBacklog(account.id) : undefined);
   if (backlog.kind === 'refuse') throw refusedBeforeUpstream(deps, backlog.error);

@@ -1,4 +1,5 @@
 /** How stored records look on the wire: ISO times, snake_case, catalog links for errors, never secrets. */
+import { DEFAULT_DELIVERY_DEFAULTS } from '../domain/delivery.js';
 import { errorSummary } from '../catalog/error-summary.js';
 import type { ControlsStatement } from '../app/admin-controls.js';
 import type { LedgerStatement } from '../app/admin-credit.js';
@@ -43,6 +44,8 @@ export function accountView(a: Account, now: number) {
     default_number_id: a.defaultNumberId,
     created_at: iso(a.createdAt),
     updated_at: iso(a.updatedAt),
+    default_priority: a.deliveryDefaults?.priority ?? DEFAULT_DELIVERY_DEFAULTS.priority,
+    default_validity_seconds: a.deliveryDefaults?.validitySeconds ?? null,
   };
 }
 

@@ -9,7 +9,7 @@ import type { InboundStore } from './inbound-store.js';
 import type { Account, AccountState } from '../domain/account.js';
 import type { KeyKind } from '../domain/api-key.js';
 import type { IdempotencyRecord } from '../domain/idempotency.js';
-import type { DeliveryOptions } from '../domain/delivery.js';
+import type { DeliveryOptions, Priority } from '../domain/delivery.js';
 import type { MessageRecord, MessageType } from '../domain/message.js';
 import type { MessageState } from '../domain/message-state.js';
 import type { PhoneNumber, RegistrationState } from '../domain/phone-number.js';
@@ -61,6 +61,8 @@ export interface NewAccount {
   readonly rateLimitPerSecond?: number | null;
   readonly credit?: number | null;
   readonly defaultNumberId?: string | null;
+  readonly defaultPriority?: Priority;
+  readonly defaultValiditySeconds?: number | null;
 }
 export type AccountPatch = Partial<NewAccount>;
 

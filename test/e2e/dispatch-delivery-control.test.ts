@@ -133,6 +133,20 @@ describe('delivery control against the simulator', () => {
     expect(await creditOf(sender)).toBe(20 - ahead.length);
   }, 30_000);
 
+  it('gives sends that name none the account\u2019s default lane and validity, set through the admin API', async () => {
+    const sender = await h.createSender();
+    const patch = await fetch(`${h.gateway.url}/v1/admin/accounts/${sender.accountId}`, {
+      method: 'PATCH', headers: { 'x-api-key': h.config.adminKey!, 'content-type': 'application/json' },
+      body: JSON.stringify({ default_priority: 'bulk', default_validity_seconds: 600 }),
+    });
+    expect(await patch.json()).toMatchObject({ default_priority: 'bulk', default_validity_seconds: 600 });
+    const before = Date.now();
+    const id = accepted(await h.send(sender, template('4915400000001', { send_at: new Date(before + 60_000).toISOString() })));
+    const stored = await h.message(sender, id);
+    expect(stored).toMatchObject({ priority: 'bulk', expires_at: new Date(Date.parse(String(stored['send_at'])) + 600_000).toISOString() });
+    expect(await h.message(sender, accepted(await h.send(sender, template('4915400000002', { priority: 'high' }))))).toMatchObject({ priority: 'high' });
+  });
+
   it('echoes client_ref and metadata in every event about a message, signed as ever', async () => {
     const sender = await h.createSender();
     const endpoint = await call(sender, 'POST', '/v1/webhooks', { url: receiver.url });

@@ -16,6 +16,9 @@ export const deliveryControl: Migration = {
     `ALTER TABLE messages ADD COLUMN send_at BIGINT`,
     `ALTER TABLE messages ADD COLUMN expires_at BIGINT`,
     `CREATE INDEX messages_account_client_ref ON messages (account_id, client_ref, id) WHERE client_ref IS NOT NULL`,
+    // What an account's sends get when they say nothing: their lane, and how long they may wait (null: no limit).
+    `ALTER TABLE accounts ADD COLUMN default_priority TEXT NOT NULL DEFAULT 'normal'`,
+    `ALTER TABLE accounts ADD COLUMN default_validity_seconds INTEGER`,
     `ALTER TABLE outbox ADD COLUMN lane INTEGER NOT NULL DEFAULT 1`,
     `ALTER TABLE outbox ADD COLUMN rank_at BIGINT NOT NULL DEFAULT 0`,
     `ALTER TABLE outbox ADD COLUMN expires_at BIGINT`,

@@ -18,6 +18,8 @@ export interface AccountsTable {
   ip_allow_list: string;
   rate_limit_per_second: number | null; credit: number | null; default_number_id: string | null;
   created_at: number; updated_at: number; disconnected_at: number | null;
+  /** Migration 11: delivery control's defaults for the account's sends. */
+  default_priority: Defaulted<string>; default_validity_seconds: Defaulted<number | null>;
 }
 
 export interface ApiKeysTable {
