@@ -98,7 +98,7 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
   // `"force": true` sends to a recipient a contact check found without WhatsApp (the check may be out of date).
   const force = isObject(body) && body['force'] === true;
   const decision = runPreflight(
-    { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1) },
+    { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1), scheduled: delivery.sendAt !== null },
     now,
   );
   if (decision.kind === 'refuse') throw refusedBeforeUpstream(deps, decision.error);

@@ -17,6 +17,7 @@ import type { SendPermit, SendPermits } from './send-permits.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
 import type { CircuitReading, GatewayMetrics } from '../observability/metrics.js';
+import type { DueCheck } from '../app/due-preflight.js';
 
 export interface DispatcherConfig {
   /** Names this worker's leases. */
@@ -83,6 +84,8 @@ export interface DispatcherDeps {
   readonly config: DispatcherConfig;
   readonly onError?: (error: unknown) => void;
   readonly metrics?: GatewayMetrics;
+  /** Whether a message that waited as scheduled may still go (app/due-preflight.ts); absent = it may. */
+  readonly recheckDue?: DueCheck;
 }
 
 export interface DispatcherCounters {
@@ -204,7 +207,11 @@ export class Dispatcher {
     const jobs = highOnly ? await queue.claimHighLane(request) : await queue.claim(request);
     if (jobs.length < limit) this.nextClaimAt = now + config.idlePollMs;
     const tasks = await store.loadTasks(this.notHeld(jobs), now);
-    for (const task of tasks) this.enqueue(task);
+    for (const task of tasks) {
+      const refusal = task.recheck ? await this.deps.recheckDue?.(task, now) : undefined;
+      if (refusal) this.track(this.failBeforeCall(task, refusal));
+      else this.enqueue(task);
+    }
     if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
   }
 
@@ -425,6 +432,12 @@ export class Dispatcher {
     const moved = await this.sent.submit({ task, wamid, at: this.deps.now() });
     this.counters.sent += 1;
     if (moved) this.deps.metrics?.statusReached(task.numberId, 'sent');
+  }
+
+  /** A rule of preflight refuses it now that it is due: failed with that rule's error, never called. */
+  private async failBeforeCall(task: DispatchTask, error: SwitchboardError): Promise<void> {
+    await this.deps.store.settleFailed(task, error, this.deps.now());
+    this.countFailed(task, error.entry);
   }
 
   /** Its validity ended while it waited: failed with `expired`, never called. */

@@ -58,6 +58,8 @@ export interface DispatchTask {
   readonly expiresAt: number | null;
   /** What every event about the message echoes. */
   readonly echo: MessageEcho;
+  /** Its message waited as scheduled: the time-dependent preflight rules run again before it goes. */
+  readonly recheck: boolean;
 }
 
 /**

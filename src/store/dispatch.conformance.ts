@@ -63,7 +63,7 @@ export function describeDispatchConformance(): void {
       expect(tasks).toEqual([{
         jobId: m!.jobId, messageId: m!.messageId, accountId: tenant.accountId, numberId: tenant.numberId, to: '4915112345678',
         payload: { to: '4915112345678', n: 0 }, attempts: 0, firstAttemptAt: null, wamid: 'wamid.TIED', interrupted: true, probe: true,
-        rank: t + 60_000, expiresAt: null, echo: { clientRef: null, metadata: null },
+        rank: t + 60_000, expiresAt: null, echo: { clientRef: null, metadata: null }, recheck: false,
       }]);
       expect(await message(m!.messageId)).toMatchObject({ status: 'queued', updated_at: t + 1 });
       expect(JSON.parse((await message(m!.messageId)).status_times)).toEqual({ accepted: t, queued: t + 1 });
@@ -218,7 +218,7 @@ export function describeDispatchConformance(): void {
       const task: DispatchTask = {
         jobId: m.jobId, messageId: m.messageId, accountId: tenant.accountId, numberId: tenant.numberId, to: '4915112345678',
         payload: {}, attempts: 0, firstAttemptAt: null, wamid: null, interrupted: false, probe: false, rank: at, expiresAt: null,
-        echo: { clientRef: null, metadata: null },
+        echo: { clientRef: null, metadata: null }, recheck: false,
       };
       switch (event) {
         case 'claim': return void await dispatch.loadTasks([jobOf(tenant, m)], at);

@@ -50,6 +50,25 @@ describe('delivery control against the simulator', () => {
     expect(arrived!.at - sendAt).toBeLessThan(1_000);
   });
 
+  it('checks the time-dependent rules again when a scheduled message is due: each refusal fails it, unsent, refunded', async () => {
+    const sender = await h.createSender();
+    await h.gateway.store.credit.topUp(sender.accountId, 5, 'topup', null, Date.now());
+    const sendAt = new Date(Date.now() + 800).toISOString();
+    // No window now, none at send time: accepted (the window of now says nothing about send_at), failed when due.
+    const closed = accepted(await h.send(sender, { to: '4915100000010', type: 'text', text: { body: 'see you' }, send_at: sendAt }));
+    // The recipient opts out between the accept and send_at.
+    const optedOut = accepted(await h.send(sender, template('4915100000011', { send_at: sendAt })));
+    await h.gateway.store.recordOptOut(sender.accountId, '4915100000011', Date.now());
+    const fine = accepted(await h.send(sender, template('4915100000012', { send_at: sendAt })));
+    await h.waitForStatus(sender, [closed, optedOut], ['failed'], 10_000);
+    expect(await h.message(sender, closed)).toMatchObject({ error: { code: 'outside_service_window' } });
+    expect(await h.message(sender, optedOut)).toMatchObject({ error: { code: 'recipient_opted_out' } });
+    await h.waitForStatus(sender, [fine], ['sent', 'delivered', 'read'], 10_000);
+    expect([...sendsOf(sender, closed), ...sendsOf(sender, optedOut)]).toEqual([]);
+    // Account reads are cached for a second: the refunds show once it has passed.
+    await h.waitFor(async () => ((await creditOf(sender)) === 4 ? true : undefined), 5_000);
+  });
+
   it('refuses a send_at in the past or beyond the horizon, and too large metadata, with catalog codes', async () => {
     const sender = await h.createSender();
     const past = await h.send(sender, template('4915100000002', { send_at: new Date(Date.now() - 3_600_000).toISOString() }));
@@ -130,7 +149,7 @@ describe('delivery control against the simulator', () => {
     expect(await h.message(sender, short)).toMatchObject({ status: 'failed', error: { namespace: 'gateway', code: 'expired' } });
     await h.waitForStatus(sender, ahead, ['sent', 'delivered', 'read'], 20_000);
     expect(sendsOf(sender, short)).toEqual([]);
-    expect(await creditOf(sender)).toBe(20 - ahead.length);
+    await h.waitFor(async () => ((await creditOf(sender)) === 20 - ahead.length ? true : undefined), 5_000);
   }, 30_000);
 
   it('gives sends that name none the account\u2019s default lane and validity, set through the admin API', async () => {

@@ -35,6 +35,8 @@ export interface PreflightFacts {
   readonly recipientStatus?: ContactStatus;
   /** The caller forces the send to a recipient a contact check found without WhatsApp. */
   readonly force?: boolean;
+  /** The send leaves later (`send_at`): the window is checked when it is due instead (due.ts). */
+  readonly scheduled?: boolean;
 }
 
 export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
@@ -48,7 +50,7 @@ export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
     () => checkNotSelf(facts.number.displayPhoneNumber, facts.message.to),
     () => checkOptOut(facts.message.to, facts.optedOutAt),
     () => checkRecipientOnWhatsApp(facts.message.to, facts.recipientStatus, facts.force ?? false),
-    () => checkWindow(facts.message.type, facts.lastInboundAt, now),
+    () => (facts.scheduled ? ALLOW : checkWindow(facts.message.type, facts.lastInboundAt, now)),
     () => (facts.message.template ? checkTemplate(facts.message.template, facts.template, facts.templatesKnown) : ALLOW),
   ];
   for (const rule of rules) {

@@ -13,6 +13,7 @@ import type { SecretBox } from '../secret-box.js';
 import { precompileNamed } from './precompiled.js';
 import { errorJson } from './error-json.js';
 import { insertEvent, insertEvents } from './event-rows.js';
+import { SCHEDULED_STATE } from '../../domain/message-state.js';
 import { lockMessagesInOrder, transitionQuery } from './message-transition.js';
 import type { Database } from './schema.js';
 import { refundReservations, writeFate } from './sql-credit.js';
@@ -45,7 +46,7 @@ export class SqlDispatch implements DispatchStore {
     if (jobs.length === 0) return [];
     return this.engine.transaction(async (trx) => {
       const rows = await trx.selectFrom('outbox as o').innerJoin('messages as m', 'm.id', 'o.message_id')
-        .select(['o.id', 'o.message_id', 'o.number_id', 'o.attempts', 'o.first_attempt_at', 'o.rank_at', 'o.expires_at', 'm.account_id', 'm.recipient', 'm.payload', 'm.wamid', 'm.client_ref', 'm.metadata'])
+        .select(['o.id', 'o.message_id', 'o.number_id', 'o.attempts', 'o.first_attempt_at', 'o.rank_at', 'o.expires_at', 'm.account_id', 'm.recipient', 'm.payload', 'm.wamid', 'm.client_ref', 'm.metadata', 'm.status'])
         .where('o.id', 'in', jobs.map((job) => job.id)).execute();
       if (rows.length === 0) return [];
       await transitionQuery(this.engine, trx, 'claim', { id: rows.map((row) => row.message_id), now }).execute();
@@ -57,7 +58,7 @@ export class SqlDispatch implements DispatchStore {
         tasks.push({
           jobId: row.id, messageId: row.message_id, accountId: row.account_id, numberId: row.number_id, to: row.recipient,
           payload: JSON.parse(row.payload) as Record<string, unknown>, attempts: row.attempts, firstAttemptAt: row.first_attempt_at,
-          wamid: row.wamid, interrupted, probe, rank: row.rank_at, expiresAt: row.expires_at,
+          wamid: row.wamid, interrupted, probe, rank: row.rank_at, expiresAt: row.expires_at, recheck: row.status === SCHEDULED_STATE,
           echo: { clientRef: row.client_ref, metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>) },
         });
       }
