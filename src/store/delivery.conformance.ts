@@ -101,6 +101,22 @@ export function describeDeliveryConformance(): void {
       expect(await balanceOf(tenant.accountId)).toBe(100 + canceled);
     });
 
+    it('races a cancel by client_ref against batches of call marks: each message goes one way', async () => {
+      const t = nextEra();
+      const { tenant } = await seed(40, { at: t, clientRef: 'wave' });
+      const tasks = await claimTasks('w1', t, 40);
+      const batches = [0, 10, 20, 30].map((start) => tasks.slice(start, start + 10).reverse());
+      const [marks, cancel] = await Promise.all([
+        Promise.all(batches.map((batch) => dispatch.markCalls('w1', batch, t + 1))),
+        cancels.cancelByClientRef(tenant.accountId, 'wave', t + 1),
+      ]);
+      const canceled = new Set(cancel.canceled);
+      batches.forEach((batch, b) => batch.forEach((task, i) => {
+        expect(marks[b]![i]!.kind).toBe(canceled.has(task.messageId) ? 'gone' : 'call');
+      }));
+      expect(canceled.size + cancel.notCancelable.length).toBe(40);
+    });
+
     it('cancels by client_ref what has not left and lists the rest', async () => {
       const t = nextEra();
       const { tenant, messages: [waiting, called] } = await seed(2, { at: t, clientRef: 'campaign' });

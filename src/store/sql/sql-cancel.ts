@@ -58,6 +58,9 @@ export class SqlCancel {
   /** Cancels those of `candidates` whose job no call is marked for; answers their ids. */
   private async cancelIn(trx: Kysely<Database>, candidates: readonly Candidate[], now: number): Promise<string[]> {
     if (candidates.length === 0) return [];
+    // Where rows lock, the jobs are locked in id order first, as a batch of call marks locks them.
+    if (this.engine.capabilities.rowLocks)
+      await trx.selectFrom('outbox').select('id').where('message_id', 'in', candidates.map((m) => m.id)).orderBy('id').forUpdate().execute();
     const removed = await removeUncalledJobs(trx, candidates.map((m) => m.id)).execute();
     const ids = removed.map((row) => row.message_id);
     if (ids.length === 0) return [];

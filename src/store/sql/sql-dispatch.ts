@@ -70,7 +70,9 @@ export class SqlDispatch implements DispatchStore {
     if (tasks.length === 0) return [];
     return this.engine.transaction(async (trx) => {
       const rows = await trx.selectFrom('outbox as o').innerJoin('messages as m', 'm.id', 'o.message_id')
-        .select(['o.id', 'o.lease_owner', 'o.expires_at', 'm.wamid']).where('o.id', 'in', tasks.map((t) => t.jobId)).execute();
+        .select(['o.id', 'o.lease_owner', 'o.expires_at', 'm.wamid']).where('o.id', 'in', tasks.map((t) => t.jobId))
+        // In id order, as a cancel of several jobs locks them (sql-cancel.ts): two such batches never wait on each other.
+        .$if(this.engine.capabilities.rowLocks, (q) => q.orderBy('o.id').forUpdate('o')).execute();
       const byId = new Map(rows.map((row) => [row.id, row]));
       const marks = tasks.map((task): CallMark => {
         const row = byId.get(task.jobId);
