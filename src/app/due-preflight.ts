@@ -2,14 +2,10 @@
  * When a scheduled message becomes due, the dispatcher asks this whether it may still go: the time-dependent rules of
  * preflight (opt-out, service window, template status) on the facts as they are now.
  */
-import type { SwitchboardError } from '../catalog/switchboard-error.js';
 import { isMessageType } from '../domain/message.js';
 import { runDuePreflight, templateOfPayload } from '../domain/preflight/due.js';
-import type { DispatchTask } from '../store/dispatch-store.js';
+import type { DueCheck } from '../dispatch/dispatcher.js';
 import type { Store } from '../store/store.js';
-
-/** The refusal of a due message, or undefined when it may go. */
-export type DueCheck = (task: DispatchTask, now: number) => Promise<SwitchboardError | undefined>;
 
 export function duePreflight(store: Pick<Store, 'getNumber' | 'getSendFacts'>): DueCheck {
   return async (task, now) => {

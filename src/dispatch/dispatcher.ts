@@ -17,7 +17,6 @@ import type { SendPermit, SendPermits } from './send-permits.js';
 import { applyFailureDecision, decideAfterFailure, isOutage } from './settle-outcome.js';
 import type { SendOutcome, UpstreamTarget } from './upstream-client.js';
 import type { CircuitReading, GatewayMetrics } from '../observability/metrics.js';
-import type { DueCheck } from '../app/due-preflight.js';
 
 export interface DispatcherConfig {
   /** Names this worker's leases. */
@@ -71,6 +70,9 @@ export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
 export interface Sender {
   sendMessage(target: UpstreamTarget, body: unknown): Promise<SendOutcome>;
 }
+
+/** The refusal of a message that waited as scheduled, now that it is due, or undefined when it may go. */
+export type DueCheck = (task: DispatchTask, now: number) => Promise<SwitchboardError | undefined>;
 
 export interface DispatcherDeps {
   readonly store: DispatchStore;
