@@ -44,19 +44,22 @@ function refusalOf(decision: Exclude<RuleDecision, { kind: 'allow' }>): ItemOutc
   };
 }
 
+/** States of messages that reached nobody: they count toward no messaging limit. */
+const UNSENT_ENDS = ['failed', 'canceled'];
+
 /** 1 when `to` is among the rows' recipients, else 0 or null (no rows). */
 function sentTo(to: string) {
   return sql<number | null>`max(case when ${sql.ref('recipient')} = ${to} then 1 else 0 end)`;
 }
 
 /**
- * The template recipients an account reached since `since` (failed sends reached nobody), from the messages table:
+ * The template recipients an account reached since `since` (failed and canceled sends reached nobody), from the messages table:
  * how many, whether `to` is one of them and when the least recent of them was last sent to.
  */
 async function readMessagingFacts(trx: Kysely<Database>, accountId: string, to: string, since: number): Promise<MessagingFacts> {
   const row = await trx
     .selectFrom((eb) => eb.selectFrom('messages').select(['recipient', (e) => e.fn.max('created_at').as('at')])
-      .where('account_id', '=', accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', '!=', 'failed')
+      .where('account_id', '=', accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', 'not in', UNSENT_ENDS)
       .groupBy('recipient').as('reached'))
     .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('at').as('oldest'), sentTo(to).as('mine')])
     .executeTakeFirstOrThrow();
@@ -127,7 +130,7 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
     if (!mirror) return readMessagingFacts(trx, m.accountId, m.to, since);
     const reached = await mirror.recipients(m.accountId, since, () => trx.selectFrom('messages')
       .select(['recipient', (eb) => eb.fn.max('created_at').as('at')])
-      .where('account_id', '=', m.accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', '!=', 'failed')
+      .where('account_id', '=', m.accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', 'not in', UNSENT_ENDS)
       .groupBy('recipient').orderBy('at').execute());
     return mirror.factsOf(reached, m.to);
   }
