@@ -164,13 +164,14 @@ export function describeMessagesConformance(): void {
       expect(days).toEqual([{ day: '2026-06-02', recipient: 'y' }]);
     });
 
-    it('counts template recipients over a rolling window, oldest first, frees a slot as the oldest leaves it, and never counts a failed send', async () => {
+    it('counts template recipients over a rolling window, oldest first, frees a slot as the oldest leaves it, and never counts a failed or canceled send', async () => {
       const { account, number, item } = await tenant();
-      // A template send that failed reached nobody.
-      await db().insertInto('messages').values({
-        id: 'msg_failed_before', account_id: account.id, number_id: number.id, recipient: 'z', type: 'template', status: 'failed',
-        payload: '{}', status_times: '{}', created_at: 5, updated_at: 5,
-      }).execute();
+      // Template sends that failed or were canceled reached nobody.
+      for (const status of ['failed', 'canceled'])
+        await db().insertInto('messages').values({
+          id: `msg_${status}_before_${account.id}`, account_id: account.id, number_id: number.id, recipient: `z${status}`, type: 'template', status,
+          payload: '{}', status_times: '{}', created_at: 5, updated_at: 5,
+        }).execute();
       const send = async (to: string, at: number) =>
         kinds(await messages.accept([item(to, { type: 'template', admission: { messaging: { tier: 2, since: at - 100 } } })], at, undefined))[0];
       expect(await send('a', 10)).toBe('accepted');
