@@ -66,6 +66,8 @@ export interface Config {
   readonly templateSyncSeconds: number;
   /** How long a contact check's answer (has WhatsApp or not) is trusted, in seconds. */
   readonly contactCheckTtlSeconds: number;
+  /** How far ahead a message's `send_at` may be, in seconds. */
+  readonly scheduleHorizonSeconds: number;
   /** How long each table keeps its rows, in ms; the ledger is folded past its horizon, never lost (domain/retention.ts). */
   readonly retention: RetentionPolicy;
   /** Most rows one pruning statement removes: the longest the pruner holds the database at a time. */
@@ -128,6 +130,7 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', meaning: 'Deadline of one webhook post in milliseconds (default 15000).' },
   { name: 'SWITCHBOARD_TEMPLATE_SYNC_SECONDS', meaning: 'How often templates and their review status are synced from the upstream (default 900; 0 = never).' },
   { name: 'SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', meaning: 'How long a contact check\u2019s answer is trusted (default 604800, 7 days).' },
+  { name: 'SWITCHBOARD_SCHEDULE_HORIZON_SECONDS', meaning: 'How far ahead `send_at` may schedule a message (default 3024000, 35 days).' },
   { name: 'SWITCHBOARD_RECOVERY_GRACE_MS', meaning: 'After a crash or a lost answer, how long an interrupted send waits for Meta\u2019s status webhook before it is sent again (default 10000).' },
   { name: 'SWITCHBOARD_UPSTREAM_TIMEOUT_MS', meaning: 'How long a message send waits for Meta\u2019s answer before its outcome counts as unknown (default 15000).' },
   ...RETENTION_VARIABLES.map((v) => ({ name: v.name, meaning: `${v.meaning} (default ${DEFAULT_RETENTION[v.table] / v.unitMs}).` })),
@@ -172,6 +175,7 @@ const DEFAULTS: Config = {
   upstreamTimeoutMs: 15_000,
   templateSyncSeconds: 900,
   contactCheckTtlSeconds: 7 * 24 * 3600,
+  scheduleHorizonSeconds: 35 * 24 * 3600,
   retention: DEFAULT_RETENTION,
   pruneBatchRows: DEFAULT_PRUNE_BATCH_ROWS,
   pruneIntervalSeconds: DEFAULT_PRUNE_INTERVAL_SECONDS,
@@ -264,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamTimeoutMs: integer('SWITCHBOARD_UPSTREAM_TIMEOUT_MS', env['SWITCHBOARD_UPSTREAM_TIMEOUT_MS'], 100),
     templateSyncSeconds: integer('SWITCHBOARD_TEMPLATE_SYNC_SECONDS', env['SWITCHBOARD_TEMPLATE_SYNC_SECONDS'], 0),
     contactCheckTtlSeconds: integer('SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', env['SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS'], 0),
+    scheduleHorizonSeconds: integer('SWITCHBOARD_SCHEDULE_HORIZON_SECONDS', env['SWITCHBOARD_SCHEDULE_HORIZON_SECONDS'], 60),
     pruneBatchRows: integer('SWITCHBOARD_PRUNE_BATCH', env['SWITCHBOARD_PRUNE_BATCH'], 1),
     pruneIntervalSeconds: integer('SWITCHBOARD_PRUNE_INTERVAL_SECONDS', env['SWITCHBOARD_PRUNE_INTERVAL_SECONDS'], 0),
     redisUrl: env['REDIS_URL'] || undefined,

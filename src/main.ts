@@ -3,6 +3,8 @@
  * simulator when none is configured), the first-start keys and demo, then what the process's role runs: the API
  * (buildApp) or only the probes, and the background workers or none; then listens.
  */
+import { duePreflight } from './app/due-preflight.js';
+import { DEFAULT_DELIVERY_BOUNDS } from './domain/delivery.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
@@ -205,6 +207,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         config: { ...DEFAULT_DISPATCHER_CONFIG, owner: `dispatcher-${process.pid}-${randomSecret().slice(0, 6)}`, reclaimEveryMs: store.capabilities.sharedAcrossProcesses ? DEFAULT_DISPATCHER_CONFIG.leaseMs : 0, upstreamBaseUrl, apiVersion: config.graphVersion, recoveryGraceMs: config.recoveryGraceMs, ...options.dispatcher },
         onError: (error) => console.error('dispatch failed:', error),
         metrics,
+        recheckDue: duePreflight(store),
       });
       const breakers = dispatcher;
       metrics.watchCircuits(() => breakers.circuits());
@@ -240,6 +243,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       authFailures: failures,
       requestLimiters: limits.requestLimiters,
       trustProxy: config.trustProxy,
+      deliveryBounds: { ...DEFAULT_DELIVERY_BOUNDS, horizonMs: config.scheduleHorizonSeconds * 1000 },
       logger,
       readiness,
       onAccepted: () => {

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
 import type { Account } from '../domain/account.js';
+import { DEFAULT_DELIVERY_DEFAULTS, readDeliveryOptions, type DeliveryBounds, type DeliveryOptions } from '../domain/delivery.js';
 import type { OutboundMessage } from '../domain/message.js';
 import { chooseSender, type PhoneNumber } from '../domain/phone-number.js';
 import { runPreflight } from '../domain/preflight/preflight.js';
@@ -28,6 +29,8 @@ export interface SendDeps {
   /** How long a contact check's "no WhatsApp" is trusted by preflight; absent = 7 days. */
   readonly contactCheckTtlMs?: number;
   readonly metrics?: GatewayMetrics;
+  /** How far ahead `send_at` may be and the other bounds of delivery control; absent = the defaults. */
+  readonly deliveryBounds?: DeliveryBounds;
 }
 
 export interface PreparedSend {
@@ -36,6 +39,7 @@ export interface PreparedSend {
   /** Credit this message reserves at accept (its price; 0 off prepaid credit). */
   readonly cost?: number;
   readonly admission?: AcceptAdmission;
+  readonly delivery: DeliveryOptions;
 }
 
 /** Re-homes an error's field under a prefix, e.g. `to` → `messages[3].to` inside a batch. */
@@ -73,6 +77,7 @@ async function checkUploadedMedia(deps: SendDeps, account: Account, message: Out
  */
 export async function prepareSend(deps: SendDeps, account: Account, body: unknown, options: { from?: string; cost?: number } = {}): Promise<PreparedSend> {
   const message = validateOutbound(body);
+  const delivery = readDeliveryOptions(body, deps.clock.now(), account.deliveryDefaults ?? DEFAULT_DELIVERY_DEFAULTS, deps.deliveryBounds);
   // Checked first and per account: a full backlog refuses the send whatever else is right or wrong with it.
   const backlog = checkWebhookBacklog(deps.webhookBacklog ? await deps.webhookBacklog(account.id) : undefined);
   if (backlog.kind === 'refuse') throw refusedBeforeUpstream(deps, backlog.error);
@@ -93,11 +98,11 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
   // `"force": true` sends to a recipient a contact check found without WhatsApp (the check may be out of date).
   const force = isObject(body) && body['force'] === true;
   const decision = runPreflight(
-    { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1) },
+    { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1), scheduled: delivery.sendAt !== null },
     now,
   );
   if (decision.kind === 'refuse') throw refusedBeforeUpstream(deps, decision.error);
-  return { message, number, cost: controls.price, ...(controls.admission ? { admission: controls.admission } : {}) };
+  return { message, number, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}) };
 }
 
 export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {
@@ -108,6 +113,7 @@ export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptIt
     type: prepared.message.type,
     payload: prepared.message.payload,
     creditCost: account.credit === null ? 0 : (prepared.cost ?? 1),
+    delivery: prepared.delivery,
     ...(prepared.admission ? { admission: prepared.admission } : {}),
   };
 }

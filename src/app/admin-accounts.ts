@@ -2,6 +2,7 @@
 import { gatewayError } from '../catalog/switchboard-error.js';
 import { ACCOUNT_STATES, type Account, type AccountState } from '../domain/account.js';
 import { BOUNDS, checkBound } from '../domain/bounds.js';
+import { PRIORITIES } from '../domain/delivery.js';
 import { isValidAllowEntry } from '../domain/ip-allow-list.js';
 import type { AccountPatch, Store } from '../store/store.js';
 import { checkOneOf, definedFields, enforce, parseTime } from './checks.js';
@@ -9,7 +10,9 @@ import { requireAccount } from './admin-lookups.js';
 import { setCreditBalance } from './admin-credit.js';
 
 /** What an operator sets on an account; undefined leaves a field as it is, null clears it. `credit` moves through the ledger. */
-export interface AccountChanges extends Pick<AccountPatch, 'name' | 'ipAllowList' | 'rateLimitPerSecond' | 'credit'> {
+export interface AccountChanges extends Pick<AccountPatch, 'name' | 'ipAllowList' | 'rateLimitPerSecond' | 'credit' | 'defaultValiditySeconds'> {
+  /** The lane of sends that name none. */
+  readonly defaultPriority?: string;
   readonly state?: string;
   /** ISO 8601; null = never expires. */
   readonly expiresAt?: string | null;
@@ -22,11 +25,15 @@ async function toPatch(store: Store, changes: AccountChanges, accountId: string 
   const badEntry = changes.ipAllowList?.find((e) => !isValidAllowEntry(e));
   if (badEntry !== undefined)
     throw gatewayError('invalid_request', { detail: `"${badEntry}" is not an IP address or CIDR block.`, field: 'ip_allow_list' });
-  enforce(checkBound(BOUNDS.rateLimitPerSecond, changes.rateLimitPerSecond), checkBound(BOUNDS.credit, changes.credit));
+  enforce(
+    checkBound(BOUNDS.rateLimitPerSecond, changes.rateLimitPerSecond), checkBound(BOUNDS.credit, changes.credit),
+    checkBound(BOUNDS.defaultValiditySeconds, changes.defaultValiditySeconds),
+  );
   return definedFields<AccountPatch>({
     name: changes.name, state: checkOneOf(ACCOUNT_STATES, changes.state, 'state'), expiresAt: parseTime(changes.expiresAt, 'expires_at'),
     ipAllowList: changes.ipAllowList, rateLimitPerSecond: changes.rateLimitPerSecond, credit: changes.credit,
     defaultNumberId: changes.defaultNumber ? await defaultNumberId(store, changes.defaultNumber, accountId) : changes.defaultNumber,
+    defaultPriority: checkOneOf(PRIORITIES, changes.defaultPriority, 'default_priority'), defaultValiditySeconds: changes.defaultValiditySeconds,
   });
 }
 

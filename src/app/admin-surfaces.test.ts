@@ -20,6 +20,8 @@ describe('admin API and CLI agree', () => {
   it.each([
     ['a rate limit of 0', { rate_limit_per_second: 0 }, ['--rate-limit', '0'], 'rate_limit_per_second'],
     ['credit above the ceiling', { credit: 1_000_000_000_001 }, ['--credit', '1000000000001'], 'credit'],
+    ['an unknown default lane', { default_priority: 'urgent' }, ['--default-priority', 'urgent'], 'default_priority'],
+    ['a default validity of 0', { default_validity_seconds: 0 }, ['--default-validity', '0'], 'default_validity_seconds'],
   ])('both refuse %s on an account and leave it as it was', async (_name, body, flags, field) => {
     const account = await newAccount();
     const before = await gw.store.getAccount(account.id);

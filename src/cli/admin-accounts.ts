@@ -8,6 +8,7 @@ import { timeOrNever, usageError, wholeNumber, wholeNumberOrNone, withStore, typ
 
 interface AccountOptions extends Output {
   credit?: number | null; rateLimit?: number | null; expiresAt?: string; allowIp?: string[]; state?: string; defaultNumber?: string; name?: string;
+  defaultPriority?: string; defaultValidity?: number | null;
 }
 
 interface ControlOptions extends Output {
@@ -17,7 +18,7 @@ interface ControlOptions extends Output {
 
 const toChanges = (o: AccountOptions): accounts.AccountChanges => ({
   name: o.name, state: o.state, credit: o.credit, rateLimitPerSecond: o.rateLimit, ipAllowList: o.allowIp, expiresAt: timeOrNever(o.expiresAt),
-  defaultNumber: o.defaultNumber,
+  defaultNumber: o.defaultNumber, defaultPriority: o.defaultPriority, defaultValiditySeconds: o.defaultValidity,
 });
 
 function toControlChanges(o: ControlOptions): controls.ControlChanges {
@@ -35,6 +36,8 @@ function accountOptions(command: Command): Command {
     .option('--rate-limit <n|none>', 'requests per second ("none": no limit)', wholeNumberOrNone('--rate-limit'))
     .option('--expires-at <iso|never>', 'from then on the account answers account_expired')
     .option('--allow-ip <cidr...>', 'IP allow-list (addresses or CIDR blocks); empty list = any address')
+    .option('--default-priority <lane>', 'lane of sends that name none: high, normal or bulk')
+    .option('--default-validity <seconds|none>', 'validity of sends that give none ("none": no limit)', wholeNumberOrNone('--default-validity'))
     .option('--json', 'print JSON');
 }
 

@@ -6,6 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkLoop } from '../runtime/work-loop.js';
+import { gatewayEntry } from '../catalog/catalog.js';
+import { hasExpired } from '../domain/delivery.js';
 import { GroupCommit } from '../runtime/group-commit.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../domain/retry-policy.js';
 import { CircuitBreakers, DEFAULT_CIRCUIT_BREAKER_CONFIG, type CircuitBreakerConfig } from './circuit-breaker.js';
@@ -69,6 +71,9 @@ export interface Sender {
   sendMessage(target: UpstreamTarget, body: unknown): Promise<SendOutcome>;
 }
 
+/** The refusal of a message that waited as scheduled, now that it is due, or undefined when it may go. */
+export type DueCheck = (task: DispatchTask, now: number) => Promise<SwitchboardError | undefined>;
+
 export interface DispatcherDeps {
   readonly store: DispatchStore;
   /** Claims, leases and hand-backs; the store holds what the jobs are about. */
@@ -81,6 +86,8 @@ export interface DispatcherDeps {
   readonly config: DispatcherConfig;
   readonly onError?: (error: unknown) => void;
   readonly metrics?: GatewayMetrics;
+  /** Whether a message that waited as scheduled may still go (app/due-preflight.ts); absent = it may. */
+  readonly recheckDue?: DueCheck;
 }
 
 export interface DispatcherCounters {
@@ -93,6 +100,18 @@ export interface DispatcherCounters {
 }
 
 const ROUTE_TTL_MS = 2_000;
+
+/** Where a task of `rank` goes in a queue kept in rank order: after every task that ranks the same or better. */
+function rankedIndex(queue: readonly DispatchTask[], rank: number): number {
+  let low = 0;
+  let high = queue.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((queue[middle] as DispatchTask).rank <= rank) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
 
 export class Dispatcher {
   readonly counters: DispatcherCounters = { calls: 0, sent: 0, retried: 0, failed: 0, held: 0, recovered: 0 };
@@ -179,13 +198,22 @@ export class Dispatcher {
 
   private async claim(now: number): Promise<void> {
     const { config, store, queue } = this.deps;
+    if (now < this.nextClaimAt) return;
     const room = config.maxBuffered - this.buffered;
-    if (room <= 0 || now < this.nextClaimAt) return;
-    const limit = Math.min(room, config.claimBatch);
-    const jobs = await queue.claim({ owner: config.owner, now, leaseMs: config.leaseMs, limit });
+    // A full buffer still takes high-lane jobs (up to one more claim batch): they go before everything it holds, so
+    // waiting for room behind thousands of bulk jobs would defeat their lane.
+    const highOnly = room <= 0;
+    const limit = highOnly ? Math.max(0, config.maxBuffered + config.claimBatch - this.buffered) : Math.min(room, config.claimBatch);
+    if (limit === 0) return;
+    const request = { owner: config.owner, now, leaseMs: config.leaseMs, limit };
+    const jobs = highOnly ? await queue.claimHighLane(request) : await queue.claim(request);
     if (jobs.length < limit) this.nextClaimAt = now + config.idlePollMs;
     const tasks = await store.loadTasks(this.notHeld(jobs), now);
-    for (const task of tasks) this.enqueue(task);
+    for (const task of tasks) {
+      const refusal = task.recheck ? await this.deps.recheckDue?.(task, now) : undefined;
+      if (refusal) this.track(this.failBeforeCall(task, refusal));
+      else this.enqueue(task);
+    }
     if (tasks.length > 0) this.nextRenewAt ||= now + config.leaseMs / 3;
   }
 
@@ -216,9 +244,10 @@ export class Dispatcher {
     return [...this.queues.values(), this.waitingForCallSlot].flatMap((tasks) => [...tasks].map((t) => t.jobId));
   }
 
+  /** Into its number's queue by rank, as the store claims: a later claim's high job goes ahead of earlier bulk ones. */
   private enqueue(task: DispatchTask): void {
     const queue = this.queues.get(task.numberId) ?? [];
-    queue.push(task);
+    queue.splice(rankedIndex(queue, task.rank), 0, task);
     this.queues.set(task.numberId, queue);
     this.buffered += 1;
   }
@@ -271,6 +300,10 @@ export class Dispatcher {
         this.track(this.settleSent(this.take(queue, index), task.wamid));
         continue;
       }
+      if (hasExpired(task.expiresAt, now)) {
+        this.track(this.settleExpired(this.take(queue, index)));
+        continue;
+      }
       if (task.interrupted) {
         this.take(queue, index);
         this.counters.recovered += 1;
@@ -283,7 +316,7 @@ export class Dispatcher {
         this.wakeAt = Math.min(this.wakeAt, call.allowed ? this.permitsAwayUntil : call.retryAt);
         break;
       }
-      const batch = this.permitBatch(queue, index, call.probe ? 1 : this.deps.config.maxInFlight - this.inFlight.size);
+      const batch = this.permitBatch(queue, index, call.probe ? 1 : this.deps.config.maxInFlight - this.inFlight.size, now);
       const permits = await this.deps.permits.take(numberId, route.maxMps, batch.map((t) => t.to));
       if (call.probe && !permits[0]?.granted) this.breakers.forgoProbe(this.upstreamHost);
       const next = this.applyPermits(queue, index, permits, route, call.probe);
@@ -293,10 +326,11 @@ export class Dispatcher {
     if (queue.length === 0) this.queues.delete(numberId);
   }
 
-  /** The jobs from `index` on that need a permit, up to the first that does not (a settle or a recovery) and `room`. */
-  private permitBatch(queue: readonly DispatchTask[], index: number, room: number): DispatchTask[] {
+  /** The jobs from `index` on that need a permit, up to the first that does not (a settle, a recovery, an expiry) and `room`. */
+  private permitBatch(queue: readonly DispatchTask[], index: number, room: number, now: number): DispatchTask[] {
     let end = index;
-    while (end < queue.length && end - index < room && queue[end]?.wamid === null && !queue[end]?.interrupted) end += 1;
+    const needsPermit = (task: DispatchTask | undefined) => task !== undefined && task.wamid === null && !task.interrupted && !hasExpired(task.expiresAt, now);
+    while (end < queue.length && end - index < room && needsPermit(queue[end])) end += 1;
     return queue.slice(index, end);
   }
 
@@ -341,6 +375,7 @@ export class Dispatcher {
       if (probe) this.breakers.forgoProbe(host);
       // A status webhook proved Meta has it (an earlier call's answer was lost): settle it without calling again.
       if (mark.kind === 'sent') await this.settleSent(task, mark.wamid);
+      if (mark.kind === 'expired') await this.settleExpired(task);
       return;
     }
     if (!(await this.waitForCallSlot(task, route.maxMps))) {
@@ -399,6 +434,18 @@ export class Dispatcher {
     const moved = await this.sent.submit({ task, wamid, at: this.deps.now() });
     this.counters.sent += 1;
     if (moved) this.deps.metrics?.statusReached(task.numberId, 'sent');
+  }
+
+  /** A rule of preflight refuses it now that it is due: failed with that rule's error, never called. */
+  private async failBeforeCall(task: DispatchTask, error: SwitchboardError): Promise<void> {
+    await this.deps.store.settleFailed(task, error, this.deps.now());
+    this.countFailed(task, error.entry);
+  }
+
+  /** Its validity ended while it waited: failed with `expired`, never called. */
+  private async settleExpired(task: DispatchTask): Promise<void> {
+    await this.deps.store.settleExpired(task, this.deps.now());
+    this.countFailed(task, gatewayEntry('expired'));
   }
 
   private countFailed(task: DispatchTask, entry: SwitchboardError['entry']): void {

@@ -1,4 +1,5 @@
 /** Accounts (tenants): their states and the rule that decides whether an authenticated request may go on. */
+import type { DeliveryDefaults } from './delivery.js';
 import { gatewayError } from '../catalog/switchboard-error.js';
 import { ALLOW, refuse, type RuleDecision } from './decision.js';
 import { ipAllowed } from './ip-allow-list.js';
@@ -22,6 +23,8 @@ export interface Account {
   readonly defaultNumberId: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** The lane and validity of sends that give none; absent = normal, no limit. */
+  readonly deliveryDefaults?: DeliveryDefaults;
 }
 
 export function effectiveState(account: Account, now: number): EffectiveAccountState {

@@ -27,6 +27,8 @@ export const BOUNDS = {
   spamThreshold: { field: 'spam_threshold', min: 1, max: MAX_COUNT },
   requestsPerMinute: { field: 'requests_per_minute', min: 1, max: MAX_COUNT },
   requestIntervalSeconds: { field: 'request_interval_seconds', min: 1, max: MAX_INTERVAL_SECONDS },
+  // Meta keeps trying to deliver a message for 30 days at most (domain/delivery.ts).
+  defaultValiditySeconds: { field: 'default_validity_seconds', min: 1, max: 30 * 24 * 3600 },
 } as const satisfies Record<string, Bound>;
 
 /** A value left out (undefined) or cleared (null) is not this rule's business; a given one must be a whole number in range. */

@@ -5,6 +5,7 @@
  */
 import { errorSummary, type ErrorSummary } from '../catalog/error-summary.js';
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
+import { echoFields, type MessageEcho } from './delivery.js';
 import type { TemplateStatus } from './template.js';
 
 export const EVENT_TYPES = [
@@ -25,6 +26,7 @@ export const EVENT_TYPES = [
   'account.violation',
   'template.quality_changed',
   'template.category_changed',
+  'message.canceled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -50,10 +52,15 @@ export interface AcceptedMessageFacts {
   readonly numberId: string;
   readonly to: string;
   readonly type: string;
+  /** The caller's `client_ref` and `metadata`: every event about a message carries them back. */
+  readonly echo?: MessageEcho;
 }
 
 export function messageAcceptedEvent(m: AcceptedMessageFacts): NewEvent {
-  return { accountId: m.accountId, type: 'message.accepted', subjectId: m.messageId, data: { message_id: m.messageId, number_id: m.numberId, to: m.to, type: m.type } };
+  return {
+    accountId: m.accountId, type: 'message.accepted', subjectId: m.messageId,
+    data: { message_id: m.messageId, number_id: m.numberId, to: m.to, type: m.type, ...echoFields(m.echo) },
+  };
 }
 
 export interface MessageOutcomeFacts {
@@ -62,6 +69,7 @@ export interface MessageOutcomeFacts {
   readonly to: string;
   /** Meta's id, once known: a call refused before Meta answered has none. */
   readonly wamid: string | null;
+  readonly echo?: MessageEcho;
 }
 
 export type MessageProgressType = 'message.sent' | 'message.delivered' | 'message.read';
@@ -69,14 +77,19 @@ export type MessageProgressType = 'message.sent' | 'message.delivered' | 'messag
 /** `userId` is the recipient's business-scoped user id when Meta's status named it, so both identifiers reach the customer. */
 export function messageProgressEvent(type: MessageProgressType, m: MessageOutcomeFacts & { readonly userId?: string | undefined }): NewEvent {
   const userId = m.userId === undefined || m.userId === m.to ? {} : { user_id: m.userId };
-  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid, ...userId } };
+  return { accountId: m.accountId, type, subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, wamid: m.wamid, ...userId, ...echoFields(m.echo) } };
+}
+
+/** A message taken back before it was handed to the upstream; its reservation was refunded in the same commit. */
+export function messageCanceledEvent(m: Omit<MessageOutcomeFacts, 'wamid'>): NewEvent {
+  return { accountId: m.accountId, type: 'message.canceled', subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, ...echoFields(m.echo) } };
 }
 
 /** `error` is absent only when Meta reported a failure without saying why. */
 export function messageFailedEvent(m: MessageOutcomeFacts, error: SwitchboardError | undefined): NewEvent {
   return {
     accountId: m.accountId, type: 'message.failed', subjectId: m.messageId,
-    data: { message_id: m.messageId, to: m.to, wamid: m.wamid, error: error ? eventError(error) : null },
+    data: { message_id: m.messageId, to: m.to, wamid: m.wamid, error: error ? eventError(error) : null, ...echoFields(m.echo) },
   };
 }
 

@@ -22,7 +22,22 @@ const cases: [MessageState, MessageEvent, MessageState | 'refuse'][] = [
   ['accepted', 'status_read', 'read'],
   ['accepted', 'status_failed', 'failed'],
   ['queued', 'status_sent', 'sent'],
+  ['scheduled', 'claim', 'queued'],
+  ['scheduled', 'cancel', 'canceled'],
+  ['accepted', 'cancel', 'canceled'],
+  ['queued', 'cancel', 'canceled'],
+  ['sent', 'cancel', 'refuse'],
+  ['canceled', 'claim', 'refuse'],
+  ['canceled', 'status_sent', 'refuse'],
+  ['canceled', 'expire', 'refuse'],
+  ['scheduled', 'expire', 'failed'],
+  ['queued', 'expire', 'failed'],
+  ['sent', 'expire', 'refuse'],
+  ['failed', 'cancel', 'refuse'],
 ];
+
+/** States a message is in only before it was handed to Meta, or never after: no status of Meta's can be about them. */
+const NEVER_WITH_META: readonly MessageState[] = ['scheduled', 'canceled'];
 
 describe('transition', () => {
   it.each(cases)('%s + %s → %s', (from, event, expected) => {
@@ -34,13 +49,19 @@ describe('transition', () => {
   it('lets a status webhook move every state before it forward, and no final state', () => {
     const statusTargets: Partial<Record<MessageEvent, MessageState>> = { status_sent: 'sent', status_delivered: 'delivered', status_read: 'read', status_failed: 'failed' };
     for (const [event, target] of Object.entries(statusTargets) as [MessageEvent, MessageState][]) {
-      for (const state of MESSAGE_STATES) {
+      for (const state of MESSAGE_STATES.filter((s) => !NEVER_WITH_META.includes(s))) {
         // `failed` ranks last but only follows what Meta may still fail: nothing it delivered.
         const ceiling = target === 'failed' ? STATE_RANK.delivered : STATE_RANK[target];
         const earlier = STATE_RANK[state] < ceiling;
         expect(transition(state, event).kind, `${state} + ${event}`).toBe(earlier ? 'move' : 'refuse');
       }
     }
+  });
+
+  it('lets no status of Meta move a scheduled or canceled message, and nothing move a canceled one', () => {
+    for (const state of NEVER_WITH_META)
+      for (const event of MESSAGE_EVENTS.filter((e) => e.startsWith('status_'))) expect(transition(state, event).kind).toBe('refuse');
+    for (const event of MESSAGE_EVENTS) expect(transition('canceled', event).kind).toBe('refuse');
   });
 
   it('never lowers the rank of a delivered-or-later message on a status event', () => {

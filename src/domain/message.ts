@@ -1,4 +1,5 @@
 /** What a message is once validated: the recipient, its type, and the Cloud API payload the dispatcher will send. */
+import type { DeliveryOptions } from './delivery.js';
 import type { MessageState } from './message-state.js';
 import type { MediaSource } from './validation/media.js';
 
@@ -48,6 +49,8 @@ export interface MessageRecord {
   readonly error: { readonly namespace: string; readonly code: number | string; readonly detail?: string } | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** When it may leave and until when, its lane, and what the caller attached to it. */
+  readonly delivery: DeliveryOptions;
 }
 
 export function isMessageType(value: string): value is MessageType {

@@ -9,7 +9,7 @@ const recent = now - 1000;
 
 describe('SETTLED_MESSAGE_STATES', () => {
   it('holds the states no dispatch event starts from', () => {
-    expect([...SETTLED_MESSAGE_STATES].sort()).toEqual(['delivered', 'failed', 'read', 'sent']);
+    expect([...SETTLED_MESSAGE_STATES].sort()).toEqual(['canceled', 'delivered', 'failed', 'read', 'sent']);
   });
 });
 

@@ -1,4 +1,5 @@
 /** buildApp: the whole HTTP API as a Fastify instance that is not listening; main.ts (or a test) decides where it listens. */
+import type { DeliveryBounds } from '../domain/delivery.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -78,6 +79,8 @@ export interface AppDeps {
   readonly trustProxy?: boolean | number | string;
   /** The upstream circuits of the dispatcher in this process, for number health; absent = none runs here. */
   readonly circuits?: () => readonly { readonly open: boolean }[];
+  /** Delivery control's bounds (the scheduling horizon); absent = the defaults. */
+  readonly deliveryBounds?: DeliveryBounds;
   /** What `/readyz` asks; default: the store. */
   readonly readiness?: readonly ReadinessCheck[];
   /** pino options (level …), or false for no logging (tests, benchmarks). */
@@ -99,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const backlog = new BacklogGauge(store.webhooks, deps.webhooks?.backlogCap ?? DEFAULT_WEBHOOK_BACKLOG_CAP, () => clock.now());
   const sendDeps = { store, clock, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}), webhookBacklog: (accountId: string) => backlog.read(accountId),
     ...(deps.management?.contactCheckTtlMs === undefined ? {} : { contactCheckTtlMs: deps.management.contactCheckTtlMs }),
-    ...(deps.metrics ? { metrics: deps.metrics } : {}) };
+    ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.deliveryBounds ? { deliveryBounds: deps.deliveryBounds } : {}) };
   const limits = {
     batchMaxRecipients: 1000, bodyLimitBytes: 1024 * 1024, mediaLimitBytes: 100 * 1024 * 1024,
     mediaUploadsPerAccount: 2, mediaStorageBytesPerAccount: 1024 * 1024 * 1024, ...deps.limits,

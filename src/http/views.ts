@@ -1,4 +1,5 @@
 /** How stored records look on the wire: ISO times, snake_case, catalog links for errors, never secrets. */
+import { DEFAULT_DELIVERY_DEFAULTS } from '../domain/delivery.js';
 import { errorSummary } from '../catalog/error-summary.js';
 import type { ControlsStatement } from '../app/admin-controls.js';
 import type { LedgerStatement } from '../app/admin-credit.js';
@@ -10,6 +11,10 @@ import type { PhoneNumber } from '../domain/phone-number.js';
 import type { ApiKeyRecord } from '../store/store.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function deliveryView(d: MessageRecord['delivery']) {
+  return { priority: d.priority, send_at: iso(d.sendAt), expires_at: iso(d.expiresAt), client_ref: d.clientRef, metadata: d.metadata };
+}
 
 export function messageView(m: MessageRecord) {
   return {
@@ -23,6 +28,7 @@ export function messageView(m: MessageRecord) {
     error: m.error ? errorSummary(m.error) : null,
     content: m.payload,
     created_at: iso(m.createdAt),
+    ...deliveryView(m.delivery),
   };
 }
 
@@ -39,6 +45,8 @@ export function accountView(a: Account, now: number) {
     default_number_id: a.defaultNumberId,
     created_at: iso(a.createdAt),
     updated_at: iso(a.updatedAt),
+    default_priority: a.deliveryDefaults?.priority ?? DEFAULT_DELIVERY_DEFAULTS.priority,
+    default_validity_seconds: a.deliveryDefaults?.validitySeconds ?? null,
   };
 }
 

@@ -23,6 +23,7 @@ export function describeAccountStoreConformance(): void {
       expect(plain).toEqual({
         id: expect.stringMatching(/^acct_/), name: 'plain', state: 'active', expiresAt: null, ipAllowList: [],
         rateLimitPerSecond: null, credit: null, defaultNumberId: null, createdAt: now, updatedAt: now,
+        deliveryDefaults: { priority: 'normal', validitySeconds: null },
       });
       const full = await accounts.createAccount(
         { name: 'full', state: 'disabled', expiresAt: now + 5, ipAllowList: ['10.0.0.0/8'], rateLimitPerSecond: 7, credit: 2 ** 40 },
@@ -36,6 +37,10 @@ export function describeAccountStoreConformance(): void {
       expect(await accounts.getAccount(full.id)).toEqual(patched);
       expect(await accounts.updateAccount('acct_missing', { name: 'x' }, now)).toBeUndefined();
       expect(await accounts.getAccount('acct_missing')).toBeUndefined();
+      const lanes = await accounts.updateAccount(full.id, { defaultPriority: 'bulk', defaultValiditySeconds: 600 }, now + 3);
+      expect(lanes?.deliveryDefaults).toEqual({ priority: 'bulk', validitySeconds: 600 });
+      const back = await accounts.updateAccount(full.id, { defaultPriority: 'normal', defaultValiditySeconds: null }, now + 2);
+      expect(back).toEqual(patched);
       const listed = (await accounts.listAccounts()).filter((a) => a.id === plain.id || a.id === full.id);
       expect(listed).toEqual(plain.id < full.id ? [plain, patched] : [patched, plain]);
     });

@@ -4,7 +4,8 @@
  * one atomic operation with the same name in every backend.
  */
 import type { SwitchboardError } from '../catalog/switchboard-error.js';
-import type { JobQueue, QueuedJob } from '../runtime/job-queue.js';
+import type { MessageEcho } from '../domain/delivery.js';
+import type { ClaimRequest, JobQueue, QueuedJob } from '../runtime/job-queue.js';
 
 /** An outbox job as the queue hands it out. */
 export interface DispatchJob extends QueuedJob {
@@ -31,6 +32,8 @@ export interface DispatchJob extends QueuedJob {
 export interface DispatchQueue extends JobQueue<DispatchJob> {
   /** The upstream answers again: jobs put back because it was down are due now (the `limit` earliest, if given). */
   releaseUpstreamWaits(now: number, limit?: number): Promise<void>;
+  /** `claim`, of high-lane jobs only: lets a dispatcher whose buffer is full still take what must go first. */
+  claimHighLane(request: ClaimRequest): Promise<DispatchJob[]>;
 }
 
 /** One message to send, as loaded for a claimed job: the job, its message's payload, and what earlier claims left behind. */
@@ -49,13 +52,26 @@ export interface DispatchTask {
   readonly wamid: string | null;
   readonly interrupted: boolean;
   readonly probe: boolean;
+  /** Claim rank (due time plus lane handicap): a number's queue in memory keeps this order too. */
+  readonly rank: number;
+  /** Not sent at or after this time (epoch ms); null = no limit. */
+  readonly expiresAt: number | null;
+  /** What every event about the message echoes. */
+  readonly echo: MessageEcho;
+  /** Its message waited as scheduled: the time-dependent preflight rules run again before it goes. */
+  readonly recheck: boolean;
 }
 
 /**
  * What the store says of a job about to be called: call it; or a status webhook tied a wamid to its message meanwhile
  * (it was sent: settle it, never call again); or it is no longer this worker's (settled, or its lease lapsed).
  */
-export type CallMark = { readonly kind: 'call' } | { readonly kind: 'sent'; readonly wamid: string } | { readonly kind: 'gone' };
+export type CallMark =
+  | { readonly kind: 'call' }
+  | { readonly kind: 'sent'; readonly wamid: string }
+  | { readonly kind: 'gone' }
+  /** Its validity ended before the call: it is not marked, and must be settled with `settleExpired`. */
+  | { readonly kind: 'expired' };
 
 /** How fast a number sends, with which token, and whether it may send at all. */
 export interface NumberRoute {
@@ -99,6 +115,11 @@ export interface DispatchStore {
   settleRetry(task: DispatchTask, dueAt: number, error: SwitchboardError, now: number, waitsForUpstream: boolean): Promise<void>;
   /** Message → failed with its catalog error, job removed. */
   settleFailed(task: DispatchTask, error: SwitchboardError, now: number): Promise<void>;
+  /**
+   * Message → failed with `expired`, job removed, reservation refunded: only while no call is marked for the job (the
+   * same condition as a cancel), so an expiry never overtakes a call under way.
+   */
+  settleExpired(task: DispatchTask, now: number): Promise<void>;
   /**
    * The messages of jobs about to be handed back unsent (`DispatchQueue.release`) go back to `accepted`. Called before
    * the release, while the jobs are still this worker's, so no other worker's claim is undone.

@@ -10,6 +10,7 @@ import { gatewayEntry } from '../catalog/catalog.js';
 import { SwitchboardError } from '../catalog/switchboard-error.js';
 import { MESSAGE_EVENTS, MESSAGE_STATES, TRANSITIONS, type MessageEvent } from '../domain/message-state.js';
 import type { DispatchJob, DispatchTask } from './dispatch-store.js';
+import { SqlCancel } from './sql/sql-cancel.js';
 import { SqlDispatch } from './sql/sql-dispatch.js';
 import { SqlInbound } from './sql/sql-inbound.js';
 import { SqlOutboxQueue } from './sql/sql-outbox-queue.js';
@@ -23,10 +24,12 @@ export function describeDispatchConformance(): void {
     let dispatch: SqlDispatch;
     let queue: SqlOutboxQueue;
     let inbound: SqlInbound;
+    let cancels: SqlCancel;
     beforeEach(() => {
       dispatch = new SqlDispatch(current().engine, TEST_SECRETS);
       queue = new SqlOutboxQueue(current().engine);
       inbound = new SqlInbound(current().engine);
+      cancels = new SqlCancel(current().engine);
     });
     const db = () => current().engine.db;
     // Every case works in a time of its own, earlier than every case before it, so the jobs other cases left in the
@@ -60,6 +63,7 @@ export function describeDispatchConformance(): void {
       expect(tasks).toEqual([{
         jobId: m!.jobId, messageId: m!.messageId, accountId: tenant.accountId, numberId: tenant.numberId, to: '4915112345678',
         payload: { to: '4915112345678', n: 0 }, attempts: 0, firstAttemptAt: null, wamid: 'wamid.TIED', interrupted: true, probe: true,
+        rank: t + 60_000, expiresAt: null, echo: { clientRef: null, metadata: null }, recheck: false,
       }]);
       expect(await message(m!.messageId)).toMatchObject({ status: 'queued', updated_at: t + 1 });
       expect(JSON.parse((await message(m!.messageId)).status_times)).toEqual({ accepted: t, queued: t + 1 });
@@ -213,13 +217,16 @@ export function describeDispatchConformance(): void {
     async function apply(event: MessageEvent, tenant: Tenant, m: SeededMessage, at: number, wamid: string): Promise<void> {
       const task: DispatchTask = {
         jobId: m.jobId, messageId: m.messageId, accountId: tenant.accountId, numberId: tenant.numberId, to: '4915112345678',
-        payload: {}, attempts: 0, firstAttemptAt: null, wamid: null, interrupted: false, probe: false,
+        payload: {}, attempts: 0, firstAttemptAt: null, wamid: null, interrupted: false, probe: false, rank: at, expiresAt: null,
+        echo: { clientRef: null, metadata: null }, recheck: false,
       };
       switch (event) {
         case 'claim': return void await dispatch.loadTasks([jobOf(tenant, m)], at);
         case 'retry': return dispatch.settleRetry(task, at + 1_000, outage(), at, false);
         case 'upstream_accepted': return void await dispatch.settleSent([{ task, wamid, at }]);
         case 'upstream_rejected': return dispatch.settleFailed(task, refused(), at);
+        case 'cancel': return void await cancels.cancelMessage(tenant.accountId, m.messageId, at);
+        case 'expire': return dispatch.settleExpired(task, at);
         default: {
           const status = { kind: 'status', phoneNumberId: tenant.phoneNumberId, wamid, status: STATUS_OF_EVENT[event], at, recipientId: '4915112345678', errors: [] } as const;
           await inbound.applyStatuses([{ status, error: event === 'status_failed' ? refused() : undefined }], at);

@@ -81,6 +81,7 @@ export function describeMessagesConformance(): void {
       expect(await messages.get(account.id, id)).toEqual({
         id, accountId: account.id, numberId: number.id, to: '4915112345678', type: 'template', status: 'accepted',
         payload: { template: { name: 't' } }, statusTimes: { accepted: now }, wamid: null, error: null, createdAt: now, updatedAt: now,
+        delivery: { sendAt: null, expiresAt: null, priority: 'normal', clientRef: null, metadata: null },
       });
       expect(await messages.get(other.account.id, id)).toBeUndefined();
       expect(await messages.get(account.id, 'msg_missing')).toBeUndefined();
@@ -93,6 +94,23 @@ export function describeMessagesConformance(): void {
       }]);
       expect(await messages.accept([], now, undefined)).toEqual([]);
       expect(messages.writable).toBe(true);
+    });
+
+    it('stores a scheduled message with its delivery fields: job due at send_at in its lane and rank, reference echoed, listable by it', async () => {
+      const { account, item } = await tenant();
+      const sendAt = now + 3_600_000;
+      const delivery = { sendAt, expiresAt: sendAt + 300_000, priority: 'bulk', clientRef: 'order-1', metadata: { customer: 'c_1', n: 2 } } as const;
+      const [scheduled, plain] = await messages.accept([item('4915112345678', { delivery }), item('4915112345679', { delivery: { ...delivery, sendAt: null, expiresAt: null, priority: 'high', clientRef: 'other' } })], now, undefined);
+      const id = idOf(scheduled)!;
+      expect(await messages.get(account.id, id)).toMatchObject({ status: 'scheduled', statusTimes: { scheduled: now }, delivery });
+      expect(await db().selectFrom('outbox').select(['due_at', 'lane', 'rank_at', 'expires_at']).where('message_id', '=', id).executeTakeFirst())
+        .toEqual({ due_at: sendAt, lane: 2, rank_at: sendAt + 300_000, expires_at: sendAt + 300_000 });
+      expect(await db().selectFrom('outbox').select(['due_at', 'lane', 'rank_at']).where('message_id', '=', idOf(plain)!).executeTakeFirst())
+        .toEqual({ due_at: now, lane: 0, rank_at: now });
+      const event = await db().selectFrom('events').select('payload').where('subject_id', '=', id).executeTakeFirstOrThrow();
+      expect(JSON.parse(event.payload)).toMatchObject({ client_ref: 'order-1', metadata: { customer: 'c_1', n: 2 } });
+      const listed = await messages.list(account.id, { clientRef: 'order-1', limit: 10 });
+      expect(listed.messages.map((m) => m.id)).toEqual([id]);
     });
 
     it('lists an account\u2019s messages newest first, page by page, by status, recipient, number and time', async () => {
@@ -146,13 +164,14 @@ export function describeMessagesConformance(): void {
       expect(days).toEqual([{ day: '2026-06-02', recipient: 'y' }]);
     });
 
-    it('counts template recipients over a rolling window, oldest first, frees a slot as the oldest leaves it, and never counts a failed send', async () => {
+    it('counts template recipients over a rolling window, oldest first, frees a slot as the oldest leaves it, and never counts a failed or canceled send', async () => {
       const { account, number, item } = await tenant();
-      // A template send that failed reached nobody.
-      await db().insertInto('messages').values({
-        id: 'msg_failed_before', account_id: account.id, number_id: number.id, recipient: 'z', type: 'template', status: 'failed',
-        payload: '{}', status_times: '{}', created_at: 5, updated_at: 5,
-      }).execute();
+      // Template sends that failed or were canceled reached nobody.
+      for (const status of ['failed', 'canceled'])
+        await db().insertInto('messages').values({
+          id: `msg_${status}_before_${account.id}`, account_id: account.id, number_id: number.id, recipient: `z${status}`, type: 'template', status,
+          payload: '{}', status_times: '{}', created_at: 5, updated_at: 5,
+        }).execute();
       const send = async (to: string, at: number) =>
         kinds(await messages.accept([item(to, { type: 'template', admission: { messaging: { tier: 2, since: at - 100 } } })], at, undefined))[0];
       expect(await send('a', 10)).toBe('accepted');

@@ -11,6 +11,7 @@ import type { InboundStore } from './inbound-store.js';
 import type { Account, AccountState } from '../domain/account.js';
 import type { KeyKind } from '../domain/api-key.js';
 import type { IdempotencyRecord } from '../domain/idempotency.js';
+import type { DeliveryOptions, Priority } from '../domain/delivery.js';
 import type { MessageRecord, MessageType } from '../domain/message.js';
 import type { MessageState } from '../domain/message-state.js';
 import type { PhoneNumber, RegistrationState } from '../domain/phone-number.js';
@@ -63,6 +64,8 @@ export interface NewAccount {
   readonly rateLimitPerSecond?: number | null;
   readonly credit?: number | null;
   readonly defaultNumberId?: string | null;
+  readonly defaultPriority?: Priority;
+  readonly defaultValiditySeconds?: number | null;
 }
 export type AccountPatch = Partial<NewAccount>;
 
@@ -116,6 +119,8 @@ export interface AcceptItem {
   readonly creditCost: number;
   /** The counted limits this send must pass; decided and counted in the accept transaction. */
   readonly admission?: AcceptAdmission;
+  /** When it may leave, until when, its lane, and what is echoed in its events; absent = at once, normal, nothing. */
+  readonly delivery?: DeliveryOptions;
 }
 
 /** Counted limits, decided on the counts the accept transaction reads: a refused send is counted nowhere. */
@@ -145,12 +150,26 @@ export interface StoredResponse {
   readonly body: unknown;
 }
 
+/** What a cancel found: canceled now, canceled before, gone past the point of no return (its state), or no such message. */
+export type CancelOutcome =
+  | { readonly kind: 'canceled' }
+  | { readonly kind: 'already_canceled' }
+  | { readonly kind: 'not_cancelable'; readonly status: MessageState }
+  | { readonly kind: 'not_found' };
+
+export interface ClientRefCancel {
+  readonly canceled: readonly string[];
+  /** Messages with the reference already handed to the upstream (or finished). */
+  readonly notCancelable: readonly string[];
+}
+
 export interface MessageFilter {
   readonly status?: MessageState;
   readonly to?: string;
   /** Any of these recipients: every identifier of one contact, so its history survives a new phone or user id. */
   readonly toAny?: readonly string[];
   readonly numberId?: string;
+  readonly clientRef?: string;
   readonly since?: number;
   readonly until?: number;
   /** Failed with this catalog entry's error. */
@@ -222,6 +241,14 @@ export interface Store extends AccountStore {
   acceptMessages(items: readonly AcceptItem[], now: number, idempotency?: IdempotencyCompletion): Promise<AcceptResult[]>;
   getMessage(accountId: string, id: string): Promise<MessageRecord | undefined>;
   listMessages(accountId: string, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }>;
+  /**
+   * Cancels a message whose job no call is marked for, in one transaction: job removed, message `canceled`, credit
+   * reservation refunded, `message.canceled` recorded. Conditional on the job row, so that a message is sent or
+   * canceled, never both.
+   */
+  cancelMessage(accountId: string, id: string, now: number): Promise<CancelOutcome>;
+  /** Cancels the account's messages with this `client_ref` that can still be canceled; lists which were and which not. */
+  cancelByClientRef(accountId: string, clientRef: string, now: number): Promise<ClientRefCancel>;
 
   /** Dispatch's model operations (loading claimed jobs, call marks, outcomes, number holds), in the same database. */
   readonly dispatch: DispatchStore;

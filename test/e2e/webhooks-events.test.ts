@@ -26,6 +26,9 @@ async function raiseEveryEvent(g: WebhookGateway): Promise<void> {
     status: { kind: 'status' as const, phoneNumberId: '1', wamid, status: s, at: Date.now(), recipientId: sent!.to, errors: [] }, error: undefined,
   });
   await store.inbound.applyStatuses([status('wamid.events-1', 'delivered'), status('wamid.events-1', 'read'), status('wamid.events-3', 'failed')], Date.now());
+  // Taken back before any call, with a reference and metadata to echo.
+  const taken = await g.call('POST', '/v1/messages', { to: '4915100999999', type: 'template', template: { name: 'hello_world', language: 'en_US' }, client_ref: 'r-1', metadata: { k: 1 } });
+  expect((await g.call('DELETE', `/v1/messages/${String(taken.body.id)}`)).status).toBe(200);
 
   const number = (await store.listNumbers({ accountId: g.accountId }))[0]!;
   const owner = { numberId: number.id, accountId: g.accountId };

@@ -3,6 +3,7 @@
  * account with a number, and messages with their outbox jobs (and credit reservations) as the accept transaction
  * leaves them.
  */
+import { LANE_OF, rankOf, type Priority } from '../../src/domain/delivery.js';
 import { newId } from '../../src/store/ids.js';
 import { createSecretBox, type SecretBox } from '../../src/store/secret-box.js';
 import { SqlAccounts } from '../../src/store/sql/sql-accounts.js';
@@ -41,6 +42,11 @@ export interface SeedOptions {
   readonly reserve?: number;
   /** Leave out the outbox job (a message already settled). */
   readonly withoutJob?: boolean;
+  /** The job's lane (default normal): its rank is `at` plus the lane's handicap, as the accept path writes it. */
+  readonly priority?: Priority;
+  readonly expiresAt?: number;
+  readonly clientRef?: string;
+  readonly metadata?: Record<string, unknown>;
 }
 
 /** `count` messages of `tenant`, each with its job due at `at`, in the order given (ids increase). */
@@ -54,12 +60,14 @@ export async function seedMessages(engine: SqlEngine, tenant: Tenant, count: num
       id: messageId, account_id: tenant.accountId, number_id: tenant.numberId, recipient: '4915112345678', type: 'text', status,
       payload: JSON.stringify({ to: '4915112345678', n: i }), status_times: JSON.stringify({ [status]: options.at }),
       wamid: options.wamid === undefined ? null : `${options.wamid}${count > 1 ? `.${i}` : ''}`, error: null,
-      created_at: options.at, updated_at: options.at,
+      created_at: options.at, updated_at: options.at, client_ref: options.clientRef ?? null,
+      metadata: options.metadata ? JSON.stringify(options.metadata) : null, priority: options.priority ?? 'normal', expires_at: options.expiresAt ?? null,
     }).execute();
     if (!options.withoutJob) {
       await engine.db.insertInto('outbox').values({
         id: jobId, message_id: messageId, number_id: tenant.numberId, due_at: options.at, attempts: 0, lease_owner: null,
         lease_expires_at: null, created_at: options.at, calling_since: null, first_attempt_at: null,
+        lane: LANE_OF[options.priority ?? 'normal'], rank_at: rankOf(options.at, options.priority ?? 'normal'), expires_at: options.expiresAt ?? null,
       }).execute();
     }
     if (options.reserve !== undefined) {

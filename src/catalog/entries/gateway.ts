@@ -723,6 +723,41 @@ const GATEWAY_INPUTS = {
     retry: 'fix-request',
     action: 'List your endpoints with GET /v1/webhooks and use one of their ids.',
   },
+  expired: {
+    title: 'Message expired',
+    meaning: 'The message was still waiting to be sent when its validity period (`validity_seconds` or `expires_at`) ended, so it was not sent; its credit reservation was refunded.',
+    httpStatus: 410,
+    retry: 'permanent',
+    action: 'Send it again as a new message if it still matters, with a validity long enough for the number\u2019s queue.',
+  },
+  send_at_out_of_range: {
+    title: 'send_at out of range',
+    meaning: '`send_at` lies in the past (beyond a minute of clock skew) or further ahead than the gateway schedules messages (35 days by default).',
+    httpStatus: 400,
+    retry: 'fix-request',
+    action: 'Give a `send_at` between now and the scheduling horizon, as an RFC 3339 time with an offset.',
+  },
+  validity_out_of_range: {
+    title: 'Validity out of range',
+    meaning: '`validity_seconds` or `expires_at` would end before the message is due, or later than a message can usefully wait (30 days).',
+    httpStatus: 400,
+    retry: 'fix-request',
+    action: 'Give a validity that ends after the message is due (after `send_at`, if set) and within 30 days of it.',
+  },
+  metadata_too_large: {
+    title: 'Metadata too large',
+    meaning: '`metadata` is larger as JSON than the gateway keeps and echoes with a message (2 KiB by default).',
+    httpStatus: 400,
+    retry: 'fix-request',
+    action: 'Keep only the keys you need to match events to your records (an id is usually enough), then send again.',
+  },
+  message_not_cancelable: {
+    title: 'Message can no longer be canceled',
+    meaning: 'The message has already been handed to WhatsApp (a call for it is under way, or it was sent, delivered, read or failed), so it cannot be taken back.',
+    httpStatus: 409,
+    retry: 'permanent',
+    action: 'Nothing to cancel: follow the message\u2019s status with GET /v1/messages/{id} or its webhook events.',
+  },
 } satisfies Record<string, GatewayInput>;
 
 export type GatewayCode = keyof typeof GATEWAY_INPUTS;

@@ -42,6 +42,8 @@ export interface PreflightFacts {
   readonly marketingStoppedAt?: number | null;
   /** When the business blocked the contact on the sending number; absent or null = not blocked. */
   readonly blockedAt?: number | null;
+  /** The send leaves later (`send_at`): the window is checked when it is due instead (due.ts). */
+  readonly scheduled?: boolean;
 }
 
 export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
@@ -57,7 +59,7 @@ export function runPreflight(facts: PreflightFacts, now: number): RuleDecision {
     () => checkOptOut(facts.message.to, facts.optedOutAt),
     () => checkNotBlocked(facts.message.to, facts.blockedAt ?? null),
     () => checkRecipientOnWhatsApp(facts.message.to, facts.recipientStatus, facts.force ?? false),
-    () => checkWindow(facts.message.type, facts.lastInboundAt, now),
+    () => (facts.scheduled ? ALLOW : checkWindow(facts.message.type, facts.lastInboundAt, now)),
     () => (facts.message.template ? checkTemplate(facts.message.template, facts.template, facts.templatesKnown) : ALLOW),
     () => checkMarketingPreference(facts.template, facts.marketingStoppedAt ?? null),
   ];

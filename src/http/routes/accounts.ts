@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import * as accounts from '../../app/admin-accounts.js';
 import { ACCOUNT_STATES } from '../../domain/account.js';
 import { BOUNDS } from '../../domain/bounds.js';
+import { PRIORITIES } from '../../domain/delivery.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { boundField } from '../schemas/numbers.js';
@@ -16,6 +17,7 @@ export const ACCOUNT_VIEW = {
     disabled: { type: 'boolean' }, expires_at: { type: ['string', 'null'] }, ip_allow_list: { type: 'array', items: { type: 'string' } },
     rate_limit_per_second: { type: ['integer', 'null'] }, credit: { type: ['integer', 'null'] }, default_number_id: { type: ['string', 'null'] },
     created_at: { type: 'string' }, updated_at: { type: 'string' },
+    default_priority: { type: 'string', enum: [...PRIORITIES] }, default_validity_seconds: { type: ['integer', 'null'] },
   },
 } as const;
 
@@ -27,11 +29,14 @@ const ACCOUNT_FIELDS = {
   rate_limit_per_second: boundField(BOUNDS.rateLimitPerSecond, { nullable: true, description: 'Requests per second; null = no limit' }),
   credit: boundField(BOUNDS.credit, { nullable: true, description: 'Prepaid messages; null = not on prepaid credit' }),
   default_number_id: { type: ['string', 'null'], description: 'A number assigned to this account' },
+  default_priority: { type: 'string', description: `Lane of sends that name none: ${PRIORITIES.join(', ')}`, examples: ['normal'] },
+  default_validity_seconds: boundField(BOUNDS.defaultValiditySeconds, { nullable: true, description: 'Validity of sends that give none; null = no limit' }),
 } as const;
 
 interface AccountBody {
   name?: string; state?: 'active' | 'disabled'; expires_at?: string | null; ip_allow_list?: string[];
   rate_limit_per_second?: number | null; credit?: number | null; default_number_id?: string | null;
+  default_priority?: string; default_validity_seconds?: number | null;
 }
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
@@ -42,6 +47,7 @@ function toChanges(body: AccountBody): accounts.AccountChanges {
   return {
     name: body.name, state: body.state, expiresAt: body.expires_at, ipAllowList: body.ip_allow_list, rateLimitPerSecond: body.rate_limit_per_second,
     credit: body.credit, defaultNumber: body.default_number_id,
+    defaultPriority: body.default_priority, defaultValiditySeconds: body.default_validity_seconds,
   };
 }
 

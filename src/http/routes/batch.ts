@@ -7,7 +7,7 @@ import { isObject } from '../../domain/validation/fields.js';
 import { readRecipient, recipientAddress } from '../../domain/contact-identity.js';
 import type { AcceptResult } from '../../store/store.js';
 import { accountOf } from '../plugins/auth.js';
-import { MESSAGE_CONTENT_PROPERTIES } from '../schemas/message.js';
+import { DELIVERY_REQUEST_PROPERTIES, MESSAGE_CONTENT_PROPERTIES } from '../schemas/message.js';
 import { errorResponses } from '../schemas/problem.js';
 import { acceptPrepared, prepareSend, underField, type PreparedSend, type SendDeps } from '../../app/accept.js';
 import { SEND_ERRORS, TEMPLATE_ERRORS } from './messages.js';
@@ -64,7 +64,7 @@ export function batchRoutes(app: FastifyInstance, deps: SendDeps & { maxRecipien
           properties: {
             duplicates: { type: 'string', enum: [...DUPLICATE_MODES], default: 'refuse' },
             from: { type: 'string', description: 'Sending number for every item that names none.' },
-            messages: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { ...MESSAGE_CONTENT_PROPERTIES, from: { type: 'string' } } } },
+            messages: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { ...MESSAGE_CONTENT_PROPERTIES, ...DELIVERY_REQUEST_PROPERTIES, from: { type: 'string' } } } },
           },
         },
         response: {

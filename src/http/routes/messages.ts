@@ -13,6 +13,7 @@ import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 import { acceptedId, acceptPrepared, prepareSend, type SendDeps } from '../../app/accept.js';
 import { messageView } from '../views.js';
+import { cancelRoutes } from './cancel.js';
 
 export const SEND_ERRORS = [
   ...AUTH_ERRORS, ...BODY_ERRORS,
@@ -21,6 +22,7 @@ export const SEND_ERRORS = [
   'outside_service_window', 'template_not_approved', 'idempotency_in_progress', 'idempotency_key_reused',
   'account_disconnected', 'webhook_backlog_full', 'spam_control_threshold_exceeded', 'messaging_limit_reached', ['meta', 131021],
   'invalid_user_id', ['meta', 130403], ['meta', 131050],
+  'send_at_out_of_range', 'validity_out_of_range', 'metadata_too_large',
 ] as const;
 export const TEMPLATE_ERRORS = [['meta', 132001], ['meta', 132000], ['meta', 132005], ['meta', 132012], ['meta', 132015], ['meta', 132016], ['meta', 132018]] as const;
 
@@ -29,7 +31,7 @@ const IDEMPOTENCY_HEADER_SCHEMA = {
   properties: { 'idempotency-key': { type: 'string', description: 'Repeat a send safely for 24 h (IETF Idempotency-Key).' } },
 } as const;
 
-interface ListQuery { status?: string; to?: string; number_id?: string; since?: string; until?: string; cursor?: string; limit?: number; code?: string }
+interface ListQuery { status?: string; to?: string; number_id?: string; client_ref?: string; since?: string; until?: string; cursor?: string; limit?: number; code?: string }
 
 export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
   app.post<{ Body: Record<string, unknown> }>(
@@ -91,6 +93,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
             status: { type: 'string', enum: [...MESSAGE_STATES] },
             to: { type: 'string' },
             number_id: { type: 'string' },
+            client_ref: { type: 'string', description: 'Only messages sent with this `client_ref`.', examples: ['order-8812'] },
             since: { type: 'string', description: 'ISO 8601, inclusive' },
             until: { type: 'string', description: 'ISO 8601, exclusive' },
             cursor: { type: 'string', description: '`next_cursor` of the previous page' },
@@ -113,6 +116,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
         ...(q.status && isMessageState(q.status) ? { status: q.status } : {}),
         ...(q.to ? { toAny: await deps.store.identities.identifiersOf(account.id, recipientAddress(readRecipient(q.to, 'to'))) } : {}),
         ...(q.number_id ? { numberId: q.number_id } : {}),
+        ...(q.client_ref ? { clientRef: q.client_ref } : {}),
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
@@ -122,4 +126,6 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
       return { data: page.messages.map(messageView), next_cursor: page.nextCursor };
     },
   );
+
+  cancelRoutes(app, deps);
 }

@@ -42,6 +42,17 @@ const NUMBER_REF = {
 const TEMPLATE_REF = { waba_id: id('The WhatsApp Business Account.'), name: id('The template\u2019s name.'), language: id('Its language, e.g. en_US.') };
 /** Progress events add the recipient's user id when Meta's status named it and the message went to the phone. */
 const MESSAGE_PROGRESS = { ...MESSAGE_OUTCOME, user_id: id('The recipient\u2019s business-scoped user id, when Meta sent it.') };
+/** Echoed in every event about a message whose send gave them (absent otherwise). */
+const ECHO = {
+  client_ref: { type: 'string', description: 'The `client_ref` (or `biz_opaque_callback_data`) given with the send.', examples: ['order-8812'] },
+  metadata: { type: 'object', additionalProperties: true, description: 'The `metadata` object given with the send.', examples: [{ customer_id: 'c_42' }] },
+};
+const ECHOED = Object.keys(ECHO);
+
+/** A message event's data: its own fields and the echo, which is optional. */
+function messageData(properties: Record<string, unknown>, optional: readonly string[] = []) {
+  return object({ ...properties, ...ECHO }, [...optional, ...ECHOED]);
+}
 
 interface EventDoc {
   readonly summary: string;
@@ -53,14 +64,14 @@ type DocumentedType = EventType | typeof TEST_EVENT_TYPE;
 const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
   'message.accepted': {
     summary: 'A message was stored and queued for sending.',
-    data: object({ message_id: MESSAGE_OUTCOME.message_id, number_id: id('The sending number (`num_…`).'), to: MESSAGE_OUTCOME.to, type: id('The message type (text, template …).') }),
+    data: messageData({ message_id: MESSAGE_OUTCOME.message_id, number_id: id('The sending number (`num_…`).'), to: MESSAGE_OUTCOME.to, type: id('The message type (text, template …).') }),
   },
-  'message.sent': { summary: 'Meta accepted the message.', data: object(MESSAGE_PROGRESS, ['user_id']) },
-  'message.delivered': { summary: 'Meta reported the message delivered to the recipient\u2019s device.', data: object(MESSAGE_PROGRESS, ['user_id']) },
-  'message.read': { summary: 'Meta reported the message read.', data: object(MESSAGE_PROGRESS, ['user_id']) },
+  'message.sent': { summary: 'Meta accepted the message.', data: messageData(MESSAGE_PROGRESS, ['user_id']) },
+  'message.delivered': { summary: 'Meta reported the message delivered to the recipient\u2019s device.', data: messageData(MESSAGE_PROGRESS, ['user_id']) },
+  'message.read': { summary: 'Meta reported the message read.', data: messageData(MESSAGE_PROGRESS, ['user_id']) },
   'message.failed': {
     summary: 'The message failed for good (refused by preflight, by Meta, or out of retries).',
-    data: object({ ...MESSAGE_OUTCOME, error: { oneOf: [EVENT_ERROR, { type: 'null' }], description: 'Null when Meta reported a failure without a reason.' } }),
+    data: messageData({ ...MESSAGE_OUTCOME, error: { oneOf: [EVENT_ERROR, { type: 'null' }], description: 'Null when Meta reported a failure without a reason.' } }),
   },
   'message.received': {
     summary: 'A customer wrote to one of the account\u2019s numbers.',
@@ -141,6 +152,10 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
       reason: id('Why it was disabled.'),
       failing_since: { type: ['string', 'null'], format: 'date-time', description: 'When its failures began.' },
     }),
+  },
+  'message.canceled': {
+    summary: 'A message was canceled before it was handed to Meta (DELETE /v1/messages/{id} or POST /v1/messages/cancel); its credit reservation was refunded.',
+    data: messageData({ message_id: MESSAGE_OUTCOME.message_id, to: MESSAGE_OUTCOME.to }),
   },
   [TEST_EVENT_TYPE]: {
     summary: 'The example event of POST /v1/webhooks/{id}/test.',

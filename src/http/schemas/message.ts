@@ -1,6 +1,7 @@
 /** JSON schemas of the send request and of a stored message, as the native API shows them. */
 import { PRICING_VIEW_SCHEMA } from './pricing.js';
 import { MESSAGE_TYPES } from '../../domain/message.js';
+import { PRIORITIES } from '../../domain/delivery.js';
 import { MESSAGE_STATES } from '../../domain/message-state.js';
 import { finiteNumberField } from './numbers.js';
 
@@ -45,7 +46,26 @@ export const MESSAGE_CONTENT_PROPERTIES = {
   interactive: { type: 'object', description: 'Buttons (1–3 replies), lists (≤ 10 rows), cta_url …', additionalProperties: true },
   reaction: { type: 'object', properties: { message_id: { type: 'string' }, emoji: { type: 'string' } } },
   context: { type: 'object', properties: { message_id: { type: 'string' } } },
-  biz_opaque_callback_data: { type: 'string' },
+  biz_opaque_callback_data: { type: 'string', description: 'Kept as the message\u2019s `client_ref` and echoed in every event about it (≤ 512 characters).', examples: ['order-8812'] },
+} as const;
+
+/** Delivery control on a send (domain/delivery.ts checks ranges, so that refusals carry catalog codes). */
+export const DELIVERY_REQUEST_PROPERTIES = {
+  send_at: { type: 'string', description: 'RFC 3339 time to send at, up to 35 days ahead; the message waits as `scheduled`.', examples: ['2030-01-15T09:00:00Z'] },
+  validity_seconds: { type: 'integer', description: 'Not sent if still queued this long after it is due (1 to 2,592,000); ends `failed` with `expired`.', examples: [300] },
+  expires_at: { type: 'string', description: 'RFC 3339 time after which it is not sent; instead of `validity_seconds`.', examples: ['2030-01-15T09:05:00Z'] },
+  priority: { type: 'string', description: `Its lane on the number's queue: ${PRIORITIES.join(', ')} (default: the account's, normally \`normal\`).`, examples: ['high'] },
+  client_ref: { type: 'string', description: 'Your reference (≤ 512 characters): echoed in every event, filterable in GET /v1/messages.', examples: ['order-8812'] },
+  metadata: { type: 'object', additionalProperties: true, description: 'A small JSON object (≤ 2 KiB) echoed in every event about the message.', examples: [{ customer_id: 'c_42', campaign: 'spring' }] },
+} as const;
+
+/** The same fields as a stored message shows them. */
+export const DELIVERY_VIEW_PROPERTIES = {
+  priority: { type: 'string', enum: [...PRIORITIES] },
+  send_at: { type: ['string', 'null'], examples: ['2030-01-15T09:00:00.000Z'] },
+  expires_at: { type: ['string', 'null'], examples: ['2030-01-15T09:05:00.000Z'] },
+  client_ref: { type: ['string', 'null'], examples: ['order-8812'] },
+  metadata: { type: ['object', 'null'], additionalProperties: true, examples: [{ customer_id: 'c_42' }] },
 } as const;
 
 export const SEND_MESSAGE_BODY = {
@@ -54,6 +74,7 @@ export const SEND_MESSAGE_BODY = {
   additionalProperties: true,
   properties: {
     ...MESSAGE_CONTENT_PROPERTIES,
+    ...DELIVERY_REQUEST_PROPERTIES,
     from: { type: 'string', description: 'Sending number (`num_…` or Meta phone_number_id); default: the account default number.' },
   },
 } as const;
@@ -85,5 +106,6 @@ export const MESSAGE_VIEW_SCHEMA = {
     content: { type: 'object', additionalProperties: true, description: 'The Cloud API body Switchboard sends.' },
     created_at: { type: 'string' },
     pricing: PRICING_VIEW_SCHEMA,
+    ...DELIVERY_VIEW_PROPERTIES,
   },
 } as const;

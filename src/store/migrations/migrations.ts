@@ -9,6 +9,7 @@ import { mediaChunks } from './007-media-chunks.js';
 import { upstreamWaits } from './008-upstream-waits.js';
 import { retentionIndexes } from './009-retention-indexes.js';
 import { webhookLanes } from './010-webhook-lanes.js';
+import { deliveryControl } from './011-delivery-control.js';
 import { contactIdentity } from './012-contact-identity.js';
 import { healthAndPricing } from './013-health-and-pricing.js';
 
@@ -23,7 +24,7 @@ export interface Migration {
 export const SCHEMA_MIGRATIONS_TABLE =
   'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, contactIdentity, healthAndPricing];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, deliveryControl, contactIdentity, healthAndPricing];
 
 /** The migrations not yet recorded as applied, in order. */
 export function pendingMigrations(applied: ReadonlySet<number>): Migration[] {

@@ -1,6 +1,7 @@
 /** Maps rows of accounts, API keys and phone numbers to the domain's records, on every engine. */
 import type { Selectable } from 'kysely';
 import type { Account, AccountState } from '../../domain/account.js';
+import type { Priority } from '../../domain/delivery.js';
 import type { PhoneNumber, RegistrationState } from '../../domain/phone-number.js';
 import type { ApiKeyRecord, KeyKind } from '../store.js';
 import type { AccountsTable, ApiKeysTable, PhoneNumbersTable } from './schema.js';
@@ -11,6 +12,7 @@ export function toAccount(r: Selectable<AccountsTable>): Account {
     id: r.id, name: r.name, state: r.state as AccountState, expiresAt: r.expires_at, ipAllowList: JSON.parse(r.ip_allow_list) as string[],
     rateLimitPerSecond: r.rate_limit_per_second, credit: r.credit, defaultNumberId: r.default_number_id,
     createdAt: r.created_at, updatedAt: r.updated_at,
+    deliveryDefaults: { priority: r.default_priority as Priority, validitySeconds: r.default_validity_seconds },
   };
 }
 

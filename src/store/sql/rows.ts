@@ -1,5 +1,6 @@
 /** Maps rows of messages, templates and media to the domain's records (accounts, keys and numbers: account-rows.ts). */
 import type { Selectable } from 'kysely';
+import type { Priority } from '../../domain/delivery.js';
 import type { MessageRecord, MessageType } from '../../domain/message.js';
 import type { MessageState } from '../../domain/message-state.js';
 import type { TemplateRecord, TemplateStatus } from '../../domain/template.js';
@@ -16,6 +17,10 @@ export function toMessage(r: MessageRow): MessageRecord {
     status: r.status as MessageState, payload: JSON.parse(r.payload) as Record<string, unknown>,
     statusTimes: JSON.parse(r.status_times) as MessageRecord['statusTimes'], wamid: r.wamid,
     error: r.error === null ? null : (JSON.parse(r.error) as MessageRecord['error']), createdAt: r.created_at, updatedAt: r.updated_at,
+    delivery: {
+      sendAt: r.send_at, expiresAt: r.expires_at, priority: r.priority as Priority, clientRef: r.client_ref,
+      metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as Record<string, unknown>),
+    },
   };
 }
 

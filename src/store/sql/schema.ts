@@ -18,6 +18,8 @@ export interface AccountsTable {
   ip_allow_list: string;
   rate_limit_per_second: number | null; credit: number | null; default_number_id: string | null;
   created_at: number; updated_at: number; disconnected_at: number | null;
+  /** Migration 11: delivery control's defaults for the account's sends. */
+  default_priority: Defaulted<string>; default_validity_seconds: Defaulted<number | null>;
 }
 
 export interface ApiKeysTable {
@@ -40,12 +42,17 @@ export interface MessagesTable {
   /** JSON object {state: epoch ms}. */
   status_times: string;
   wamid: string | null; error: string | null; created_at: number; updated_at: number; pricing: Defaulted<string | null>;
+  /** Delivery control (migration 11): the caller's reference and metadata (JSON), and when the message may leave. */
+  client_ref: Defaulted<string | null>; metadata: Defaulted<string | null>; priority: Defaulted<string>;
+  send_at: Defaulted<number | null>; expires_at: Defaulted<number | null>;
 }
 
 export interface OutboxTable {
   id: string; message_id: string; number_id: string; due_at: number; attempts: number; lease_owner: string | null;
   lease_expires_at: number | null; created_at: number; calling_since: number | null; first_attempt_at: number | null;
   waits_for_upstream: Defaulted<number>;
+  /** Migration 11: the job's lane (0 high, 1 normal, 2 bulk), its claim rank and the message's expiry. */
+  lane: Defaulted<number>; rank_at: Defaulted<number>; expires_at: Defaulted<number | null>;
 }
 
 export interface IdempotencyKeysTable {

@@ -8,7 +8,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { GatewayCode } from '../../catalog/entries/gateway.js';
 import { ALLOW, type RuleDecision } from '../../domain/decision.js';
-import { INITIAL_STATE } from '../../domain/message-state.js';
+import { LANE_OF, rankOf } from '../../domain/delivery.js';
+import { INITIAL_STATE, SCHEDULED_STATE } from '../../domain/message-state.js';
 import { checkCredit } from '../../domain/preflight/credit.js';
 import { checkMessagingLimit, type MessagingFacts } from '../../domain/preflight/messaging-limit.js';
 import { checkSpamControl } from '../../domain/preflight/spam-control.js';
@@ -43,24 +44,31 @@ function refusalOf(decision: Exclude<RuleDecision, { kind: 'allow' }>): ItemOutc
   };
 }
 
+/** States of messages that reached nobody: they count toward no messaging limit. */
+const UNSENT_ENDS = ['failed', 'canceled'];
+
 /** 1 when `to` is among the rows' recipients, else 0 or null (no rows). */
 function sentTo(to: string) {
   return sql<number | null>`max(case when ${sql.ref('recipient')} = ${to} then 1 else 0 end)`;
 }
 
 /**
- * The template recipients an account reached since `since` (failed sends reached nobody), from the messages table:
+ * The template recipients an account reached since `since` (failed and canceled sends reached nobody), from the messages table:
  * how many, whether `to` is one of them and when the least recent of them was last sent to.
  */
 async function readMessagingFacts(trx: Kysely<Database>, accountId: string, to: string, since: number): Promise<MessagingFacts> {
   const row = await trx
     .selectFrom((eb) => eb.selectFrom('messages').select(['recipient', (e) => e.fn.max('created_at').as('at')])
-      .where('account_id', '=', accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', '!=', 'failed')
+      .where('account_id', '=', accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', 'not in', UNSENT_ENDS)
       .groupBy('recipient').as('reached'))
     .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('at').as('oldest'), sentTo(to).as('mine')])
     .executeTakeFirstOrThrow();
   return { uniqueRecipients: Number(row.n), recipientCounted: Number(row.mine) === 1, oldestAt: row.oldest === null ? null : Number(row.oldest) };
 }
+
+/** A message with a later `send_at` waits as scheduled; its job is due then. */
+const stateOf = (m: AcceptRow) => (m.delivery?.sendAt ? SCHEDULED_STATE : INITIAL_STATE);
+const dueAtOf = (m: AcceptRow, now: number) => m.delivery?.sendAt ?? now;
 
 /** An allowed send's three rows, as the group writes them. */
 interface AcceptedRows {
@@ -78,12 +86,16 @@ function precompileInserts(db: Kysely<Database>) {
   return {
     messages: perLength((n) => precompile<readonly AcceptedRows[], unknown>((slot) => db.insertInto('messages').values(rowSlots(slot, n, {
       id: ({ m }) => m.id, account_id: ({ m }) => m.accountId, number_id: ({ m }) => m.numberId, recipient: ({ m }) => m.to, type: ({ m }) => m.type,
-      status: () => INITIAL_STATE, payload: ({ m }) => JSON.stringify(m.payload), status_times: ({ now }) => JSON.stringify({ [INITIAL_STATE]: now }),
+      status: ({ m }) => stateOf(m), payload: ({ m }) => JSON.stringify(m.payload), status_times: ({ m, now }) => JSON.stringify({ [stateOf(m)]: now }),
       wamid: () => null, error: () => null, created_at: ({ now }) => now, updated_at: ({ now }) => now,
+      client_ref: ({ m }) => m.delivery?.clientRef ?? null, metadata: ({ m }) => (m.delivery?.metadata ? JSON.stringify(m.delivery.metadata) : null),
+      priority: ({ m }) => m.delivery?.priority ?? 'normal', send_at: ({ m }) => m.delivery?.sendAt ?? null, expires_at: ({ m }) => m.delivery?.expiresAt ?? null,
     })))),
     jobs: perLength((n) => precompile<readonly AcceptedRows[], unknown>((slot) => db.insertInto('outbox').values(rowSlots(slot, n, {
-      id: ({ m }) => m.jobId, message_id: ({ m }) => m.id, number_id: ({ m }) => m.numberId, due_at: ({ now }) => now, attempts: () => 0,
+      id: ({ m }) => m.jobId, message_id: ({ m }) => m.id, number_id: ({ m }) => m.numberId, due_at: ({ m, now }) => dueAtOf(m, now), attempts: () => 0,
       lease_owner: () => null, lease_expires_at: () => null, created_at: ({ now }) => now,
+      lane: ({ m }) => LANE_OF[m.delivery?.priority ?? 'normal'], rank_at: ({ m, now }) => rankOf(dueAtOf(m, now), m.delivery?.priority ?? 'normal'),
+      expires_at: ({ m }) => m.delivery?.expiresAt ?? null,
     })))),
     // The events table's insert (event-rows.ts), with each payload serialised here.
     events: perLength((n) => precompile<readonly AcceptedRows[], unknown>((slot) => db.insertInto('events').values(rowSlots(slot, n, {
@@ -118,7 +130,7 @@ export function createAcceptTransaction(engine: Pick<SqlEngine, 'capabilities' |
     if (!mirror) return readMessagingFacts(trx, m.accountId, m.to, since);
     const reached = await mirror.recipients(m.accountId, since, () => trx.selectFrom('messages')
       .select(['recipient', (eb) => eb.fn.max('created_at').as('at')])
-      .where('account_id', '=', m.accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', '!=', 'failed')
+      .where('account_id', '=', m.accountId).where('type', '=', 'template').where('created_at', '>', since).where('status', 'not in', UNSENT_ENDS)
       .groupBy('recipient').orderBy('at').execute());
     return mirror.factsOf(reached, m.to);
   }

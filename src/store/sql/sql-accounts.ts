@@ -29,6 +29,7 @@ function accountChanges(patch: AccountPatch): Updateable<AccountsTable> {
   return {
     name: patch.name, state: patch.state, expires_at: patch.expiresAt, rate_limit_per_second: patch.rateLimitPerSecond,
     credit: patch.credit, default_number_id: patch.defaultNumberId,
+    default_priority: patch.defaultPriority, default_validity_seconds: patch.defaultValiditySeconds,
     ip_allow_list: patch.ipAllowList === undefined ? undefined : JSON.stringify(patch.ipAllowList),
   };
 }
@@ -72,6 +73,7 @@ export class SqlAccounts implements AccountStore {
       id: newId('acct', now), name: input.name, state: input.state ?? 'active', expires_at: input.expiresAt ?? null,
       ip_allow_list: JSON.stringify(input.ipAllowList ?? []), rate_limit_per_second: input.rateLimitPerSecond ?? null,
       credit: input.credit ?? null, default_number_id: input.defaultNumberId ?? null, created_at: now, updated_at: now,
+      default_priority: input.defaultPriority ?? 'normal', default_validity_seconds: input.defaultValiditySeconds ?? null,
     }).returningAll().executeTakeFirstOrThrow());
     return toAccount(row);
   }

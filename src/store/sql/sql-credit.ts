@@ -44,6 +44,18 @@ export function returnRefund(db: Kysely<Database>, messageId: string, kind: 'ref
     .where('credit', 'is not', null);
 }
 
+/**
+ * Refunds the reservations of messages that have just ended unsent (failed, expired, canceled): the refund rows, then
+ * each amount back to its balance. Only for messages whose ending was decided in this same transaction, so none of
+ * them can have been refunded before.
+ */
+export async function refundReservations(db: Kysely<Database>, messageIds: readonly string[], now: number): Promise<void> {
+  if (messageIds.length === 0) return;
+  const refund = await writeFate(db, 'refund', messageIds, now).executeTakeFirst();
+  if ((refund.numInsertedOrUpdatedRows ?? 0n) === 0n) return;
+  for (const id of messageIds) await returnRefund(db, id).execute();
+}
+
 export class SqlCredit implements CreditStore {
   constructor(
     private readonly engine: SqlEngine,

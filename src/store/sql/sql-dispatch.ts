@@ -4,7 +4,8 @@
  * or refund the message's credit reservation (sql-credit.ts).
  */
 import type { Kysely } from 'kysely';
-import type { SwitchboardError } from '../../catalog/switchboard-error.js';
+import { gatewayError, type SwitchboardError } from '../../catalog/switchboard-error.js';
+import { hasExpired } from '../../domain/delivery.js';
 import { accountDisconnectedEvent, messageFailedEvent, messageProgressEvent, type NewEvent } from '../../domain/events.js';
 import { decideNumberHold } from '../../domain/number-hold.js';
 import type { CallMark, DispatchJob, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../dispatch-store.js';
@@ -12,11 +13,12 @@ import type { SecretBox } from '../secret-box.js';
 import { precompileNamed } from './precompiled.js';
 import { errorJson } from './error-json.js';
 import { insertEvent, insertEvents } from './event-rows.js';
+import { SCHEDULED_STATE } from '../../domain/message-state.js';
 import { lockMessagesInOrder, transitionQuery } from './message-transition.js';
 import type { Database } from './schema.js';
-import { returnRefund, writeFate } from './sql-credit.js';
+import { refundReservations, writeFate } from './sql-credit.js';
 import type { SqlEngine } from './sql-engine.js';
-import { removeJobs, requeueJobs } from './sql-outbox-queue.js';
+import { removeJobs, removeUncalledJobs, requeueJobs } from './sql-outbox-queue.js';
 
 /** A probe's answer other than a new hold ends its number's hold (a paused number stays paused). */
 function endProbe(db: Kysely<Database>, numberId: string) {
@@ -44,7 +46,7 @@ export class SqlDispatch implements DispatchStore {
     if (jobs.length === 0) return [];
     return this.engine.transaction(async (trx) => {
       const rows = await trx.selectFrom('outbox as o').innerJoin('messages as m', 'm.id', 'o.message_id')
-        .select(['o.id', 'o.message_id', 'o.number_id', 'o.attempts', 'o.first_attempt_at', 'm.account_id', 'm.recipient', 'm.payload', 'm.wamid'])
+        .select(['o.id', 'o.message_id', 'o.number_id', 'o.attempts', 'o.first_attempt_at', 'o.rank_at', 'o.expires_at', 'm.account_id', 'm.recipient', 'm.payload', 'm.wamid', 'm.client_ref', 'm.metadata', 'm.status'])
         .where('o.id', 'in', jobs.map((job) => job.id)).execute();
       if (rows.length === 0) return [];
       await transitionQuery(this.engine, trx, 'claim', { id: rows.map((row) => row.message_id), now }).execute();
@@ -56,7 +58,8 @@ export class SqlDispatch implements DispatchStore {
         tasks.push({
           jobId: row.id, messageId: row.message_id, accountId: row.account_id, numberId: row.number_id, to: row.recipient,
           payload: JSON.parse(row.payload) as Record<string, unknown>, attempts: row.attempts, firstAttemptAt: row.first_attempt_at,
-          wamid: row.wamid, interrupted, probe,
+          wamid: row.wamid, interrupted, probe, rank: row.rank_at, expiresAt: row.expires_at, recheck: row.status === SCHEDULED_STATE,
+          echo: { clientRef: row.client_ref, metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>) },
         });
       }
       return tasks;
@@ -67,16 +70,24 @@ export class SqlDispatch implements DispatchStore {
     if (tasks.length === 0) return [];
     return this.engine.transaction(async (trx) => {
       const rows = await trx.selectFrom('outbox as o').innerJoin('messages as m', 'm.id', 'o.message_id')
-        .select(['o.id', 'o.lease_owner', 'm.wamid']).where('o.id', 'in', tasks.map((t) => t.jobId)).execute();
+        .select(['o.id', 'o.lease_owner', 'o.expires_at', 'm.wamid']).where('o.id', 'in', tasks.map((t) => t.jobId))
+        // In id order, as a cancel of several jobs locks them (sql-cancel.ts): two such batches never wait on each other.
+        .$if(this.engine.capabilities.rowLocks, (q) => q.orderBy('o.id').forUpdate('o')).execute();
       const byId = new Map(rows.map((row) => [row.id, row]));
       const marks = tasks.map((task): CallMark => {
         const row = byId.get(task.jobId);
         if (!row || row.lease_owner !== owner) return { kind: 'gone' };
-        return row.wamid === null ? { kind: 'call' } : { kind: 'sent', wamid: row.wamid };
+        if (row.wamid !== null) return { kind: 'sent', wamid: row.wamid };
+        return hasExpired(row.expires_at, now) ? { kind: 'expired' } : { kind: 'call' };
       });
       const calls = tasks.filter((_, i) => marks[i]?.kind === 'call').map((t) => t.jobId);
-      if (calls.length > 0) await trx.updateTable('outbox').set({ calling_since: now }).where('id', 'in', calls).execute();
-      return marks;
+      if (calls.length === 0) return marks;
+      // The mark itself is the condition a cancel races with: only a job still here and still ours is marked, and a
+      // job this update did not mark (a cancel removed it meanwhile) is not called.
+      const marked = await trx.updateTable('outbox').set({ calling_since: now })
+        .where('id', 'in', calls).where('lease_owner', '=', owner).returning('id').execute();
+      const markedIds = new Set(marked.map((row) => row.id));
+      return marks.map((mark, i) => (mark.kind === 'call' && !markedIds.has(tasks[i]!.jobId) ? { kind: 'gone' } : mark));
     });
   }
 
@@ -130,8 +141,21 @@ export class SqlDispatch implements DispatchStore {
       await removeJobs(trx, [task.jobId]).execute();
       if (task.probe) await endProbe(trx, task.numberId).execute();
       if (failed.numUpdatedRows === 0n) return;
-      const refund = await writeFate(trx, 'refund', [task.messageId], now).executeTakeFirst();
-      if ((refund.numInsertedOrUpdatedRows ?? 0n) > 0n) await returnRefund(trx, task.messageId).execute();
+      await refundReservations(trx, [task.messageId], now);
+      await insertEvent(trx, messageFailedEvent(task, error), now).execute();
+    });
+  }
+
+  async settleExpired(task: DispatchTask, now: number): Promise<void> {
+    const error = gatewayError('expired');
+    await this.engine.transaction(async (trx) => {
+      // The job first and on its call mark, as a cancel does: an expiry never overtakes a call under way.
+      const removed = await removeUncalledJobs(trx, [task.messageId]).execute();
+      if (task.probe) await endProbe(trx, task.numberId).execute();
+      if (removed.length === 0) return;
+      const failed = await transitionQuery(this.engine, trx, 'expire', { id: task.messageId, now, error: errorJson(error) }).executeTakeFirst();
+      if (failed.numUpdatedRows === 0n) return;
+      await refundReservations(trx, [task.messageId], now);
       await insertEvent(trx, messageFailedEvent(task, error), now).execute();
     });
   }

@@ -57,7 +57,8 @@ export class SqlInbound implements InboundStore {
     const change = { id: message.id, now, ...(status.status === 'failed' ? { error: error ? errorJson(error) : null } : {}) };
     const moved = await transitionQuery(this.engine, trx, EVENT_OF_STATUS[status.status], change).executeTakeFirst();
     if (moved.numUpdatedRows === 0n) return 'unchanged';
-    const facts = { accountId: message.account_id, messageId: message.id, to: message.recipient, wamid: status.wamid };
+    const echo = { clientRef: message.client_ref, metadata: message.metadata === null ? null : (JSON.parse(message.metadata) as Record<string, unknown>) };
+    const facts = { accountId: message.account_id, messageId: message.id, to: message.recipient, wamid: status.wamid, echo };
     const event = status.status === 'failed' ? messageFailedEvent(facts, error) : messageProgressEvent(`message.${status.status}`, { ...facts, userId: status.recipientUserId });
     await insertEvent(trx, event, now).execute();
     return 'moved';
@@ -68,9 +69,9 @@ export class SqlInbound implements InboundStore {
    * which ties the wamid to it.
    */
   private async messageOf(trx: Kysely<Database>, status: StatusEvent, now: number) {
-    const byWamid = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient']).where('wamid', '=', status.wamid).executeTakeFirst();
+    const byWamid = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient', 'client_ref', 'metadata']).where('wamid', '=', status.wamid).executeTakeFirst();
     if (byWamid || !status.callbackData) return byWamid;
-    const byCallback = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient'])
+    const byCallback = await trx.selectFrom('messages').select(['id', 'account_id', 'recipient', 'client_ref', 'metadata'])
       .where('id', '=', status.callbackData).where('wamid', 'is', null).executeTakeFirst();
     if (!byCallback) return undefined;
     const tied = await trx.updateTable('messages').set({ wamid: status.wamid }).where('id', '=', byCallback.id).where('wamid', 'is', null).executeTakeFirst();

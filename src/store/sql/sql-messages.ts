@@ -31,7 +31,9 @@ function toRow(item: AcceptItem, now: number): AcceptRow {
     ...item, id, jobId: newId('job', now),
     // One accepted event per message, so its id is the message id's under `evt_` (time-ordered like the message).
     acceptedEventId: `evt_${id.slice('msg_'.length)}`,
-    acceptedEvent: messageAcceptedEvent({ accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type }),
+    acceptedEvent: messageAcceptedEvent({
+      accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type, ...(item.delivery ? { echo: item.delivery } : {}),
+    }),
   };
 }
 
@@ -88,6 +90,7 @@ export class SqlMessages {
       .$if(Boolean(filter.to), (q) => q.where('recipient', '=', filter.to!))
       .$if(filter.toAny !== undefined, (q) => q.where('recipient', 'in', filter.toAny!.length > 0 ? filter.toAny! : ['']))
       .$if(Boolean(filter.numberId), (q) => q.where('number_id', '=', filter.numberId!))
+      .$if(Boolean(filter.clientRef), (q) => q.where('client_ref', '=', filter.clientRef!))
       .$if(filter.since !== undefined, (q) => q.where('created_at', '>=', filter.since!))
       .$if(filter.until !== undefined, (q) => q.where('created_at', '<', filter.until!))
       .$if(filter.error !== undefined, (q) => q.where(errorIs(filter.error!)))

@@ -3,7 +3,8 @@
  * rows. The requeue and remove statements are exported so the dispatch model's outcomes can end or requeue their jobs
  * inside their own transactions.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { DEFAULT_DELIVERY_BOUNDS, LANE_OF } from '../../domain/delivery.js';
 import { pickProbes } from '../../domain/hold-probe.js';
 import type { ClaimRequest } from '../../runtime/job-queue.js';
 import type { DispatchJob, DispatchQueue } from '../dispatch-store.js';
@@ -17,11 +18,20 @@ export interface Requeue {
   readonly waitsForUpstream?: boolean;
 }
 
-/** Jobs due again at `dueAt`, their leases and call marks gone. Run it only with `ids` non-empty. */
+/** The rank of a job retried at `dueAt`: its lane's rank for that time, as if it had been accepted due then. */
+function rankAt(dueAt: number) {
+  const { high, normal, bulk } = DEFAULT_DELIVERY_BOUNDS.laneHandicapMs;
+  return sql<number>`cast(${dueAt} as bigint) + case ${sql.ref('lane')} when ${sql.lit(LANE_OF.high)} then ${sql.lit(high)} when ${sql.lit(LANE_OF.normal)} then ${sql.lit(normal)} else ${sql.lit(bulk)} end`;
+}
+
+/**
+ * Jobs due again at `dueAt`, their leases and call marks gone. Run it only with `ids` non-empty. A job handed back
+ * unsent keeps its rank, so its place among its number's jobs; a retried one ranks anew from its backoff.
+ */
 export function requeueJobs(db: Kysely<Database>, ids: readonly string[], dueAt: number, how: Requeue = {}) {
   return db.updateTable('outbox')
     .set((eb) => ({
-      due_at: dueAt, waits_for_upstream: how.waitsForUpstream ? 1 : 0, attempts: eb('attempts', '+', how.attempted ? 1 : 0),
+      due_at: dueAt, ...(how.attempted ? { rank_at: rankAt(dueAt) } : {}), waits_for_upstream: how.waitsForUpstream ? 1 : 0, attempts: eb('attempts', '+', how.attempted ? 1 : 0),
       lease_owner: null, lease_expires_at: null, calling_since: null,
     }))
     .where('id', 'in', ids);
@@ -32,13 +42,30 @@ export function removeJobs(db: Kysely<Database>, ids: readonly string[]) {
   return db.deleteFrom('outbox').where('id', 'in', ids);
 }
 
+/**
+ * The jobs of these messages that no call is marked for, removed; answers the messages whose job it removed. The
+ * condition a cancel or an expiry races a call mark on (sql-dispatch.ts `markCalls`): on the same row, one wins.
+ */
+export function removeUncalledJobs(db: Kysely<Database>, messageIds: readonly string[]) {
+  return db.deleteFrom('outbox').where('message_id', 'in', messageIds).where('calling_since', 'is', null).returning('message_id');
+}
+
 export class SqlOutboxQueue implements DispatchQueue {
   constructor(
     private readonly engine: SqlEngine,
     private readonly liveness: LeaseLiveness = SOLE_PROCESS_LIVENESS,
   ) {}
 
-  async claim({ owner, now, leaseMs, limit }: ClaimRequest): Promise<DispatchJob[]> {
+  claim(request: ClaimRequest): Promise<DispatchJob[]> {
+    return this.claimFrom(request, undefined);
+  }
+
+  claimHighLane(request: ClaimRequest): Promise<DispatchJob[]> {
+    return this.claimFrom(request, LANE_OF.high);
+  }
+
+  /** Due jobs by rank (of one lane only, when `lane` is given: its own index then keeps the scan short). */
+  private async claimFrom({ owner, now, leaseMs, limit }: ClaimRequest, lane: number | undefined): Promise<DispatchJob[]> {
     await this.liveness.hold(owner);
     const { capabilities } = this.engine;
     // One write transaction: on SQLite it holds the write lock, so two claimers never read the same due jobs; where
@@ -52,7 +79,8 @@ export class SqlOutboxQueue implements DispatchQueue {
         .where((eb) => eb.or([eb('n.held_until', 'is', null), eb('n.held_until', '<=', now)]))
         // A number Meta restricted keeps its jobs until the restriction ends or is lifted (domain/number-health.ts).
         .where((eb) => eb.or([eb('n.restricted', '=', 0), eb('n.restricted_until', '<=', now)]))
-        .orderBy('o.due_at').limit(limit)
+        .$if(lane !== undefined, (q) => q.where('o.lane', '=', lane!))
+        .orderBy('o.rank_at').limit(limit)
         .$if(capabilities.skipLocked, (q) => q.forUpdate('o').skipLocked())
         .$if(capabilities.rowLocks && !capabilities.skipLocked, (q) => q.forUpdate('o'))
         .execute();

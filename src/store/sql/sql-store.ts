@@ -23,6 +23,7 @@ import type { ContactIdentityStore } from '../identity-store.js';
 import { SqlControls } from './sql-controls.js';
 import { SqlCredit } from './sql-credit.js';
 import { SqlDeliveryQueue } from './sql-delivery-queue.js';
+import { SqlCancel } from './sql-cancel.js';
 import { SqlDispatch } from './sql-dispatch.js';
 import type { SqlEngine } from './sql-engine.js';
 import { SqlHealth } from './sql-health.js';
@@ -70,6 +71,7 @@ export class SqlStore implements Store {
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly messages: SqlMessages;
+  private readonly cancels: SqlCancel;
   private readonly idempotency: SqlIdempotency;
   private readonly media: SqlMedia;
   private readonly contacts: SqlContactFacts;
@@ -95,6 +97,7 @@ export class SqlStore implements Store {
     });
     this.dispatchQueue = new SqlOutboxQueue(engine, parts.leaseLiveness);
     this.dispatch = new SqlDispatch(engine, secrets);
+    this.cancels = new SqlCancel(engine);
     this.inbound = new SqlInbound(engine);
     this.webhookQueue = new SqlDeliveryQueue(engine, parts.leaseLiveness);
     this.webhooks = new SqlWebhooks(engine, { secrets });
@@ -170,6 +173,19 @@ export class SqlStore implements Store {
 
   listMessages(...args: Parameters<Store['listMessages']>) {
     return this.messages.list(...args);
+  }
+
+  // A refund changed an account row that the cache may hold.
+  async cancelMessage(accountId: string, id: string, now: number) {
+    const outcome = await this.cancels.cancelMessage(accountId, id, now);
+    this.accounts.forgetAccount(accountId);
+    return outcome;
+  }
+
+  async cancelByClientRef(accountId: string, clientRef: string, now: number) {
+    const outcome = await this.cancels.cancelByClientRef(accountId, clientRef, now);
+    this.accounts.forgetAccount(accountId);
+    return outcome;
   }
 
   claimIdempotencyKey(accountId: string, idempotencyKey: string, requestHash: string, now: number): Promise<IdempotencyRecord | undefined> {
