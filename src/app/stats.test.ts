@@ -30,9 +30,11 @@ describe('statusFunnel', () => {
     const counts = [
       { at: 0, status: 'read', count: 2 }, { at: MINUTE, status: 'read', count: 1 }, { at: 0, status: 'delivered', count: 1 },
       { at: 0, status: 'queued', count: 4 }, { at: 0, status: 'failed', count: 5 },
+      { at: 0, status: 'scheduled', count: 6 }, { at: 0, status: 'canceled', count: 7 },
     ];
-    expect(statusFunnel(counts)).toEqual({ accepted: 13, queued: 8, sent: 4, delivered: 4, read: 3, failed: 5 });
-    expect(statusFunnel([])).toEqual({ accepted: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0 });
+    // Scheduled and canceled messages were accepted but never passed queued: they count only there and in their own state.
+    expect(statusFunnel(counts)).toEqual({ accepted: 26, queued: 8, sent: 4, delivered: 4, read: 3, failed: 5, scheduled: 6, canceled: 7 });
+    expect(statusFunnel([])).toEqual({ accepted: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, scheduled: 0, canceled: 0 });
   });
 });
 

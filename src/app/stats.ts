@@ -5,7 +5,7 @@
 import { errorSummary, type ErrorSummary, type StoredError } from '../catalog/error-summary.js';
 import { findByCode } from '../catalog/catalog.js';
 import { gatewayError } from '../catalog/switchboard-error.js';
-import { MESSAGE_STATES } from '../domain/message-state.js';
+import { MESSAGE_STATES, type MessageState } from '../domain/message-state.js';
 import type { EndpointActivity, FailureCount, NumberActivity, StatsWindow, StatusCount } from '../store/dashboard-store.js';
 
 export const DEFAULT_PERIOD_MS = 60 * 60_000;
@@ -40,13 +40,14 @@ export function statsWindow(request: WindowRequest, now: number): StatsWindow {
   return { accountId: request.accountId, since, until, bucketMs };
 }
 
-/** The states a message passes on its way to `read`, in order; `failed` leaves the path. */
-const PATH = MESSAGE_STATES.filter((state) => state !== 'failed');
+/** The states a message passes on its way to `read`, in order; every other state (failed, canceled, still scheduled) is off it. */
+const PATH: readonly MessageState[] = ['accepted', 'queued', 'sent', 'delivered', 'read'];
+const OFF_PATH = MESSAGE_STATES.filter((state) => !PATH.includes(state));
 
 /**
  * How many messages of the period reached each state: a message now `read` passed `sent` and `delivered` too, and every
- * stored message was accepted. A failed message counts as accepted and failed only: the store keeps its current state,
- * not every state it passed.
+ * stored message was accepted. A message off the path (failed, canceled, scheduled) counts as accepted and in its own
+ * state only: the store keeps its current state, not every state it passed.
  */
 export function statusFunnel(counts: readonly StatusCount[]): Record<string, number> {
   const current = new Map<string, number>();
@@ -55,7 +56,7 @@ export function statusFunnel(counts: readonly StatusCount[]): Record<string, num
   PATH.forEach((state, i) => {
     funnel[state] = PATH.slice(i).reduce((sum, later) => sum + (current.get(later) ?? 0), 0);
   });
-  funnel['failed'] = current.get('failed') ?? 0;
+  for (const state of OFF_PATH) funnel[state] = current.get(state) ?? 0;
   funnel[PATH[0]!] = [...current.values()].reduce((a, b) => a + b, 0);
   return funnel;
 }

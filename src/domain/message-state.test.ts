@@ -1,6 +1,6 @@
 /** The transition table: every allowed step, the refusals that keep statuses monotonic. */
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_EVENTS, MESSAGE_STATES, STATE_RANK, transition, type MessageEvent, type MessageState } from './message-state.js';
+import { FINAL_STATES, MESSAGE_EVENTS, MESSAGE_STATES, STATE_RANK, transition, type MessageEvent, type MessageState } from './message-state.js';
 
 const cases: [MessageState, MessageEvent, MessageState | 'refuse'][] = [
   ['accepted', 'claim', 'queued'],
@@ -71,5 +71,11 @@ describe('transition', () => {
         if (d.kind === 'move') expect(STATE_RANK[d.to]).toBeGreaterThanOrEqual(STATE_RANK[state]);
       }
     }
+  });
+});
+
+describe('FINAL_STATES', () => {
+  it('are read, failed and canceled: no event leads out of them, and every other state has a way out', () => {
+    expect([...FINAL_STATES].sort()).toEqual(['canceled', 'failed', 'read']);
   });
 });

@@ -88,3 +88,6 @@ export function transition(state: MessageState, event: MessageEvent): Transition
 export function isMessageState(value: string): value is MessageState {
   return (MESSAGE_STATES as readonly string[]).includes(value);
 }
+
+/** The states no event leads out of: the message's story is over (read, failed, canceled). */
+export const FINAL_STATES: readonly MessageState[] = MESSAGE_STATES.filter((state) => Object.values(TRANSITIONS).every((rule) => !rule.from.includes(state)));

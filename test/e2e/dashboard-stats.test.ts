@@ -56,7 +56,7 @@ describe('GET /v1/stats/messages', () => {
     const answer = await call('GET', '/v1/stats/messages?period_seconds=600&bucket_seconds=60', { key: sender.key });
     expect(answer.status).toBe(200);
     expect(answer.body.series).toHaveLength(10);
-    expect(answer.body.funnel).toEqual({ accepted: 2, queued: 1, sent: 1, delivered: 1, read: 1, failed: 1 });
+    expect(answer.body.funnel).toEqual({ accepted: 2, queued: 1, sent: 1, delivered: 1, read: 1, failed: 1, scheduled: 0, canceled: 0 });
   });
 
   it('covers every account for an admin key, or the one it names; an account key may not name another', async () => {

@@ -6,8 +6,8 @@ import { useLoaded, usePolled } from '../hooks.ts';
 import { go } from '../router.ts';
 import type { MessageView } from '../stats-types.ts';
 import { CatalogLink, ProblemNote, time, type PageProps } from '../ui.ts';
+import { FINAL_STATES, MESSAGE_STATES } from '../../domain/message-state.js';
 
-const STATES = ['accepted', 'queued', 'sent', 'delivered', 'read', 'failed'];
 const FIELDS = [
   { name: 'to', label: 'Recipient', type: 'text' },
   { name: 'number_id', label: 'Number id', type: 'text' },
@@ -38,7 +38,7 @@ function SearchForm(props: { readonly params: URLSearchParams }) {
   return html`<form class="search" onSubmit=${submit} aria-label="Search messages">
     <div><label for="search-status">Status</label>
       <select id="search-status" name="status" value=${props.params.get('status') ?? ''}>
-        <option value="">Any</option>${STATES.map((s) => html`<option value=${s}>${s}</option>`)}
+        <option value="">Any</option>${MESSAGE_STATES.map((s) => html`<option value=${s}>${s}</option>`)}
       </select></div>
     ${FIELDS.map((f) => html`<div><label for=${`search-${f.name}`}>${f.label}</label>
       <input id=${`search-${f.name}`} name=${f.name} type=${f.type} value=${props.params.get(f.name) ?? ''} /></div>`)}
@@ -71,7 +71,7 @@ interface History {
   }[];
 }
 
-const SETTLED = new Set(['read', 'failed']);
+const SETTLED = new Set<string>(FINAL_STATES);
 
 export function MessageHistory(props: { readonly api: PageProps['api']; readonly id: string; readonly accountId?: string | null }) {
   const path = `/v1/messages/${encodeURIComponent(props.id)}/history${query({ account_id: props.accountId ?? undefined })}`;

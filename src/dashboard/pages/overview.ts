@@ -7,15 +7,15 @@ import { usePolled } from '../hooks.ts';
 import type { MessageStats, QueueStats } from '../stats-types.ts';
 import { PeriodPicker, periodQuery, ProblemNote, share, Updated, type PageProps } from '../ui.ts';
 import { CircuitList, NumberTable } from './numbers.ts';
+import { MESSAGE_STATES } from '../../domain/message-state.js';
 
-const STATUS_ORDER = ['accepted', 'queued', 'sent', 'delivered', 'read', 'failed'];
 
 function Funnel(props: { readonly funnel: Readonly<Record<string, number>> }) {
   const first = props.funnel['accepted'] ?? 0;
   return html`<table class="funnel">
     <caption>Status funnel (messages of the period that reached each state)</caption>
     <thead><tr><th scope="col">State</th><th scope="col">Messages</th><th scope="col">Of accepted</th></tr></thead>
-    <tbody>${STATUS_ORDER.map((state) => html`<tr>
+    <tbody>${MESSAGE_STATES.map((state) => html`<tr>
       <th scope="row">${state}</th><td>${props.funnel[state] ?? 0}</td>
       <td><meter min="0" max="1" value=${first === 0 ? 0 : (props.funnel[state] ?? 0) / first} aria-label=${`${state} share`}
         ...${state === 'failed' ? { low: 0.01, high: 0.1, optimum: 0 } : {}}></meter>
@@ -45,7 +45,7 @@ export function OverviewPage(props: PageProps) {
     <div class="toolbar"><${PeriodPicker} id="overview-period" value=${period} onChange=${setPeriod} /><${Updated} at=${messages.checkedAt} /></div>
     <${ProblemNote} problem=${messages.problem ?? queues.problem} />
     ${messages.data && html`<section aria-label="Messages">
-      <${TimeChart} label="Messages by status (created per bucket, current status)" points=${messages.data.series} order=${STATUS_ORDER} />
+      <${TimeChart} label="Messages by status (created per bucket, current status)" points=${messages.data.series} order=${MESSAGE_STATES} />
       <${Funnel} funnel=${messages.data.funnel} />
     </section>`}
     ${queues.data && html`<section aria-label="Queues">

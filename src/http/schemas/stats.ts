@@ -45,7 +45,7 @@ export const MESSAGE_STATS_SCHEMA = {
     series: { ...SERIES, description: 'Messages created in each bucket, by the status they are in now.' },
     funnel: {
       type: 'object',
-      description: 'Messages of the period that reached each state: every message was accepted, a read one was sent and delivered too; a failed one counts as accepted and failed only.',
+      description: 'Messages of the period that reached each state: every message was accepted, a read one was sent and delivered too; a failed, canceled or still scheduled one counts as accepted and in its own state only.',
       properties: Object.fromEntries(MESSAGE_STATES.map((state) => [state, { type: 'integer' }])),
     },
   },
