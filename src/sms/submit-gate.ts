@@ -1,0 +1,76 @@
+/**
+ * Admission of submit_sm on one connector: at most `window` submits awaiting their answer, and never more than the
+ * configured throughput (a GCRA pace without burst, so any sliding second holds at most `perSecond` submits). Waiters
+ * are served in arrival order.
+ */
+import { takePermit, type Pace } from '../domain/gcra.js';
+
+export interface SubmitGateOptions {
+  readonly window: number;
+  readonly perSecond: number;
+  readonly now: () => number;
+  /**
+   * Extra spacing, as a share of the interval, so that a submit delayed on its way to the SMS centre cannot land in
+   * the same second as the submit `perSecond` places later: 0.05 absorbs 50 ms of jitter at any rate.
+   */
+  readonly spacingMargin?: number;
+}
+
+export class SubmitGate {
+  private readonly pace: Pace;
+  private tat = 0;
+  private outstanding = 0;
+  private readonly waiting: (() => void)[] = [];
+  private admitting = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: SubmitGateOptions) {
+    this.pace = { intervalMs: (1000 / options.perSecond) * (1 + (options.spacingMargin ?? 0.05)), burst: 1 };
+  }
+
+  get inFlight(): number {
+    return this.outstanding;
+  }
+
+  /** Resolves when a submit may go out now; the caller must `release()` once its answer (or failure) is in. */
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.admit();
+    });
+  }
+
+  release(): void {
+    this.outstanding -= 1;
+    this.admit();
+  }
+
+  /** Wakes no one any more (on stop); waiters already admitted are unaffected. */
+  close(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private admit(): void {
+    if (this.admitting || this.timer !== undefined) return;
+    this.admitting = true;
+    try {
+      while (this.waiting.length > 0 && this.outstanding < this.options.window) {
+        const now = this.options.now();
+        const decision = takePermit(this.pace, this.tat, now);
+        if (!decision.granted) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.admit();
+          }, Math.max(1, Math.ceil(decision.retryAt - now)));
+          return;
+        }
+        this.tat = decision.tat;
+        this.outstanding += 1;
+        this.waiting.shift()!();
+      }
+    } finally {
+      this.admitting = false;
+    }
+  }
+}
