@@ -16,6 +16,7 @@ import type { TemplateRecord } from '../domain/template.js';
 import type { DeliveryQueue, WebhookStore } from './webhook-store.js';
 import type { WakeUps } from '../runtime/wake-ups.js';
 import type { GaugeStore } from './gauge-store.js';
+import type { SmsStore } from './sms-store.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -235,6 +236,8 @@ export interface Store extends AccountStore {
   readonly wakeUps: WakeUps;
   /** How much waits in the shared queues, for the metrics. */
   readonly gauges: GaugeStore;
+  /** The SMS channel's connectors, routes and per-account sender ids. */
+  readonly sms: SmsStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

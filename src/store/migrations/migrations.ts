@@ -9,6 +9,7 @@ import { mediaChunks } from './007-media-chunks.js';
 import { upstreamWaits } from './008-upstream-waits.js';
 import { retentionIndexes } from './009-retention-indexes.js';
 import { webhookLanes } from './010-webhook-lanes.js';
+import { smsConnectors } from './014-sms-connectors.js';
 
 export interface Migration {
   readonly id: number;
@@ -21,7 +22,7 @@ export interface Migration {
 export const SCHEMA_MIGRATIONS_TABLE =
   'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, smsConnectors];
 
 /** The migrations not yet recorded as applied, in order. */
 export function pendingMigrations(applied: ReadonlySet<number>): Migration[] {

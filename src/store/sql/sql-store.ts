@@ -32,6 +32,7 @@ import { SqlOutboxQueue } from './sql-outbox-queue.js';
 import { SqlTemplates } from './sql-templates.js';
 import { SqlWebhooks } from './sql-webhooks.js';
 import { SqlGauges } from './sql-gauges.js';
+import { SqlSms } from './sql-sms.js';
 
 export interface SqlStoreParts {
   readonly engine: SqlEngine;
@@ -61,6 +62,7 @@ export class SqlStore implements Store {
   readonly templates: SqlTemplates;
   readonly contactChecks: SqlContactChecks;
   readonly gauges: SqlGauges;
+  readonly sms: SqlSms;
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly messages: SqlMessages;
@@ -100,6 +102,7 @@ export class SqlStore implements Store {
     this.contactChecks = new SqlContactChecks(engine);
     this.media = new SqlMedia(engine);
     this.gauges = new SqlGauges(engine);
+    this.sms = new SqlSms(engine, secrets);
   }
 
   createAccount(input: NewAccount, now: number): Promise<Account> {
