@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerSubmit, arrivalsInSecond, busiestSecond, type SmscFault } from './smsc-rules.js';
+import { answerSubmit, arrivalsInSecond, busiestSecond, parseFault, type SmscFault } from './smsc-rules.js';
 
 describe('answerSubmit', () => {
   const faults: SmscFault[] = [
@@ -34,5 +34,22 @@ describe('sliding seconds', () => {
     [[0, 100, 200, 1100, 1150, 1199], 4],
   ])('busiest second of %j is %i', (arrivals, n) => {
     expect(busiestSecond(arrivals)).toBe(n);
+  });
+});
+
+describe('parseFault', () => {
+  it.each([
+    ['49151.*=absent', { to: '49151.*', kind: 'receipt', stat: 'UNDELIV', err: 8 }],
+    ['4917.*=memory', { to: '4917.*', kind: 'receipt', stat: 'UNDELIV', err: 13 }],
+    ['4930.*=congestion:2', { to: '4930.*', kind: 'congestion', failures: 2 }],
+    ['1555.*=status:11', { to: '1555.*', kind: 'status', status: 11 }],
+    ['44.*=receipt:expired:0', { to: '44.*', kind: 'receipt', stat: 'EXPIRED', err: 0 }],
+    ['a=b=absent', { to: 'a=b', kind: 'receipt', stat: 'UNDELIV', err: 8 }],
+  ] as const)('%s', (spec, fault) => {
+    expect(parseFault(spec)).toEqual(fault);
+  });
+
+  it.each(['absent', '=absent', '49.*=sleepy', '49.*=congestion', '49.*=status:x', '49.*=receipt:GONE:1'])('refuses %s', (spec) => {
+    expect(parseFault(spec)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
  * What the SMSC simulator answers, as data: the command status of a submit and the receipt that follows, decided per
  * recipient by the faults configured (first match wins) and by the simulator's throttle.
  */
-import type { ReceiptStat } from '../../domain/sms/receipt.js';
+import { RECEIPT_STATS, type ReceiptStat } from '../../domain/sms/receipt.js';
 
 /** The seed's reason codes the simulator's faults speak of, by name. */
 export const REASON = { absentSubscriber: 8, congestion: 10, memoryExceeded: 13 } as const;
@@ -44,4 +44,25 @@ export function busiestSecond(arrivals: readonly number[]): number {
     best = Math.max(best, end - start + 1);
   }
   return best;
+}
+
+/**
+ * Reads a fault as the command line writes it, `<recipient regex>=<kind>`: `absent`, `memory`, `congestion:<tries>`,
+ * `receipt:<STAT>:<reason>` or `status:<command status>`; undefined when it is not one of these.
+ */
+export function parseFault(spec: string): SmscFault | undefined {
+  const at = spec.lastIndexOf('=');
+  if (at <= 0) return undefined;
+  const to = spec.slice(0, at);
+  const [kind, a, b] = spec.slice(at + 1).split(':');
+  const n = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+  if (kind === 'absent' && a === undefined) return { to, kind: 'receipt', stat: 'UNDELIV', err: REASON.absentSubscriber };
+  if (kind === 'memory' && a === undefined) return { to, kind: 'receipt', stat: 'UNDELIV', err: REASON.memoryExceeded };
+  if (kind === 'congestion' && n(a) !== undefined) return { to, kind: 'congestion', failures: n(a)! };
+  if (kind === 'status' && n(a) !== undefined) return { to, kind: 'status', status: n(a)! };
+  const stat = a?.toUpperCase();
+  if (kind === 'receipt' && n(b) !== undefined && (RECEIPT_STATS as readonly string[]).includes(stat ?? '')) {
+    return { to, kind: 'receipt', stat: stat as ReceiptStat, err: n(b)! };
+  }
+  return undefined;
 }
