@@ -32,6 +32,7 @@ import { DEFAULT_PRUNER_CONFIG, Pruner } from './runtime/pruner.js';
 import { createWebhookDelivery, type WebhookDelivery } from './webhooks/outbound/webhook-delivery.js';
 import type { Store } from './store/store.js';
 import { startSmsChannel, type SmsChannel } from './sms/sms-channel.js';
+import type { SmppConnectorTiming } from './sms/smpp-connector.js';
 
 /** The part of the simulator's handle the gateway uses (src/simulator/index.ts), kept structural on purpose. */
 interface EmbeddedUpstream {
@@ -80,6 +81,8 @@ export interface GatewayOptions {
   readonly readiness?: readonly ReadinessCheck[];
   /** Options for the embedded simulator (status delays, seed …). */
   readonly simulator?: Record<string, unknown>;
+  /** SMPP connector timings over the defaults (tests shorten the reconnect backoff). */
+  readonly smsTiming?: Partial<SmppConnectorTiming>;
 }
 
 async function startEmbeddedUpstream(options: Record<string, unknown>): Promise<EmbeddedUpstream | { error: string }> {
@@ -230,6 +233,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       store: store.sms, metrics, runsConnectors: duties.background, syncSeconds: config.smsSyncSeconds, now: () => clock.now(),
       simulator: upstream && config.smsSimulator ? { port: config.smsSimulatorPort, ...(firstStart.demo ? { demoAccountId: firstStart.demo.accountId } : {}) } : undefined,
       onError: (error) => console.error('reading the SMS connectors failed:', error),
+      ...(options.smsTiming ? { timing: options.smsTiming } : {}),
     });
     const smsChannel = sms;
     const readiness = [storeReadiness(store), ...limitsReadiness, ...sms.readiness, ...(options.readiness ?? [])];
