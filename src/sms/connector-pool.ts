@@ -42,6 +42,14 @@ export class ConnectorPool {
     return this.running.get(id)?.connector;
   }
 
+  /** Resolves once the connector is bound, or after `ms` (it may still be binding then), or at once when it does not run. */
+  async boundWithin(id: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    const waiting = () => this.connector(id) !== undefined && this.connector(id)?.state !== 'bound' && Date.now() < deadline;
+    while (waiting()) await new Promise((r) => setTimeout(r, 10));
+    return this.connector(id)?.state === 'bound';
+  }
+
   readings(): ConnectorReading[] {
     return [...this.running.entries()].map(([id, r]) => ({ id, name: r.name, state: r.connector.state }));
   }
@@ -83,6 +91,7 @@ export function smsReadiness(pool: Pick<ConnectorPool, 'readings'>): ReadinessCh
     name: 'sms-connectors',
     async check() {
       const readings = pool.readings();
+      if (readings.length === 0) return { ok: true };
       const details = Object.fromEntries(readings.map((r) => [r.id, r.state]));
       const unbound = readings.filter((r) => r.state !== 'bound');
       if (unbound.length === 0) return { ok: true, details };

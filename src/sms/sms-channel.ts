@@ -14,6 +14,7 @@ import type { ReceiptEvent, SmppConnectorTiming } from './smpp-connector.js';
 /** The name that marks the demo connector, so each start points it at that start's simulator. */
 export const DEMO_CONNECTOR_NAME = 'Built-in SMSC simulator';
 const DEMO_SYSTEM_ID = 'switchboard-demo';
+const DEMO_BIND_WAIT_MS = 3000;
 
 export interface SmsChannelOptions {
   readonly store: SmsStore;
@@ -69,10 +70,12 @@ async function startDemoSimulator(store: SmsStore, options: NonNullable<SmsChann
 
 export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsChannel> {
   let simulator: SmscSimulator | undefined;
+  let demoConnectorId: string | undefined;
   let note = 'connectors from the store (admin API: /v1/admin/sms/connectors)';
   if (options.simulator !== undefined) {
     const started = await startDemoSimulator(options.store, options.simulator, options.now());
     simulator = started.sim;
+    demoConnectorId = started.connectorId;
     note = `built-in SMSC simulator at smpp://${started.sim.host}:${started.sim.port} (demo connector ${started.connectorId}, default route)`;
   }
   const metrics = options.metrics;
@@ -93,6 +96,8 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
   if (pool) {
     metrics.watchSmsConnectors(() => pool.readings().map((r) => ({ connector: r.id, bound: r.state === 'bound' })));
     await pool.sync();
+    // The demo binds to a local simulator within milliseconds: a gateway that just started is ready with it.
+    if (demoConnectorId !== undefined) await pool.boundWithin(demoConnectorId, DEMO_BIND_WAIT_MS);
     if (options.syncSeconds > 0) timer = setInterval(() => void pool.sync().catch(report), options.syncSeconds * 1000);
   }
   return {
