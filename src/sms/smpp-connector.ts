@@ -96,6 +96,8 @@ export class SmppConnector {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly boundWaiters = new Set<() => void>();
+  /** Requests awaiting their answer on the current session: a lost connection answers them all with nothing. */
+  private readonly awaiting = new Set<(pdu: Pdu | undefined) => void>();
   private concatenationReference = 0;
   private lastRefusal: SwitchboardError | undefined;
 
@@ -132,6 +134,7 @@ export class SmppConnector {
     const session = this.session;
     this.session = undefined;
     for (const wake of this.boundWaiters) wake();
+    for (const settle of [...this.awaiting]) settle(undefined);
     if (session === undefined) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => session.destroy(resolve), 1000);
@@ -224,12 +227,12 @@ export class SmppConnector {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        session.off('close', onClose);
+        this.awaiting.delete(settle);
         resolve(pdu);
       };
-      const onClose = () => settle(undefined);
       const timer = setTimeout(() => settle(undefined), this.timing.responseTimeoutMs);
-      session.once('close', onClose);
+      if (this.session !== session) return settle(undefined);
+      this.awaiting.add(settle);
       if (!session[command](fields, settle)) settle(undefined);
     });
   }
@@ -283,6 +286,7 @@ export class SmppConnector {
     if (this.session !== session) return;
     clearInterval(this.keepAliveTimer);
     this.session = undefined;
+    for (const settle of [...this.awaiting]) settle(undefined);
     if (this.currentState === 'stopped') return;
     if (this.currentState !== 'refused') this.setState('down');
     const delay = reconnectDelayMs(this.timing.reconnect, this.failedAttempts, this.random());
