@@ -70,6 +70,10 @@ describe('SMS channel in the gateway', () => {
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ encoding: 'gsm7', segments: 1, smsc_message_ids: [expect.stringMatching(/^smsc/)] });
     expect(sim.submits.slice(before)).toEqual([expect.objectContaining({ from: 'Switchboard', to: '4915112345678', text: 'Grüße aus Köln: 5€', registeredDelivery: 1 })]);
+    const id = sent.body.connector_id as string;
+    const metrics = await until(async () => String((await call('GET', '/metrics', { key: ADMIN_KEY })).body), (text) => text.includes(`switchboard_sms_receipts_total{connector="${id}",stat="DELIVRD"}`), 'the receipt to be counted');
+    expect(metrics).toMatch(new RegExp(`switchboard_sms_submits_total\\{connector="${id}",outcome="accepted"\\} [1-9]`));
+    expect(metrics).toContain(`switchboard_sms_connector_bound{connector="${id}"} 1`);
   });
 
   it('refuses a bad sender id and an unroutable destination before anything is sent (seed codes 13, 12, 10)', async () => {
