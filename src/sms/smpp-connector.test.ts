@@ -204,6 +204,31 @@ describe('throttling, window and throughput', () => {
   }, 10_000);
 });
 
+describe('keep-alive', () => {
+  it('sends enquire_link while bound', async () => {
+    const h = await harness({}, {}, { enquireLinkMs: 40 });
+    await until(() => h.sim.enquireLinks() >= 3, 'three enquire_links');
+    expect(h.connector.state).toBe('bound');
+  });
+
+  it('presumes a bind dead when enquire_link goes unanswered, and binds again', async () => {
+    const h = await harness({}, {}, { enquireLinkMs: 40, responseTimeoutMs: 100 });
+    await until(() => h.connector.state === 'bound', 'bind');
+    h.sim.hangBinds();
+    await until(() => h.states.includes('down'), 'the hung bind to be dropped');
+    await until(() => h.connector.state === 'bound', 'rebind');
+    expect(h.sim.binds.filter((b) => b.accepted)).toHaveLength(2);
+  });
+});
+
+describe('multi-segment failures', () => {
+  it('names the segments already accepted when a later one fails', async () => {
+    const h = await harness({ maxSubmitsPerSecond: 1 }, {}, { maxThrottleRetries: 0 });
+    const failure = await h.connector.submit(sms('4915112345678', 'x'.repeat(200))).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ entry: { code: 'smsc_throttled' }, extensions: { sent_segments: 1, smsc_message_ids: [h.sim.submits[0]!.messageId] } });
+  });
+});
+
 describe('dropped binds', () => {
   it('reconnects with backoff after the centre drops the bind, and submits again', async () => {
     const h = await harness();

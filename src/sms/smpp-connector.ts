@@ -4,8 +4,7 @@
  * pause, and surfaces each delivery receipt as a typed outcome. It keeps no message state: the caller maps outcomes.
  */
 import smpp, { type Pdu, type Session } from 'smpp';
-import type { SwitchboardError } from '../catalog/switchboard-error.js';
-import { gatewayError } from '../catalog/switchboard-error.js';
+import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
 import { normalizeSmppStatus } from '../catalog/normalize/smpp-status.js';
 import { parseReceipt, receiptOutcome, type DeliveryReceipt, type ReceiptOutcome } from '../domain/sms/receipt.js';
 import type { SenderId } from '../domain/sms/sender-id.js';
@@ -85,6 +84,16 @@ export interface ConnectorDeps {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The same error, saying which segments of the SMS the centre had already accepted. */
+function withSentSegments(error: SwitchboardError, smscMessageIds: readonly string[]): SwitchboardError {
+  return new SwitchboardError(error.entry, {
+    ...(error.detail === undefined ? {} : { detail: `${error.detail} ${smscMessageIds.length} earlier segment(s) were accepted.` }),
+    ...(error.upstream === undefined ? {} : { upstream: error.upstream }),
+    extensions: { ...error.extensions, sent_segments: smscMessageIds.length, smsc_message_ids: [...smscMessageIds] },
+    cause: error,
+  });
+}
+
 export class SmppConnector {
   private session: Session | undefined;
   private currentState: BindState = 'down';
@@ -154,7 +163,7 @@ export class SmppConnector {
     for (const [i, text] of segments.entries()) {
       const body = encodeSegment(text, encoding);
       const shortMessage = segments.length === 1 ? body : { udh: concatenationHeader(reference, segments.length, i + 1), message: body };
-      ids.push(await this.submitSegment({
+      ids.push(await this.submitSegment(ids, {
         source_addr_ton: sms.from.kind === 'alphanumeric' ? TON.alphanumeric : TON.international,
         source_addr_npi: sms.from.kind === 'alphanumeric' ? NPI.unknown : NPI.isdn,
         source_addr: sms.from.value,
@@ -165,12 +174,13 @@ export class SmppConnector {
     return { connectorId: this.config.id, smscMessageIds: ids };
   }
 
-  private async submitSegment(fields: Readonly<Record<string, unknown>>): Promise<string> {
+  /** `sentBefore`: the SMSC message ids of this SMS's earlier segments, named on a failure so that they can be billed. */
+  private async submitSegment(sentBefore: readonly string[], fields: Readonly<Record<string, unknown>>): Promise<string> {
     for (let attempt = 0; ; attempt += 1) {
       const answer = await this.submitOnce(fields);
       if (answer.kind === 'accepted') return answer.messageId;
       const retryable = answer.error.entry.code === 'smsc_throttled' && attempt < this.timing.maxThrottleRetries;
-      if (!retryable) throw answer.error;
+      if (!retryable) throw sentBefore.length === 0 ? answer.error : withSentSegments(answer.error, sentBefore);
       await sleep(this.timing.throttleBackoffMs * 2 ** attempt);
     }
   }

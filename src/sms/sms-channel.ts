@@ -59,12 +59,10 @@ async function ensureDemoConnector(store: SmsStore, port: number, now: number, d
 
 async function startDemoSimulator(store: SmsStore, options: NonNullable<SmsChannelOptions['simulator']>, now: number): Promise<{ sim: SmscSimulator; connectorId: string }> {
   const { startSmscSimulator } = await import('../simulator/smsc/smsc-simulator.js');
-  // The simulator needs the credentials before it listens, the connector needs the port after: bind to the port
-  // first with no account, then let the demo account in.
-  const accounts: { systemId: string; password: string }[] = [];
-  const sim = await startSmscSimulator({ port: options.port, accounts });
+  // The demo connector is pointed at the port the simulator got, so the simulator learns its account afterwards.
+  const sim = await startSmscSimulator({ port: options.port, accounts: [] });
   const demo = await ensureDemoConnector(store, sim.port, now, options.demoAccountId);
-  accounts.push({ systemId: DEMO_SYSTEM_ID, password: demo.password });
+  sim.addAccount({ systemId: DEMO_SYSTEM_ID, password: demo.password });
   return { sim, connectorId: demo.id };
 }
 

@@ -49,6 +49,10 @@ export interface SmscSimulator {
   readonly submits: readonly RecordedSubmit[];
   /** Bind attempts: system id and whether they were accepted. */
   readonly binds: readonly { readonly systemId: string; readonly accepted: boolean; readonly at: number }[];
+  /** enquire_link requests received. */
+  enquireLinks(): number;
+  /** Lets one more account bind (the demo connector's, known only once the port is). */
+  addAccount(account: SmscAccount): void;
   /** Sessions currently bound. */
   boundSessions(): number;
   /** The most submits one session had unanswered at once. */
@@ -58,6 +62,8 @@ export interface SmscSimulator {
   throttleNext(count: number): void;
   /** Cuts every connection at once, as a crashed or restarted SMS centre does. */
   dropBinds(): void;
+  /** Makes the current connections answer nothing more, as a hung SMS centre does; new connections work. */
+  hangBinds(): void;
   close(): Promise<void>;
 }
 
@@ -70,7 +76,10 @@ type MessageField = { readonly message?: unknown; readonly udh?: readonly Buffer
 
 export async function startSmscSimulator(options: SmscSimulatorOptions): Promise<SmscSimulator> {
   const now = options.now ?? Date.now;
+  const accounts = [...options.accounts];
   let faults = options.faults ?? [];
+  let enquireLinks = 0;
+  const hung = new Set<Session>();
   let forcedThrottles = 0;
   let serial = 0;
   const submits: RecordedSubmit[] = [];
@@ -92,6 +101,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
 
   /** Answers a submit after the configured delay, counting what each session has waiting. */
   function answer(session: Session, response: Pdu): void {
+    if (hung.has(session)) return;
     const waiting = (unanswered.get(session) ?? 0) + 1;
     unanswered.set(session, waiting);
     peak = Math.max(peak, waiting);
@@ -160,10 +170,11 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
     session.on('close', () => {
       if (current) bound.delete(current);
       unanswered.delete(session);
+      hung.delete(session);
     });
     const bind = (pdu: Pdu): void => {
       const systemId = String(pdu.system_id ?? '');
-      const account = options.accounts.find((a) => a.systemId === systemId);
+      const account = accounts.find((a) => a.systemId === systemId);
       const status = account === undefined ? SMPP_STATUS.invalidSystemId : account.password !== String(pdu.password ?? '') ? SMPP_STATUS.invalidPassword : SMPP_STATUS.ok;
       binds.push({ systemId, accepted: status === SMPP_STATUS.ok, at: now() });
       session.send(pdu.response({ command_status: status, system_id: 'smscsim' }));
@@ -176,7 +187,10 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
     };
     session.on('bind_transceiver', bind);
     session.on('bind_transmitter', bind);
-    session.on('enquire_link', (pdu: Pdu) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: Pdu) => {
+      enquireLinks += 1;
+      if (!hung.has(session)) session.send(pdu.response());
+    });
     session.on('unbind', (pdu: Pdu) => {
       session.send(pdu.response());
       session.close();
@@ -202,6 +216,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
     binds,
     boundSessions: () => bound.size,
     peakUnanswered: () => peak,
+    enquireLinks: () => enquireLinks,
+    addAccount: (account) => void accounts.push(account),
     setFaults: (next) => {
       faults = next;
     },
@@ -210,6 +226,9 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
     },
     dropBinds: () => {
       for (const s of [...server.sessions]) s.destroy();
+    },
+    hangBinds: () => {
+      for (const s of server.sessions) hung.add(s);
     },
     close: async () => {
       for (const timer of pendingTimers) clearTimeout(timer);
