@@ -2,7 +2,7 @@
  * The running SMPP connectors of this process, kept in step with the stored configuration: `sync` starts enabled
  * connectors, restarts changed ones and stops disabled or deleted ones. Readiness and metrics read their bind states.
  */
-import type { SmsStore } from '../store/sms-store.js';
+import type { SmsConnectorRecord, SmsStore } from '../store/sms-store.js';
 import type { ReadinessCheck } from '../http/routes/health.js';
 import { SmppConnector, type BindState, type ConnectorObserver, type SmppConnectorTiming } from './smpp-connector.js';
 
@@ -64,24 +64,30 @@ export class ConnectorPool {
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const stored = (await this.options.store.listConnectors()).filter((c) => c.enabled);
-    const wanted = new Map(stored.map((c) => [c.id, c]));
+    const wanted = new Set(stored.map((c) => c.id));
     for (const [id, running] of this.running) {
-      const record = wanted.get(id);
-      if (record !== undefined && record.updatedAt === running.updatedAt) continue;
+      if (wanted.has(id)) continue;
       this.running.delete(id);
       await running.connector.stop();
     }
     for (const record of stored) {
-      if (this.running.has(record.id)) continue;
+      const before = this.running.get(record.id);
+      if (before !== undefined && before.updatedAt === record.updatedAt) continue;
       const password = await this.options.store.connectorPassword(record.id);
       if (password === undefined || this.stopped) continue;
-      const connector = new SmppConnector(
-        { id: record.id, host: record.host, port: record.port, systemId: record.systemId, password, systemType: record.systemType, throughputPerSecond: record.throughputPerSecond, window: record.window },
-        { observer: this.options.observer, ...(this.options.timing ? { timing: this.options.timing } : {}), ...(this.options.now ? { now: this.options.now } : {}) },
-      );
+      // The replacement is listed (not yet bound) while the old bind closes, so readiness never skips a connector.
+      const connector = this.build(record, password);
       this.running.set(record.id, { connector, name: record.name, updatedAt: record.updatedAt });
+      await before?.connector.stop();
       connector.start();
     }
+  }
+
+  private build(record: SmsConnectorRecord, password: string): SmppConnector {
+    return new SmppConnector(
+      { id: record.id, host: record.host, port: record.port, systemId: record.systemId, password, systemType: record.systemType, throughputPerSecond: record.throughputPerSecond, window: record.window },
+      { observer: this.options.observer, ...(this.options.timing ? { timing: this.options.timing } : {}), ...(this.options.now ? { now: this.options.now } : {}) },
+    );
   }
 }
 

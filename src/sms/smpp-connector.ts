@@ -83,6 +83,16 @@ export interface ConnectorDeps {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const UNBIND_WAIT_MS = 1000;
+
+/** Destroys the session's socket and resolves once it is closed (at once when it already was). */
+function closed(session: Session): Promise<void> {
+  return new Promise((resolve) => {
+    if (session.socket.destroyed) return resolve();
+    session.socket.once('close', () => resolve());
+    session.destroy();
+  });
+}
 
 /** The same error, saying which segments of the SMS the centre had already accepted. */
 function withSentSegments(error: SwitchboardError, smscMessageIds: readonly string[]): SwitchboardError {
@@ -146,12 +156,17 @@ export class SmppConnector {
     for (const settle of [...this.awaiting]) settle(undefined);
     if (session === undefined) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => session.destroy(resolve), 1000);
-      session.unbind({}, () => {
+      const timer = setTimeout(resolve, UNBIND_WAIT_MS);
+      const sent = session.unbind({}, () => {
         clearTimeout(timer);
-        session.destroy(resolve);
+        resolve();
       });
+      if (!sent) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
+    await closed(session);
   }
 
   /** Submits every segment; rejects with a SwitchboardError (smsc_unavailable, smsc_throttled or the status's entry). */
