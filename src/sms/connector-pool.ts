@@ -13,7 +13,7 @@ export interface ConnectorReading {
 }
 
 export interface ConnectorPoolOptions {
-  readonly store: SmsStore;
+  readonly store: Pick<SmsStore, 'listConnectors' | 'connectorPassword'>;
   readonly observer: ConnectorObserver;
   readonly timing?: Partial<SmppConnectorTiming>;
   readonly now?: () => number;
