@@ -134,6 +134,26 @@ describe('SMS channel in the gateway', () => {
   });
 });
 
+describe('the demo SMS connector across restarts', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sms-restart-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is created once and pointed at each start\u2019s simulator, then binds again', async () => {
+    const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, databaseUrl: testDatabaseUrl(dataDir), adminKey: ADMIN_KEY, logLevel: 'silent', smsSyncSeconds: 0 };
+    for (let start = 0; start < 2; start += 1) {
+      const gateway = await startGateway(config, { logger: false });
+      try {
+        const connectors = await gateway.store.sms.listConnectors();
+        expect(connectors.map((c) => [c.name, c.port])).toEqual([[DEMO_CONNECTOR_NAME, gateway.sms.simulator!.port]]);
+        expect(await gateway.store.sms.listRoutes()).toHaveLength(1);
+        expect(gateway.sms.pool?.connector(connectors[0]!.id)?.state).toBe('bound');
+      } finally {
+        await gateway.close();
+      }
+    }
+  });
+});
+
 describe('switchboard sms (CLI)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sms-cli-'));
   const run = async (...args: string[]) => {
