@@ -229,6 +229,19 @@ describe('multi-segment failures', () => {
   });
 });
 
+describe('stopping', () => {
+  it('fails the submits still waiting or unanswered with smsc_unavailable', async () => {
+    const h = await harness({ submitAnswerDelayMs: 300 }, { window: 1 });
+    await until(() => h.connector.state === 'bound', 'bind');
+    const pending = Array.from({ length: 3 }, (_, i) => h.connector.submit(sms(`4915100000${i}`)).catch((e: unknown) => e));
+    await until(() => h.sim.submits.length === 1, 'the first submit to arrive');
+    await h.connector.stop();
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.map((o) => (o as { entry?: { code: string } }).entry?.code)).toEqual(['smsc_unavailable', 'smsc_unavailable', 'smsc_unavailable']);
+    expect(h.connector.state).toBe('stopped');
+  });
+});
+
 describe('dropped binds', () => {
   it('reconnects with backoff after the centre drops the bind, and submits again', async () => {
     const h = await harness();

@@ -136,10 +136,6 @@ export class SmppConnector {
     return this.currentState === 'refused' ? this.lastRefusal : undefined;
   }
 
-  get inFlight(): number {
-    return this.gate.inFlight;
-  }
-
   start(): void {
     if (this.currentState === 'stopped' || this.session !== undefined) return;
     this.connect();

@@ -22,17 +22,18 @@ export class SubmitGate {
   private readonly waiting: (() => void)[] = [];
   private admitting = false;
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly options: SubmitGateOptions) {
     this.pace = { intervalMs: (1000 / options.perSecond) * (1 + (options.spacingMargin ?? 0.07)), burst: Math.max(1, Math.floor(options.perSecond * 0.02)) };
   }
 
-  get inFlight(): number {
-    return this.outstanding;
-  }
-
-  /** Resolves when a submit may go out now; the caller must `release()` once its answer (or failure) is in. */
+  /**
+   * Resolves when a submit may go out now; the caller must `release()` once its answer (or failure) is in. After
+   * `close` it resolves at once: the caller finds its connector stopped and fails the submit.
+   */
   acquire(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiting.push(resolve);
       this.admit();
@@ -40,14 +41,17 @@ export class SubmitGate {
   }
 
   release(): void {
+    if (this.closed) return;
     this.outstanding -= 1;
     this.admit();
   }
 
-  /** Wakes no one any more (on stop); waiters already admitted are unaffected. */
+  /** On stop: lets every waiter through at once, so that each finds the connector stopped instead of waiting forever. */
   close(): void {
+    this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   private admit(): void {
