@@ -6,7 +6,7 @@
 import smpp, { type Pdu, type Session } from 'smpp';
 import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
 import { normalizeSmppStatus } from '../catalog/normalize/smpp-status.js';
-import { parseReceipt, receiptOutcome, type DeliveryReceipt, type ReceiptOutcome } from '../domain/sms/receipt.js';
+import { readReceipt, receiptOutcome, type DeliveryReceipt, type ReceiptOutcome } from '../domain/sms/receipt.js';
 import type { SenderId } from '../domain/sms/sender-id.js';
 import type { SmsSegmentation } from '../domain/sms/segments.js';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from './reconnect-backoff.js';
@@ -322,7 +322,11 @@ export class SmppConnector {
     if ((Number(pdu.esm_class ?? 0) & ESM_DELIVERY_RECEIPT) === 0) return; // an inbound SMS: not handled by this channel yet
     const field = pdu.short_message as { readonly message?: unknown } | undefined;
     const text = typeof field?.message === 'string' ? field.message : Buffer.isBuffer(field?.message) ? field.message.toString('latin1') : '';
-    const reading = parseReceipt(text);
+    const reading = readReceipt(text, {
+      ...(typeof pdu.receipted_message_id === 'string' ? { receiptedMessageId: pdu.receipted_message_id } : {}),
+      ...(typeof pdu.message_state === 'number' ? { messageState: pdu.message_state } : {}),
+      ...(Buffer.isBuffer(pdu.network_error_code) ? { networkErrorCode: pdu.network_error_code } : {}),
+    });
     if (reading.kind !== 'receipt') return;
     this.deps.observer.onReceipt({ connectorId: this.config.id, receipt: reading.receipt, outcome: receiptOutcome(reading.receipt) });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReceipt, parseReceipt, receiptOutcome, type DeliveryReceipt } from './receipt.js';
+import { formatReceipt, parseReceipt, readReceipt, receiptOutcome, type DeliveryReceipt } from './receipt.js';
 
 const text = 'id:0123456789 sub:001 dlvrd:001 submit date:2612051200 done date:2612051201 stat:DELIVRD err:000 text:Hello there';
 
@@ -64,5 +64,25 @@ describe('receiptOutcome', () => {
   ] as const)('stat %s with err %s → %s', (stat, err, expected) => {
     const outcome = receiptOutcome(receipt(stat, err));
     expect(outcome.kind === 'failed' ? outcome.entry.code : outcome.kind).toBe(expected);
+  });
+});
+
+describe('readReceipt', () => {
+  it('prefers the receipted_message_id TLV to the text\u2019s id', () => {
+    const r = readReceipt(text, { receiptedMessageId: 'smsc42', messageState: 2 });
+    expect(r.kind === 'receipt' && [r.receipt.messageId, r.receipt.stat]).toEqual(['smsc42', 'DELIVRD']);
+  });
+
+  it('reads stat and err from message_state and network_error_code when the text is not a receipt', () => {
+    const r = readReceipt('', { receiptedMessageId: 'smsc7', messageState: 5, networkErrorCode: Uint8Array.from([3, 0, 13]) });
+    expect(r.kind === 'receipt' && r.receipt).toMatchObject({ messageId: 'smsc7', stat: 'UNDELIV', err: 13 });
+  });
+
+  it.each([
+    ['no TLVs', {}],
+    ['a state without an id', { messageState: 2 }],
+    ['an id with an unknown state', { receiptedMessageId: 'x', messageState: 9 }],
+  ])('is not a receipt with %s and no text', (_, tlvs) => {
+    expect(readReceipt('hello', tlvs).kind).toBe('not-a-receipt');
   });
 });

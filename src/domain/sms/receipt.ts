@@ -72,6 +72,38 @@ export function parseReceipt(text: string): ReceiptReading {
   };
 }
 
+/** SMPP's message_state values (the TLV some centres send instead of, or beside, the receipt text). */
+export const MESSAGE_STATE_STATS: Readonly<Record<number, ReceiptStat>> = {
+  1: 'ENROUTE', 2: 'DELIVRD', 3: 'EXPIRED', 4: 'DELETED', 5: 'UNDELIV', 6: 'ACCEPTD', 7: 'UNKNOWN', 8: 'REJECTD',
+};
+
+/** What a deliver_sm's TLVs say, for the receipt text to be completed or replaced by. */
+export interface ReceiptTlvs {
+  readonly receiptedMessageId?: string;
+  readonly messageState?: number;
+  /** network_error_code: one byte of network type, then the error code (two bytes, big-endian). */
+  readonly networkErrorCode?: Uint8Array;
+}
+
+/**
+ * Reads a receipt from its text and TLVs: the receipted_message_id TLV names the message when present (it is the
+ * id the submit was answered with, where the text's id may be written in another base); without a readable text,
+ * message_state and network_error_code stand in for stat and err.
+ */
+export function readReceipt(text: string, tlvs: ReceiptTlvs): ReceiptReading {
+  const reading = parseReceipt(text);
+  const tlvId = tlvs.receiptedMessageId === undefined || tlvs.receiptedMessageId === '' ? undefined : tlvs.receiptedMessageId;
+  if (reading.kind === 'receipt') return tlvId === undefined ? reading : { kind: 'receipt', receipt: { ...reading.receipt, messageId: tlvId } };
+  const stat = tlvs.messageState === undefined ? undefined : MESSAGE_STATE_STATS[tlvs.messageState];
+  if (tlvId === undefined || stat === undefined) return reading;
+  const code = tlvs.networkErrorCode;
+  const err = code !== undefined && code.length >= 3 ? (code[1]! << 8) | code[2]! : null;
+  return {
+    kind: 'receipt',
+    receipt: { messageId: tlvId, stat, err, submitted: 1, delivered: stat === 'DELIVRD' ? 1 : 0, submitDate: null, doneDate: null, text: '' },
+  };
+}
+
 /** Reason codes the catalog's `sms` namespace names as failures (0 is "no failure", 201 is about WhatsApp templates). */
 function reasonEntry(err: number | null): CatalogEntry | undefined {
   if (err === null || err < 1 || err > 13) return undefined;

@@ -4,7 +4,7 @@
  * seed's reason codes, and can drop every bind on demand. Tests and `npm start` connect real connectors to it.
  */
 import smpp, { type Pdu, type Session } from 'smpp';
-import { formatReceipt } from '../../domain/sms/receipt.js';
+import { formatReceipt, MESSAGE_STATE_STATS, type ReceiptStat } from '../../domain/sms/receipt.js';
 import { ESM_DELIVERY_RECEIPT, SMPP_STATUS, readConcatenation, type ConcatenationInfo } from '../../sms/smpp-wire.js';
 import { answerSubmit, arrivalsInSecond, type SmscFault } from './smsc-rules.js';
 
@@ -122,10 +122,16 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
     return options.maxSubmitsPerSecond !== undefined && arrivalsInSecond(arrivals, at) > options.maxSubmitsPerSecond;
   }
 
-  /** A receipt goes to the session that submitted, or to another bound session of the same system id, as SMS centres do. */
-  function sendReceipt(systemId: string, preferred: Session, text: string, sourceAddr: string, destAddr: string): void {
-    const target = [...bound].find((b) => b.session === preferred) ?? [...bound].find((b) => b.systemId === systemId);
-    target?.session.deliver_sm({ source_addr: destAddr, destination_addr: sourceAddr, esm_class: ESM_DELIVERY_RECEIPT, short_message: text });
+  /**
+   * A receipt goes to the session that submitted, or to another bound session of the same system id, as SMS centres
+   * do; it carries the text and the receipted_message_id and message_state TLVs.
+   */
+  function sendReceipt(to: { systemId: string; preferred: Session }, receipt: { messageId: string; stat: ReceiptStat; text: string }, sourceAddr: string, destAddr: string): void {
+    const target = [...bound].find((b) => b.session === to.preferred) ?? [...bound].find((b) => b.systemId === to.systemId);
+    target?.session.deliver_sm({
+      source_addr: destAddr, destination_addr: sourceAddr, esm_class: ESM_DELIVERY_RECEIPT, short_message: receipt.text,
+      receipted_message_id: receipt.messageId, message_state: MESSAGE_STATE_OF[receipt.stat],
+    });
   }
 
   function onSubmit(session: Session, systemId: string, pdu: Pdu): void {
@@ -161,7 +167,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
       messageId, stat: verdict.stat, err: verdict.err, submitted: 1, delivered: verdict.stat === 'DELIVRD' ? 1 : 0,
       submitDate: stamp, doneDate: stamp, text: base.text,
     });
-    later((options.submitAnswerDelayMs ?? 0) + (options.receiptDelayMs ?? 5), () => sendReceipt(systemId, session, receipt, from, to));
+    later((options.submitAnswerDelayMs ?? 0) + (options.receiptDelayMs ?? 5), () =>
+      sendReceipt({ systemId, preferred: session }, { messageId, stat: verdict.stat, text: receipt }, from, to));
   }
 
   function onSession(session: Session): void {
@@ -237,6 +244,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
     },
   };
 }
+
+const MESSAGE_STATE_OF = Object.fromEntries(Object.entries(MESSAGE_STATE_STATS).map(([state, stat]) => [stat, Number(state)])) as Record<ReceiptStat, number>;
 
 /** SMPP's receipt date: YYMMDDhhmm. */
 function smppDate(d: Date): string {
