@@ -71,10 +71,15 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
   let demoConnectorId: string | undefined;
   let note = 'connectors from the store (admin API: /v1/admin/sms/connectors)';
   if (options.simulator !== undefined) {
-    const started = await startDemoSimulator(options.store, options.simulator, options.now());
-    simulator = started.sim;
-    demoConnectorId = started.connectorId;
-    note = `built-in SMSC simulator at smpp://${started.sim.host}:${started.sim.port} (demo connector ${started.connectorId}, default route)`;
+    // Like the Cloud API simulator, a simulator that cannot start (its port taken) leaves the gateway running without it.
+    try {
+      const started = await startDemoSimulator(options.store, options.simulator, options.now());
+      simulator = started.sim;
+      demoConnectorId = started.connectorId;
+      note = `built-in SMSC simulator at smpp://${started.sim.host}:${started.sim.port} (demo connector ${started.connectorId}, default route)`;
+    } catch (error) {
+      note = `the built-in SMSC simulator did not start (${error instanceof Error ? error.message : String(error)}); ${note}`;
+    }
   }
   const metrics = options.metrics;
   const pool = options.runsConnectors ? new ConnectorPool({

@@ -154,6 +154,31 @@ describe('the demo SMS connector across restarts', () => {
   });
 });
 
+describe('a built-in SMSC simulator that cannot start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sms-taken-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('leaves the gateway running without it, and says why', async () => {
+    const occupant = await startSmscSimulator({ accounts: [] });
+    try {
+      const config = {
+        ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, databaseUrl: testDatabaseUrl(dataDir), adminKey: ADMIN_KEY, logLevel: 'silent',
+        smsSyncSeconds: 0, smsSimulatorPort: occupant.port,
+      };
+      const gateway = await startGateway(config, { logger: false });
+      try {
+        expect(gateway.sms.simulator).toBeUndefined();
+        expect(gateway.sms.note).toMatch(/^the built-in SMSC simulator did not start \(.*EADDRINUSE/);
+        expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+      } finally {
+        await gateway.close();
+      }
+    } finally {
+      await occupant.close();
+    }
+  });
+});
+
 describe('switchboard sms (CLI)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sms-cli-'));
   const run = async (...args: string[]) => {
