@@ -6,14 +6,15 @@
 import smpp, { type Pdu, type Session } from 'smpp';
 import { gatewayError, SwitchboardError } from '../catalog/switchboard-error.js';
 import { normalizeSmppStatus } from '../catalog/normalize/smpp-status.js';
-import { readReceipt, receiptOutcome, type DeliveryReceipt, type ReceiptOutcome } from '../domain/sms/receipt.js';
+import { receiptOutcome, type DeliveryReceipt, type ReceiptOutcome } from '../domain/sms/receipt.js';
 import type { SenderId } from '../domain/sms/sender-id.js';
 import type { SmsSegmentation } from '../domain/sms/segments.js';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from './reconnect-backoff.js';
 import {
-  concatenationHeader, DATA_CODING, encodeSegment, ESM_DELIVERY_RECEIPT, NPI, REGISTERED_DELIVERY_FINAL, SMPP_STATUS, TON,
+  concatenationHeader, DATA_CODING, encodeSegment, NPI, REGISTERED_DELIVERY_FINAL, SMPP_STATUS, TON,
 } from './smpp-wire.js';
 import { SubmitGate } from './submit-gate.js';
+import { receiptOfDeliver } from './deliver-receipt.js';
 
 export const BIND_STATES = ['connecting', 'bound', 'down', 'refused', 'stopped'] as const;
 export type BindState = (typeof BIND_STATES)[number];
@@ -319,15 +320,8 @@ export class SmppConnector {
 
   private onDeliver(session: Session, pdu: Pdu): void {
     session.send(pdu.response());
-    if ((Number(pdu.esm_class ?? 0) & ESM_DELIVERY_RECEIPT) === 0) return; // an inbound SMS: not handled by this channel yet
-    const field = pdu.short_message as { readonly message?: unknown } | undefined;
-    const text = typeof field?.message === 'string' ? field.message : Buffer.isBuffer(field?.message) ? field.message.toString('latin1') : '';
-    const reading = readReceipt(text, {
-      ...(typeof pdu.receipted_message_id === 'string' ? { receiptedMessageId: pdu.receipted_message_id } : {}),
-      ...(typeof pdu.message_state === 'number' ? { messageState: pdu.message_state } : {}),
-      ...(Buffer.isBuffer(pdu.network_error_code) ? { networkErrorCode: pdu.network_error_code } : {}),
-    });
-    if (reading.kind !== 'receipt') return;
-    this.deps.observer.onReceipt({ connectorId: this.config.id, receipt: reading.receipt, outcome: receiptOutcome(reading.receipt) });
+    // Inbound SMS (no receipt bit) are not handled by this channel yet.
+    const receipt = receiptOfDeliver(pdu);
+    if (receipt !== undefined) this.deps.observer.onReceipt({ connectorId: this.config.id, receipt, outcome: receiptOutcome(receipt) });
   }
 }
