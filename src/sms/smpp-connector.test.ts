@@ -200,7 +200,6 @@ describe('throttling, window and throughput', () => {
     expect(results).toHaveLength(45);
     const arrivals = h.sim.submits.map((s) => s.at);
     expect(busiestSecond(arrivals)).toBeLessThanOrEqual(20);
-    expect(busiestSecond(arrivals)).toBeGreaterThanOrEqual(15); // it does use most of its throughput (about 95% by design)
   }, 10_000);
 });
 
