@@ -5,9 +5,10 @@ import { dispatchBenchmark } from './dispatch.bench.js';
 import { retentionBenchmark } from './retention.bench.js';
 import { scaleBenchmark } from './scale.bench.js';
 import { simulatorBenchmark } from './simulator.bench.js';
+import { smsBenchmark } from './sms.bench.js';
 import { webhooksBenchmark } from './webhooks.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark, retentionBenchmark, scaleBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark, retentionBenchmark, scaleBenchmark, smsBenchmark];
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => wanted.includes(b.name));

@@ -82,6 +82,14 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Where that listener binds: loopback unless the operator opens it. */
   readonly metricsHost: string;
+  /** Most segments one SMS may be split into (a longer text is refused with sms_too_many_segments). */
+  readonly smsMaxSegments: number;
+  /** With the built-in Cloud API simulator, also start the built-in SMSC simulator and a demo connector to it. */
+  readonly smsSimulator: boolean;
+  /** Port of the built-in SMSC simulator (0 = any free port). */
+  readonly smsSimulatorPort: number;
+  /** Seconds between re-reads of the stored SMS connectors, for changes made through another process (0 = never). */
+  readonly smsSyncSeconds: number;
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -140,6 +148,10 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_REDIS_PREFIX', meaning: 'Starts every Redis key of this deployment, so several can share one Redis (default switchboard:).' },
   { name: 'SWITCHBOARD_METRICS_PORT', meaning: 'Port of a second listener serving only Prometheus /metrics without a key (0 picks a free one); unset = /metrics only on the main port, for an admin key.' },
   { name: 'SWITCHBOARD_METRICS_HOST', meaning: 'Address the metrics listener binds (default 127.0.0.1: scrapers on this host only).' },
+  { name: 'SWITCHBOARD_SMS_MAX_SEGMENTS', meaning: 'Most segments one SMS is split into; a longer text is refused (default 6).' },
+  { name: 'SWITCHBOARD_SMS_SIMULATOR', meaning: 'With the built-in Cloud API simulator, also run the built-in SMSC simulator and a demo SMS connector (default true).' },
+  { name: 'SWITCHBOARD_SMS_SIMULATOR_PORT', meaning: 'Port of the built-in SMSC simulator (default 0: any free port).' },
+  { name: 'SWITCHBOARD_SMS_SYNC_SECONDS', meaning: 'Seconds between re-reads of the stored SMS connectors, for changes made through another process (default 10; 0 = never).' },
   { name: 'SWITCHBOARD_CONFIG', meaning: 'Optional YAML file with the same settings in camelCase (port, dataDir, batchMaxRecipients …); the environment wins.' },
 ];
 
@@ -183,6 +195,10 @@ const DEFAULTS: Config = {
   redisPrefix: 'switchboard:',
   metricsPort: undefined,
   metricsHost: '127.0.0.1',
+  smsMaxSegments: 6,
+  smsSimulator: true,
+  smsSimulatorPort: 0,
+  smsSyncSeconds: 10,
 };
 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
@@ -275,6 +291,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: env['SWITCHBOARD_REDIS_PREFIX'] || undefined,
     metricsPort: integer('SWITCHBOARD_METRICS_PORT', env['SWITCHBOARD_METRICS_PORT'], 0),
     metricsHost: env['SWITCHBOARD_METRICS_HOST'] || undefined,
+    smsMaxSegments: integer('SWITCHBOARD_SMS_MAX_SEGMENTS', env['SWITCHBOARD_SMS_MAX_SEGMENTS'], 1),
+    smsSimulator: flag('SWITCHBOARD_SMS_SIMULATOR', env['SWITCHBOARD_SMS_SIMULATOR']),
+    smsSimulatorPort: integer('SWITCHBOARD_SMS_SIMULATOR_PORT', env['SWITCHBOARD_SMS_SIMULATOR_PORT'], 0),
+    smsSyncSeconds: integer('SWITCHBOARD_SMS_SYNC_SECONDS', env['SWITCHBOARD_SMS_SYNC_SECONDS'], 0),
   });
   // A file may set some tables only; the others keep their defaults.
   const retention = { ...DEFAULTS.retention, ...fromFile.retention, ...retentionFromEnv(env) };

@@ -33,6 +33,8 @@ import { openRetention } from './store/open-retention.js';
 import { DEFAULT_PRUNER_CONFIG, Pruner } from './runtime/pruner.js';
 import { createWebhookDelivery, type WebhookDelivery } from './webhooks/outbound/webhook-delivery.js';
 import type { Store } from './store/store.js';
+import { startSmsChannel, type SmsChannel } from './sms/sms-channel.js';
+import type { SmppConnectorTiming } from './sms/smpp-connector.js';
 
 /** The part of the simulator's handle the gateway uses (src/simulator/index.ts), kept structural on purpose. */
 interface EmbeddedUpstream {
@@ -63,6 +65,8 @@ export interface RunningGateway {
   readonly metrics: GatewayMetrics;
   /** The metrics listener's base URL, when `metricsPort` is set. */
   readonly metricsUrl: string | undefined;
+  /** SMPP connectors (where the role runs background work) and the built-in SMSC simulator, when it runs. */
+  readonly sms: SmsChannel;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,8 @@ export interface GatewayOptions {
   readonly readiness?: readonly ReadinessCheck[];
   /** Options for the embedded simulator (status delays, seed …). */
   readonly simulator?: Record<string, unknown>;
+  /** SMPP connector timings over the defaults (tests shorten the reconnect backoff). */
+  readonly smsTiming?: Partial<SmppConnectorTiming>;
 }
 
 async function startEmbeddedUpstream(options: Record<string, unknown>): Promise<EmbeddedUpstream | { error: string }> {
@@ -152,6 +158,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let managementClient: GraphManagementClient | undefined;
   let templateSync: TemplateSync | undefined;
   let metricsApp: FastifyInstance | undefined;
+  let sms: SmsChannel | undefined;
   const retention = duties.background && config.pruneIntervalSeconds > 0 ? openRetention(config) : undefined;
   const pruner = retention && new Pruner({
     store: retention.store,
@@ -230,7 +237,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : undefined;
     // Sends wait while the shared limits cannot be read, so a worker is not ready then; an api process still accepts.
     const limitsReadiness = duties.background && config.redisUrl !== undefined ? [{ name: 'redis', check: () => limits.health() }] : [];
-    const readiness = [storeReadiness(store), ...limitsReadiness, ...(options.readiness ?? [])];
+    sms = await startSmsChannel({
+      store: store.sms, metrics, runsConnectors: duties.background, syncSeconds: config.smsSyncSeconds, now: () => clock.now(),
+      simulator: upstream && config.smsSimulator ? { port: config.smsSimulatorPort, ...(firstStart.demo ? { demoAccountId: firstStart.demo.accountId } : {}) } : undefined,
+      onError: (error) => console.error('reading the SMS connectors failed:', error),
+      ...(options.smsTiming ? { timing: options.smsTiming } : {}),
+    });
+    const smsChannel = sms;
+    const readiness = [storeReadiness(store), ...limitsReadiness, ...sms.readiness, ...(options.readiness ?? [])];
     const logger = options.logger === false ? false : { level: config.logLevel };
     const failures = authFailureCounter({ limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds }, limits.requestLimiters);
     const app = !duties.api ? await buildProbeApp({ readiness, logger, metrics: { registry: metrics.registry, auth: { store, clock, failures } } }) : await buildApp({
@@ -260,6 +274,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metrics,
       ...(running ? { circuits: () => running.circuits() } : {}),
       webhooks: webhooks.appOptions,
+      sms: { pool: smsChannel.pool, changed: () => smsChannel.changed(), maxSegments: config.smsMaxSegments },
       ...(management ? { management } : {}),
     });
     const address = await app.listen({ host: config.host, port: config.port });
@@ -291,6 +306,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       limits,
       metrics,
       metricsUrl,
+      sms: smsChannel,
       async close() {
         await pruner?.stop();
         await retention?.close();
@@ -300,6 +316,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await closeWithin(app);
         if (metricsApp) await closeWithin(metricsApp);
         await metaWebhooks.stop();
+        await smsChannel.close();
         await upstream?.close();
         await upstreamClient?.close();
         await managementClient?.close();
@@ -314,6 +331,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await dispatcher?.stop().catch(() => undefined);
     await metricsApp?.close().catch(() => undefined);
     await metaWebhooks.stop().catch(() => undefined);
+    await sms?.close().catch(() => undefined);
     await upstream?.close().catch(() => undefined);
     await upstreamClient?.close().catch(() => undefined);
     await managementClient?.close().catch(() => undefined);

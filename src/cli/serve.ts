@@ -14,7 +14,7 @@ function banner(gateway: RunningGateway): string {
   const where = gateway.role === 'worker'
     ? `Switchboard listening on ${gateway.url}  (probes: ${gateway.url}/healthz, ${gateway.url}/readyz)`
     : `Switchboard listening on ${gateway.url}  (API docs: ${gateway.url}/docs, OpenAPI: ${gateway.url}/openapi.json)`;
-  const lines = [where, `Role: ${gateway.role} (${ROLE_NOTES[gateway.role]})`, `Upstream: ${gateway.upstreamNote}`];
+  const lines = [where, `Role: ${gateway.role} (${ROLE_NOTES[gateway.role]})`, `Upstream: ${gateway.upstreamNote}`, `SMS: ${gateway.sms.note}`];
   lines.push(gateway.metricsUrl ? `Metrics: ${gateway.metricsUrl}/metrics (no key)` : `Metrics: ${gateway.url}/metrics (admin key)`);
   const { adminKey, demo } = gateway.firstStart;
   if (adminKey) lines.push('', `Admin key (shown once, store it now): ${adminKey}`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { startSimulator } from '../simulator/index.js';
 import type { SimulatorOptions } from '../simulator/index.js';
+import { smscOptions, startSmscFromFlags, type SmscFlags } from './simulate-smsc.js';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -12,7 +13,7 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-interface SimulateFlags {
+interface SimulateFlags extends SmscFlags {
   port: number;
   host: string;
   seed?: number;
@@ -24,8 +25,7 @@ interface SimulateFlags {
 }
 
 export function registerSimulate(program: Command): void {
-  program
-    .command('simulate')
+  smscOptions(program.command('simulate'), integer)
     .description('Run a local WhatsApp Cloud API (Graph) simulator that enforces Meta\'s rules and fails like Meta does')
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', integer('--port', 0, 65_535), 4010)
     .option('--host <host>', 'interface to listen on; the admin API has no auth, so keep it local', '127.0.0.1')
@@ -47,6 +47,7 @@ Admin API:  /_sim/businesses, /_sim/phone-numbers, /_sim/templates, /_sim/templa
 Examples:
   switchboard simulate --port 4010 --webhook-url http://127.0.0.1:3000/webhooks/meta --app-secret s3cret
   switchboard simulate --scenario test/fixtures/simulator/scenario.yaml --seed 42
+  switchboard simulate --smsc-port 2775 --smsc-account acme:s3cret --smsc-fault '49151.*=absent' --smsc-fault '4930.*=congestion:2'
   curl -X POST localhost:4010/_sim/faults -H 'content-type: application/json' \\
        -d '{"match":{"to":"1555.*"},"error":131026,"probability":0.5}'`,
     )
@@ -65,6 +66,7 @@ Examples:
       }
       const sim = await startSimulator(options);
       console.log(`simulator listening on ${sim.url}`);
+      const smsc = await startSmscFromFlags(flags, flags.host);
       if (flags.demo && flags.scenario === undefined) {
         const business = sim.admin.createBusiness({ name: 'Demo business' });
         const number = sim.admin.createPhoneNumber({ wabaId: business.wabaId });
@@ -73,7 +75,7 @@ Examples:
         console.log(`demo number ${number.phoneNumberId} (${number.displayPhoneNumber}); send to ${sim.url}/v21.0/${number.phoneNumberId}/messages`);
       }
       const stop = (): void => {
-        void sim.close().then(() => process.exit(0));
+        void Promise.all([sim.close(), smsc?.close()]).then(() => process.exit(0));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

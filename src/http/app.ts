@@ -23,6 +23,7 @@ import { cloudMediaRoutes, cloudRoutes } from './routes/cloud.js';
 import { contactRoutes } from './routes/contacts.js';
 import { creditRoutes } from './routes/credit.js';
 import { errorRoutes } from './routes/errors.js';
+import { smsAdminRoutes, type SmsAdminDeps } from './routes/sms-admin.js';
 import { healthRoutes, storeReadiness, type ReadinessCheck } from './routes/health.js';
 import type { ManagementDeps } from '../app/management-target.js';
 import { blockRoutes, cloudBlockRoutes } from './routes/blocks.js';
@@ -88,6 +89,8 @@ export interface AppDeps {
   readonly version?: string;
   /** This process's metrics: counted by the send path, and served at /metrics for an admin key. */
   readonly metrics?: GatewayMetrics;
+  /** The SMS channel's admin API: this process's connectors (when it runs them) and who to tell of changes. */
+  readonly sms?: Omit<SmsAdminDeps, 'store' | 'clock'>;
 }
 
 /** A hop count becomes the function Fastify's types ask for; addresses and booleans pass as they are. */
@@ -217,6 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminKeyRoutes(scope, { store, clock });
     adminNumberRoutes(scope, { store, clock });
     accountControlRoutes(scope, { store, clock });
+    smsAdminRoutes(scope, { store, clock, pool: undefined, changed: () => undefined, maxSegments: 6, ...deps.sms });
     if (deps.metrics) metricsRoutes(scope, { registry: deps.metrics.registry, needsAdminKey: true });
   });
 

@@ -20,6 +20,15 @@ export type WebhookAttemptOutcome = 'delivered' | 'retry' | 'failed';
 /** The statuses a message reaches after it was accepted. */
 export type ReachedStatus = Extract<MessageState, 'sent' | 'delivered' | 'read' | 'failed'>;
 
+/** What became of one submit_sm (see sms/smpp-connector.ts). */
+export type SmsSubmitOutcome = 'accepted' | 'throttled' | 'refused' | 'unavailable';
+
+/** One enabled SMS connector's bind, as the gauge reads it. */
+export interface SmsConnectorReading {
+  readonly connector: string;
+  readonly bound: boolean;
+}
+
 export interface CircuitReading {
   readonly host: string;
   readonly open: boolean;
@@ -46,6 +55,9 @@ export class GatewayMetrics {
   private readonly webhookAttempts: Counter<'outcome'>;
   private readonly webhookSeconds: Histogram<'outcome'>;
   private readonly acceptCommitSeconds: Histogram;
+  private readonly smsSubmits: Counter<'connector' | 'outcome'>;
+  private readonly smsReceipts: Counter<'connector' | 'stat'>;
+  private smsConnectors: () => readonly SmsConnectorReading[] = () => [];
   private queues: GaugeStore | undefined;
   private queueReading: { readonly at: number; readonly readings: Promise<QueueReadings> } | undefined;
   private circuits: () => readonly CircuitReading[] = () => [];
@@ -113,6 +125,20 @@ export class GatewayMetrics {
         for (const circuit of circuits()) this.set({ host: circuit.host }, circuit.open ? 1 : 0);
       },
     });
+    this.smsSubmits = new Counter({
+      name: 'switchboard_sms_submits_total', labelNames: ['connector', 'outcome'], registers,
+      help: 'submit_sm this process made, by SMS connector and outcome: accepted, throttled (ESME_RTHROTTLED or a full queue), refused (another error status), unavailable (no bind or no answer).',
+    });
+    this.smsReceipts = new Counter({ name: 'switchboard_sms_receipts_total', help: 'Delivery receipts this process received, by SMS connector and receipt stat (DELIVRD, UNDELIV, EXPIRED …).', labelNames: ['connector', 'stat'], registers });
+    const smsConnectors = () => this.smsConnectors();
+    new Gauge({
+      name: 'switchboard_sms_connector_bound', labelNames: ['connector'], registers,
+      help: 'This process\u2019s bind to the SMS centre per enabled SMS connector: 1 bound, 0 connecting, down or refused.',
+      collect() {
+        this.reset();
+        for (const reading of smsConnectors()) this.set({ connector: reading.connector }, reading.bound ? 1 : 0);
+      },
+    });
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -124,6 +150,19 @@ export class GatewayMetrics {
   /** Where the circuit gauge reads: the dispatcher's breakers. */
   watchCircuits(read: () => readonly CircuitReading[]): void {
     this.circuits = read;
+  }
+
+  /** Where the SMS bind gauge reads: the connector pool. */
+  watchSmsConnectors(read: () => readonly SmsConnectorReading[]): void {
+    this.smsConnectors = read;
+  }
+
+  smsSubmit(connectorId: string, outcome: SmsSubmitOutcome): void {
+    this.smsSubmits.inc({ connector: connectorId, outcome });
+  }
+
+  smsReceipt(connectorId: string, stat: string): void {
+    this.smsReceipts.inc({ connector: connectorId, stat });
   }
 
   messageAccepted(numberId: string): void {

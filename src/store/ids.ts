@@ -1,7 +1,7 @@
 /** Type-prefixed ids (`msg_`, `acct_` …): time-ordered so that ids sort by creation, random so they cannot be guessed. */
 import { randomBytes } from 'node:crypto';
 
-export const ID_PREFIXES = ['msg', 'acct', 'key', 'num', 'job', 'med', 'req', 'evt', 'mwh', 'ep', 'dlv', 'atmpt'] as const;
+export const ID_PREFIXES = ['msg', 'acct', 'key', 'num', 'job', 'med', 'req', 'evt', 'mwh', 'ep', 'dlv', 'atmpt', 'smsc', 'smsr'] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case

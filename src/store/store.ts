@@ -20,6 +20,7 @@ import type { DeliveryQueue, WebhookStore } from './webhook-store.js';
 import type { WakeUps } from '../runtime/wake-ups.js';
 import type { GaugeStore } from './gauge-store.js';
 import type { DashboardReads } from './dashboard-store.js';
+import type { SmsStore } from './sms-store.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -279,6 +280,8 @@ export interface Store extends AccountStore {
   readonly gauges: GaugeStore;
   /** Grouped counts and message trails for the dashboard's read endpoints. */
   readonly dashboard: DashboardReads;
+  /** The SMS channel's connectors, routes and per-account sender ids. */
+  readonly sms: SmsStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

@@ -157,10 +157,10 @@ const GATEWAY_INPUTS = {
   },
   invalid_sender: {
     title: 'Invalid sender',
-    meaning: 'The sending number given is not a phone number id or display number known to the gateway.',
+    meaning: 'The sending number given is not a phone number id or display number known to the gateway, or an SMS sender id is not an international number (E.164) or is not one the account may use.',
     httpStatus: 400,
     retry: 'fix-request',
-    action: 'Use the `phone_number_id` of a number assigned to your account, or omit it to use the default.',
+    action: 'Use the `phone_number_id` of a number assigned to your account (or omit it to use the default); for SMS, use a sender id the operator allowed for your account.',
     aliases: [{ source: 'smsrest', kind: 'response', code: '12', label: 'Invalid originating address' }],
   },
   alphanumeric_sender_not_supported: {
@@ -169,6 +169,13 @@ const GATEWAY_INPUTS = {
     httpStatus: 400,
     retry: 'fix-request',
     action: 'Send from one of your WhatsApp business numbers instead of a text sender name.',
+  },
+  invalid_alphanumeric_sender: {
+    title: 'Invalid alphanumeric sender id',
+    meaning: 'An SMS text sender id has more than 11 characters, or characters other than GSM letters, digits and spaces.',
+    httpStatus: 400,
+    retry: 'fix-request',
+    action: 'Use 1 to 11 letters, digits or spaces from the GSM alphabet (for example "Acme Shop"), or a numeric sender.',
     aliases: [{ source: 'smsrest', kind: 'response', code: '13', label: 'Invalid alphanumeric originating address' }],
   },
   text_too_long: {
@@ -403,10 +410,10 @@ const GATEWAY_INPUTS = {
   },
   could_not_route: {
     title: 'Could not route message',
-    meaning: 'No sending number could be chosen: none was given and the account has no default, or the number has no upstream.',
+    meaning: 'No sending number could be chosen: none was given and the account has no default, or the number has no upstream; for SMS, no route matches the destination and there is no default route.',
     httpStatus: 422,
     retry: 'fix-request',
-    action: 'Name a sending number in the request, or ask the operator to set a default number for the account.',
+    action: 'Name a sending number in the request, or ask the operator to set a default number for the account (for SMS: a route for this destination prefix or a default route).',
     aliases: [{ source: 'smsrest', kind: 'response', code: '10', label: 'Could not route message' }],
   },
   account_disconnected: {
@@ -496,6 +503,13 @@ const GATEWAY_INPUTS = {
     retry: 'wait',
     graphCode: 131048,
     action: 'Wait for the rolling 24-hour window to free up, or raise the portfolio\u2019s messaging tier with Meta.',
+  },
+  route_not_allowed: {
+    title: 'Route not allowed for the account',
+    meaning: 'The SMS route that serves this destination is restricted to other accounts.',
+    httpStatus: 403,
+    retry: 'fix-request',
+    action: 'Ask the operator to allow your account on the route for this destination, or to add a route you may use.',
     aliases: [
       { source: 'smsrest', kind: 'response', code: '14', label: 'Could not route message due to account limitations' },
     ],
@@ -757,6 +771,56 @@ const GATEWAY_INPUTS = {
     httpStatus: 409,
     retry: 'permanent',
     action: 'Nothing to cancel: follow the message\u2019s status with GET /v1/messages/{id} or its webhook events.',
+  },
+  sms_too_many_segments: {
+    title: 'SMS too long',
+    meaning: 'The text needs more SMS segments than the gateway is configured to send as one concatenated message.',
+    httpStatus: 400,
+    retry: 'fix-request',
+    action: 'Shorten the text (characters outside the GSM alphabet halve the room per segment) or split it into several messages.',
+  },
+  smsc_throttled: {
+    title: 'SMS centre throttled the connector',
+    meaning: 'The SMS centre refused a submit because the connector sent faster than it allows, or its queue is full.',
+    httpStatus: 503,
+    retry: { class: 'throttled', delaySeconds: 1 },
+    action: 'Nothing to do: the connector slows down and submits again. Lower the connector\u2019s throughput if it keeps happening.',
+  },
+  smsc_bind_refused: {
+    title: 'SMS centre refused the bind',
+    meaning: 'The SMS centre refused the connector\u2019s credentials (system id, password or system type).',
+    httpStatus: 502,
+    retry: 'reauth',
+    action: 'Check the connector\u2019s system id, password and system type against what the SMS centre issued.',
+  },
+  smsc_unavailable: {
+    title: 'SMS centre unavailable',
+    meaning: 'The connector is not bound to its SMS centre (connecting, reconnecting or dropped), or the answer to a submit did not arrive.',
+    httpStatus: 503,
+    retry: 'transient',
+    outcomeUnknown: true,
+    action: 'Retry later; the connector reconnects on its own with backoff. Check /readyz for its bind state.',
+  },
+  smsc_submit_refused: {
+    title: 'SMS centre refused the submit',
+    meaning: 'The SMS centre answered the submit with an error status that names no more specific cause.',
+    httpStatus: 502,
+    retry: 'transient',
+    action: 'Retry with backoff; the SMPP command status is in `upstream.code`. If it persists, ask the SMS centre\u2019s operator.',
+  },
+  sms_validity_expired: {
+    title: 'SMS expired undelivered',
+    meaning: 'The SMS centre gave up: the message was not delivered within its validity period.',
+    httpStatus: 422,
+    retry: 'transient',
+    action: 'Send again if the message still matters; the recipient was unreachable for the whole validity period.',
+  },
+  sms_rejected: {
+    title: 'SMS rejected by the carrier',
+    meaning: 'The SMS centre or the destination network rejected the message after accepting it (content, sender or destination policy).',
+    httpStatus: 422,
+    retry: 'permanent',
+    action: 'Do not resend unchanged; check the sender id and the text against the destination country\u2019s rules.',
   },
 } satisfies Record<string, GatewayInput>;
 

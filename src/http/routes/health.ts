@@ -7,10 +7,19 @@ import { gatewayError } from '../../catalog/switchboard-error.js';
 import type { Store } from '../../store/store.js';
 import { errorResponses } from '../schemas/problem.js';
 
-/** One backend `/readyz` asks: `ok: false` (or a throw) makes the process not ready, with the reason shown. */
+/**
+ * One backend `/readyz` asks: `ok: false` (or a throw) makes the process not ready, with the reason shown. `details`
+ * (part name → state, e.g. each SMS connector's bind) are shown under the check's name, ready or not.
+ */
 export interface ReadinessCheck {
   readonly name: string;
-  check(): Promise<{ readonly ok: boolean; readonly reason?: string }>;
+  check(): Promise<{ readonly ok: boolean; readonly reason?: string; readonly details?: Readonly<Record<string, string>> }>;
+}
+
+interface CheckAnswer {
+  readonly name: string;
+  readonly failure?: string;
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 export function storeReadiness(store: Pick<Store, 'ping'>): ReadinessCheck {
@@ -23,15 +32,23 @@ export function storeReadiness(store: Pick<Store, 'ping'>): ReadinessCheck {
 }
 
 const STATUS = { type: 'object', properties: { status: { type: 'string' } } } as const;
-const READY = { type: 'object', properties: { status: { type: 'string' }, checked: { type: 'array', items: { type: 'string' } } } } as const;
+const DETAILS = { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } } as const;
+const READY = {
+  type: 'object', properties: { status: { type: 'string' }, checked: { type: 'array', items: { type: 'string' } }, details: DETAILS },
+} as const;
 
-async function failureOf(check: ReadinessCheck): Promise<{ name: string; reason: string } | undefined> {
+async function answerOf(check: ReadinessCheck): Promise<CheckAnswer> {
   try {
     const answer = await check.check();
-    return answer.ok ? undefined : { name: check.name, reason: answer.reason ?? 'not ready' };
+    return { name: check.name, ...(answer.ok ? {} : { failure: answer.reason ?? 'not ready' }), ...(answer.details ? { details: answer.details } : {}) };
   } catch (error) {
-    return { name: check.name, reason: error instanceof Error ? error.message : String(error) };
+    return { name: check.name, failure: error instanceof Error ? error.message : String(error) };
   }
+}
+
+function detailsOf(answers: readonly CheckAnswer[]): Record<string, Readonly<Record<string, string>>> | undefined {
+  const withDetails = answers.filter((a) => a.details !== undefined);
+  return withDetails.length === 0 ? undefined : Object.fromEntries(withDetails.map((a) => [a.name, a.details!]));
 }
 
 export function healthRoutes(app: FastifyInstance, deps: { checks: readonly ReadinessCheck[] }): void {
@@ -42,14 +59,16 @@ export function healthRoutes(app: FastifyInstance, deps: { checks: readonly Read
     '/readyz',
     { schema: { tags: ['health'], summary: 'Readiness: every backend this process needs answers', response: { 200: READY, ...errorResponses(['service_unavailable']) } } },
     async function ready() {
-      const failures = (await Promise.all(deps.checks.map(failureOf))).filter((f) => f !== undefined);
+      const answers = await Promise.all(deps.checks.map(answerOf));
+      const failures = answers.filter((a) => a.failure !== undefined);
+      const details = detailsOf(answers);
       if (failures.length > 0) {
         throw gatewayError('service_unavailable', {
-          detail: `Not ready: ${failures.map((f) => `${f.name} (${f.reason})`).join(', ')}.`,
-          extensions: { failing: failures.map((f) => f.name) },
+          detail: `Not ready: ${failures.map((f) => `${f.name} (${f.failure})`).join(', ')}.`,
+          extensions: { failing: failures.map((f) => f.name), ...(details ? { details } : {}) },
         });
       }
-      return { status: 'ready', checked: deps.checks.map((c) => c.name) };
+      return { status: 'ready', checked: deps.checks.map((c) => c.name), ...(details ? { details } : {}) };
     },
   );
 }

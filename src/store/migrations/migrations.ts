@@ -12,6 +12,7 @@ import { webhookLanes } from './010-webhook-lanes.js';
 import { deliveryControl } from './011-delivery-control.js';
 import { contactIdentity } from './012-contact-identity.js';
 import { healthAndPricing } from './013-health-and-pricing.js';
+import { smsConnectors } from './014-sms-connectors.js';
 
 export interface Migration {
   readonly id: number;
@@ -24,7 +25,7 @@ export interface Migration {
 export const SCHEMA_MIGRATIONS_TABLE =
   'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, deliveryControl, contactIdentity, healthAndPricing];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, deliveryControl, contactIdentity, healthAndPricing, smsConnectors];
 
 /** The migrations not yet recorded as applied, in order. */
 export function pendingMigrations(applied: ReadonlySet<number>): Migration[] {

@@ -167,4 +167,21 @@ export interface Database {
   credit_ledger: CreditLedgerTable;
   contact_checks: ContactChecksTable;
   spam_texts: SpamTextsTable;
+  sms_connectors: SmsConnectorsTable;
+  sms_routes: SmsRoutesTable;
+  sms_sender_ids: SmsSenderIdsTable;
 }
+
+export interface SmsConnectorsTable {
+  id: string; name: string; host: string; port: number; system_id: string; password_sealed: string; system_type: Defaulted<string>;
+  throughput_per_second: number; window_size: number; enabled: Defaulted<number>; created_at: number; updated_at: number;
+}
+
+export interface SmsRoutesTable {
+  id: string; prefix: string; connector_id: string;
+  /** JSON array of account ids; null = every account. */
+  account_ids: string | null;
+  created_at: number; updated_at: number;
+}
+
+export interface SmsSenderIdsTable { account_id: string; sender_id: string; created_at: number }

@@ -36,6 +36,7 @@ import { SqlTemplates } from './sql-templates.js';
 import { SqlWebhooks } from './sql-webhooks.js';
 import { SqlGauges } from './sql-gauges.js';
 import { SqlDashboardReads } from './sql-dashboard-reads.js';
+import { SqlSms } from './sql-sms.js';
 
 export interface SqlStoreParts {
   readonly engine: SqlEngine;
@@ -68,6 +69,7 @@ export class SqlStore implements Store {
   readonly gauges: SqlGauges;
   readonly health: SqlHealth;
   readonly dashboard: SqlDashboardReads;
+  readonly sms: SqlSms;
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly messages: SqlMessages;
@@ -112,6 +114,7 @@ export class SqlStore implements Store {
     this.media = new SqlMedia(engine);
     this.gauges = new SqlGauges(engine);
     this.dashboard = new SqlDashboardReads(engine);
+    this.sms = new SqlSms(engine, secrets);
   }
 
   createAccount(input: NewAccount, now: number): Promise<Account> {
