@@ -74,7 +74,7 @@ describe('numberQueueView', () => {
     holdError: JSON.stringify({ namespace: 'meta', code: 190, detail: 'token expired' }), jobs: 3, oldestDueAt: now - 4_000, sentLastMinute: 120,
   };
   it('tells sending, parked until a time and paused apart, with the reason only when held', () => {
-    expect(numberQueueView(number, now)).toMatchObject({ state: 'sending', reason: null, held_until: null, queue_depth: 3, oldest_due_age_seconds: 4, throughput_per_second: 2, max_mps: 20 });
+    expect(numberQueueView(number, now)).toMatchObject({ state: 'sending', reason: null, held_until: null, queue_depth: 3, oldest_due_at: new Date(now - 4_000).toISOString(), throughput_per_second: 2, max_mps: 20 });
     expect(numberQueueView({ ...number, heldUntil: now + MINUTE }, now)).toMatchObject({ state: 'parked', held_until: new Date(now + MINUTE).toISOString(), reason: { namespace: 'meta', code: 190 } });
     expect(numberQueueView({ ...number, heldUntil: now - 1 }, now).state).toBe('sending');
     expect(numberQueueView({ ...number, paused: true }, now)).toMatchObject({ state: 'paused', reason: { namespace: 'meta', code: 190, detail: 'token expired' } });

@@ -135,7 +135,6 @@ export function numberQueueView(n: NumberActivity, now: number) {
     number_id: n.numberId, account_id: n.accountId, display_phone_number: n.displayPhoneNumber, registration: n.registration,
     state, held_until: state === 'parked' ? iso(n.heldUntil!) : null, reason: state === 'sending' ? null : holdReason(n.holdError),
     queue_depth: n.jobs, oldest_due_at: n.oldestDueAt === null ? null : iso(n.oldestDueAt),
-    oldest_due_age_seconds: n.oldestDueAt === null ? 0 : Math.max(0, (now - n.oldestDueAt) / 1000),
     sent_last_minute: n.sentLastMinute, throughput_per_second: n.sentLastMinute / 60, max_mps: n.maxMps,
   };
 }

@@ -34,7 +34,7 @@ export interface NumberQueue {
   readonly held_until: string | null;
   readonly reason: ErrorSummary | null;
   readonly queue_depth: number;
-  readonly oldest_due_age_seconds: number;
+  readonly oldest_due_at: string | null;
   readonly throughput_per_second: number;
   readonly max_mps: number;
 }

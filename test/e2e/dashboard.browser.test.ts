@@ -87,6 +87,17 @@ async function openPage(page: Page, id: string, title: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
 }
 
+/**
+ * Goes to a page by its address and waits until the shell has moved the focus to its heading: the switch of pages is
+ * in the same document, so until then the previous page (and its focus) may still be what the keyboard acts on.
+ */
+async function showPage(page: Page, id: string): Promise<void> {
+  await page.goto(`${gateway.url}/dashboard/#/${id}`);
+  await page.locator(`nav a[aria-current="page"][href="#/${id}"]`).waitFor();
+  await page.locator('main h1:focus').waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
 // Run in the page, so written as source text: the test's own program has no DOM types.
 /** Marks every enabled, visible control with its index and answers the indexes. Of a radio group only the checked
  * button is a Tab stop (arrow keys move within the group); the skip link is off-screen until focused. */
@@ -105,6 +116,7 @@ async function checkTabReachesEveryControl(page: Page): Promise<void> {
   expect(controls.length).toBeGreaterThan(0);
   // Sequential navigation starts from the focused element: the page's first control (the skip link).
   await page.evaluate(focusMark(controls[0]!));
+  expect(await page.evaluate<string | undefined>(FOCUSED_MARK)).toBe(controls[0]);
   const reached = new Set<string>(controls.slice(0, 1));
   // Date inputs take a Tab per field and scrolled tables one of their own, hence the margin.
   for (let i = 0; i < controls.length * 2 + 30 && reached.size < controls.length; i++) {
@@ -173,9 +185,7 @@ describe.skipIf(!hasChromium)(SUITE, () => {
         await page.getByRole('status').filter({ hasText: 'Test event: delivered (HTTP 200).' }).waitFor();
 
         for (const id of PAGES) {
-          await page.goto(`${gateway.url}/dashboard/#/${id}`);
-          await page.getByRole('main').getByRole('heading', { level: 1 }).waitFor();
-          await page.waitForLoadState('networkidle');
+          await showPage(page, id);
           await checkTabReachesEveryControl(page);
         }
         expect(session.consoleErrors).toEqual([]);
@@ -205,9 +215,7 @@ describe.skipIf(!hasChromium)(SUITE, () => {
         await checkTabReachesEveryControl(page);
 
         for (const id of ADMIN_PAGES) {
-          await page.goto(`${gateway.url}/dashboard/#/${id}`);
-          await page.getByRole('main').getByRole('heading', { level: 1 }).waitFor();
-          await page.waitForLoadState('networkidle');
+          await showPage(page, id);
           await checkTabReachesEveryControl(page);
         }
         expect(session.consoleErrors).toEqual([]);

@@ -19,7 +19,7 @@ export function NumberTable(props: { readonly numbers: readonly NumberQueue[] })
       <td class=${`state-${n.state}`}>${n.state}${n.held_until ? ` until ${time(n.held_until)}` : ''}
         ${n.reason ? html`<br /><${CatalogLink} error=${n.reason} />` : ''}</td>
       <td>${n.queue_depth}</td>
-      <td>${n.oldest_due_age_seconds > 0 ? `${n.oldest_due_age_seconds.toFixed(0)} s` : '—'}</td>
+      <td>${n.oldest_due_at ? `${Math.max(0, (Date.now() - Date.parse(n.oldest_due_at)) / 1000).toFixed(0)} s` : '—'}</td>
       <td><meter min="0" max=${n.max_mps} value=${n.throughput_per_second} aria-label=${`throughput of ${n.display_phone_number}`}></meter>
         ${n.throughput_per_second.toFixed(2)} / ${n.max_mps} per s</td>
     </tr>`)}</tbody>

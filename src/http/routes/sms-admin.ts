@@ -8,6 +8,7 @@ import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { connectorView, routeView } from '../sms-views.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
+import { integerField } from '../schemas/numbers.js';
 
 export interface SmsAdminDeps {
   readonly store: Store;
@@ -32,12 +33,12 @@ const CONNECTOR_VIEW = {
 const CONNECTOR_FIELDS = {
   name: { type: 'string', minLength: 1, maxLength: 100 },
   host: { type: 'string', minLength: 1, maxLength: 255 },
-  port: { type: 'integer', minimum: 1, maximum: 65_535 },
+  port: integerField(1, 65_535),
   system_id: { type: 'string', minLength: 1, maxLength: 15, description: 'SMPP system_id' },
   password: { type: 'string', minLength: 1, maxLength: 8, description: 'SMPP password; stored encrypted, never shown again' },
   system_type: { type: 'string', maxLength: 12 },
-  throughput_per_second: { type: 'integer', minimum: 1, maximum: 10_000, description: 'submit_sm per second at most (one per segment); never exceeded' },
-  window: { type: 'integer', minimum: 1, maximum: 1_000, description: 'submit_sm awaiting their answer at most' },
+  throughput_per_second: integerField(1, 10_000, { description: 'submit_sm per second at most (one per segment); never exceeded' }),
+  window: integerField(1, 1_000, { description: 'submit_sm awaiting their answer at most' }),
   enabled: { type: 'boolean' },
 } as const;
 

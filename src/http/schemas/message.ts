@@ -52,7 +52,8 @@ export const MESSAGE_CONTENT_PROPERTIES = {
 /** Delivery control on a send (domain/delivery.ts checks ranges, so that refusals carry catalog codes). */
 export const DELIVERY_REQUEST_PROPERTIES = {
   send_at: { type: 'string', description: 'RFC 3339 time to send at, up to 35 days ahead; the message waits as `scheduled`.', examples: ['2030-01-15T09:00:00Z'] },
-  validity_seconds: { type: 'integer', description: 'Not sent if still queued this long after it is due (1 to 2,592,000); ends `failed` with `expired`.', examples: [300] },
+  // The range is the domain rule's, which answers `validity_out_of_range` rather than a schema error.
+  validity_seconds: { ...finiteNumberField({ description: 'Not sent if still queued this long after it is due (1 to 2,592,000 whole seconds); ends `failed` with `expired`.' }), examples: [300] },
   expires_at: { type: 'string', description: 'RFC 3339 time after which it is not sent; instead of `validity_seconds`.', examples: ['2030-01-15T09:05:00Z'] },
   priority: { type: 'string', description: `Its lane on the number's queue: ${PRIORITIES.join(', ')} (default: the account's, normally \`normal\`).`, examples: ['high'] },
   client_ref: { type: 'string', description: 'Your reference (≤ 512 characters): echoed in every event, filterable in GET /v1/messages.', examples: ['order-8812'] },

@@ -1,6 +1,7 @@
 /** Response schemas of the dashboard's aggregate reads (/v1/stats/*, a message's history): they feed the OpenAPI document. */
 import { MESSAGE_STATES } from '../../domain/message-state.js';
 import { MESSAGE_VIEW_SCHEMA } from './message.js';
+import { integerField } from './numbers.js';
 
 const ERROR_SUMMARY = {
   type: 'object',
@@ -30,8 +31,8 @@ export const STATS_QUERY = {
   properties: {
     since: { type: 'string', description: 'ISO 8601, inclusive; default: `period_seconds` before `until`' },
     until: { type: 'string', description: 'ISO 8601, exclusive; default: the end of the current bucket' },
-    period_seconds: { type: 'integer', minimum: 60, maximum: 2_678_400, description: 'Length of the period when `since` is left out (default 3600)' },
-    bucket_seconds: { type: 'integer', minimum: 10, maximum: 86_400, description: 'Width of one bucket (default 60)' },
+    period_seconds: integerField(60, 2_678_400, { description: 'Length of the period when `since` is left out (default 3600)' }),
+    bucket_seconds: integerField(10, 86_400, { description: 'Width of one bucket (default 60)' }),
     account_id: { type: 'string', description: 'Admin keys: one account only (default: every account). Account keys read their own.' },
   },
 } as const;
@@ -80,7 +81,7 @@ export const QUEUE_STATS_SCHEMA = {
           number_id: { type: 'string' }, account_id: { type: ['string', 'null'] }, display_phone_number: { type: 'string' }, registration: { type: 'string' },
           state: { type: 'string', enum: ['sending', 'paused', 'parked'], description: 'paused: needs new credentials; parked: told to wait until `held_until`' },
           held_until: { type: ['string', 'null'] }, reason: { anyOf: [ERROR_SUMMARY, { type: 'null' }] },
-          queue_depth: { type: 'integer' }, oldest_due_at: { type: ['string', 'null'] }, oldest_due_age_seconds: { type: 'number' },
+          queue_depth: { type: 'integer' }, oldest_due_at: { type: ['string', 'null'], description: 'The answer names times, not ages, so it changes only when the queue does (and a poll can get 304).' },
           sent_last_minute: { type: 'integer' }, throughput_per_second: { type: 'number' }, max_mps: { type: 'number', description: 'The configured limit' },
         },
       },
