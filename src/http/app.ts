@@ -39,6 +39,7 @@ import { numberHealthRoutes } from './routes/number-health.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { templateRoutes } from './routes/templates.js';
 import { statsRoutes } from './routes/stats.js';
+import { messageListRoute } from './routes/message-list.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { authenticateAnyKind } from './plugins/any-key.js';
 import { conditionalGetPlugin } from './plugins/etag.js';
@@ -211,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scope.addHook('onRequest', quota);
     conditionalGetPlugin(scope);
     statsRoutes(scope, { store, clock, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+    messageListRoute(scope, { store });
   });
   dashboardRoutes(app);
 

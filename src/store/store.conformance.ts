@@ -57,6 +57,9 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       expect(await store.getMessage(a.account.id, id)).toMatchObject({ id, status: 'accepted', statusTimes: { accepted: now } });
       expect(await store.getMessage(b.account.id, id)).toBeUndefined();
       expect((await store.listMessages(b.account.id, { limit: 10 })).messages).toEqual([]);
+      // An admin's read names no account and sees every account's messages.
+      const everyAccount = await store.listMessages(null, { limit: 500 });
+      expect(everyAccount.messages.map((m) => m.id)).toContain(id);
     });
 
     it('debits prepaid credit in the accept transaction and refuses what is not covered', async () => {

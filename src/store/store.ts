@@ -241,7 +241,8 @@ export interface Store extends AccountStore {
    */
   acceptMessages(items: readonly AcceptItem[], now: number, idempotency?: IdempotencyCompletion): Promise<AcceptResult[]>;
   getMessage(accountId: string, id: string): Promise<MessageRecord | undefined>;
-  listMessages(accountId: string, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }>;
+  /** `accountId` null: every account's (admin reads). */
+  listMessages(accountId: string | null, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }>;
   /**
    * Cancels a message whose job no call is marked for, in one transaction: job removed, message `canceled`, credit
    * reservation refunded, `message.canceled` recorded. Conditional on the job row, so that a message is sent or

@@ -176,3 +176,19 @@ describe('/dashboard', () => {
     expect(paths.some((p) => p.startsWith('/dashboard'))).toBe(false);
   });
 });
+
+describe('GET /v1/messages for either key kind', () => {
+  it('lists an account key\u2019s own messages, and for an admin key every account\u2019s or the one it names', async () => {
+    const ids = async (key: string, query = '') => ((await call('GET', `/v1/messages${query}`, { key })).body.data as { id: string }[]).map((m) => m.id);
+    const own = await ids(sender.key);
+    expect(own).toEqual(expect.arrayContaining([readId, failedId]));
+    const everyAccount = await ids(ADMIN_KEY);
+    expect(everyAccount).toEqual(expect.arrayContaining([readId, failedId]));
+    const othersOnly = await ids(ADMIN_KEY, `?account_id=${other.accountId}`);
+    expect(othersOnly).toHaveLength(1);
+    expect(everyAccount).toContain(othersOnly[0]);
+    expect(own).not.toContain(othersOnly[0]);
+    expect((await call('GET', `/v1/messages?account_id=${other.accountId}`, { key: sender.key })).body.code).toBe('forbidden');
+    expect(await ids(ADMIN_KEY, '?to=4917000000002')).toEqual(othersOnly);
+  });
+});

@@ -19,7 +19,7 @@ const FIELDS = [
 /** The list's query from the form's fields: local times become ISO 8601. */
 function listQuery(params: URLSearchParams): string {
   const fields: Record<string, string | undefined> = {};
-  for (const name of ['status', 'to', 'number_id', 'code']) fields[name] = params.get(name) ?? undefined;
+  for (const name of ['status', 'to', 'number_id', 'code', 'account_id']) fields[name] = params.get(name) ?? undefined;
   for (const name of ['since', 'until']) {
     const value = params.get(name);
     fields[name] = value ? new Date(value).toISOString() : undefined;
@@ -27,7 +27,10 @@ function listQuery(params: URLSearchParams): string {
   return query(fields);
 }
 
-function SearchForm(props: { readonly params: URLSearchParams }) {
+/** What an admin key adds to the search: one account, or every account when left empty. */
+const ADMIN_FIELDS = [{ name: 'account_id', label: 'Account id (empty: every account)', type: 'text' }, ...FIELDS] as const;
+
+function SearchForm(props: { readonly params: URLSearchParams; readonly admin: boolean }) {
   const submit = (e: Event): void => {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
@@ -40,7 +43,7 @@ function SearchForm(props: { readonly params: URLSearchParams }) {
       <select id="search-status" name="status" value=${props.params.get('status') ?? ''}>
         <option value="">Any</option>${MESSAGE_STATES.map((s) => html`<option value=${s}>${s}</option>`)}
       </select></div>
-    ${FIELDS.map((f) => html`<div><label for=${`search-${f.name}`}>${f.label}</label>
+    ${(props.admin ? ADMIN_FIELDS : FIELDS).map((f) => html`<div><label for=${`search-${f.name}`}>${f.label}</label>
       <input id=${`search-${f.name}`} name=${f.name} type=${f.type} value=${props.params.get(f.name) ?? ''} /></div>`)}
     <div class="actions"><button type="submit">Search</button> <a href="#/messages">Clear</a></div>
   </form>`;
@@ -49,7 +52,7 @@ function SearchForm(props: { readonly params: URLSearchParams }) {
 function MessageList(props: PageProps) {
   const list = useLoaded<{ data: MessageView[] }>(props.api, `/v1/messages${listQuery(props.params)}`);
   return html`<div class="page">
-    <${SearchForm} params=${props.params} key=${props.params.toString()} />
+    <${SearchForm} params=${props.params} admin=${props.who.kind === 'admin'} key=${props.params.toString()} />
     <${ProblemNote} problem=${list.problem} />
     ${list.data && html`<div class="scroll"><table>
       <caption>${list.data.data.length} messages, newest first</caption>
@@ -116,8 +119,7 @@ function AdminLookup() {
     if (id.trim() !== '') go(`#/messages/${encodeURIComponent(id.trim())}`);
   };
   return html`<div class="page">
-    <p>Listing messages needs an account key; an admin key opens any message by its id.</p>
-    <form onSubmit=${open}><label for="lookup-id">Message id</label>
+    <form onSubmit=${open} aria-label="Open a message by its id"><label for="lookup-id">Message id</label>
       <input id="lookup-id" value=${id} onInput=${(e: Event) => setId((e.target as HTMLInputElement).value)} />
       <button type="submit">Open</button></form>
   </div>`;
@@ -126,5 +128,5 @@ function AdminLookup() {
 export function MessagesPage(props: PageProps) {
   const id = props.rest[0];
   if (id !== undefined) return html`<div class="page"><p><a href="#/messages">Back to the list</a></p><${MessageHistory} api=${props.api} id=${id} /></div>`;
-  return props.who.kind === 'admin' ? html`<${AdminLookup} />` : html`<${MessageList} ...${props} />`;
+  return html`${props.who.kind === 'admin' && html`<${AdminLookup} />`}<${MessageList} ...${props} />`;
 }

@@ -1,15 +1,11 @@
-/** The native sending API: POST /v1/messages (202 once durable), GET one message, GET a filtered, paged list. */
+/** The native sending API: POST /v1/messages (202 once durable), GET one message; the list is in message-list.ts. */
 import { pricingView } from '../../domain/meta-health-events.js';
 import type { FastifyInstance } from 'fastify';
 import { errorAnswer } from '../plugins/problem.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
-import { catalogRef, parseTime } from '../../app/checks.js';
-import { isMessageState, MESSAGE_STATES } from '../../domain/message-state.js';
-import { readRecipient, recipientAddress } from '../../domain/contact-identity.js';
 import { fromCompatWamid } from '../compat-ids.js';
 import { accountOf } from '../plugins/auth.js';
 import { ACCEPTED_SCHEMA, MESSAGE_VIEW_SCHEMA, SEND_MESSAGE_BODY } from '../schemas/message.js';
-import { pageLimitField } from '../schemas/numbers.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../schemas/problem.js';
 import { acceptedId, acceptPrepared, prepareSend, type SendDeps } from '../../app/accept.js';
 import { messageView } from '../views.js';
@@ -30,8 +26,6 @@ const IDEMPOTENCY_HEADER_SCHEMA = {
   type: 'object',
   properties: { 'idempotency-key': { type: 'string', description: 'Repeat a send safely for 24 h (IETF Idempotency-Key).' } },
 } as const;
-
-interface ListQuery { status?: string; to?: string; number_id?: string; client_ref?: string; since?: string; until?: string; cursor?: string; limit?: number; code?: string }
 
 export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
   app.post<{ Body: Record<string, unknown> }>(
@@ -78,52 +72,6 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
       if (!message) throw gatewayError('message_not_found', { detail: `No message ${request.params.id} in your account.` });
       const pricing = await deps.store.health.messagePricing(message.accountId, message.id);
       return { ...messageView(message), pricing: pricing ? pricingView(pricing) : null };
-    },
-  );
-
-  app.get<{ Querystring: ListQuery }>(
-    '/v1/messages',
-    {
-      schema: {
-        tags: ['messages'],
-        summary: 'List messages, newest first',
-        querystring: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: [...MESSAGE_STATES] },
-            to: { type: 'string' },
-            number_id: { type: 'string' },
-            client_ref: { type: 'string', description: 'Only messages sent with this `client_ref`.', examples: ['order-8812'] },
-            since: { type: 'string', description: 'ISO 8601, inclusive' },
-            until: { type: 'string', description: 'ISO 8601, exclusive' },
-            cursor: { type: 'string', description: '`next_cursor` of the previous page' },
-            limit: pageLimitField(500, 50),
-            code: { type: 'string', maxLength: 100, description: 'Only messages whose error is this catalog entry, as `namespace/code` (e.g. `meta/131026`)' },
-          },
-        },
-        response: {
-          200: { type: 'object', properties: { data: { type: 'array', items: MESSAGE_VIEW_SCHEMA }, next_cursor: { type: ['string', 'null'] } } },
-          ...errorResponses([...AUTH_ERRORS, 'invalid_request', 'invalid_phone_number']),
-        },
-      },
-    },
-    async function listMessages(request) {
-      const q = request.query;
-      const account = accountOf(request);
-      const since = parseTime(q.since, 'since');
-      const until = parseTime(q.until, 'until');
-      const page = await deps.store.listMessages(account.id, {
-        ...(q.status && isMessageState(q.status) ? { status: q.status } : {}),
-        ...(q.to ? { toAny: await deps.store.identities.identifiersOf(account.id, recipientAddress(readRecipient(q.to, 'to'))) } : {}),
-        ...(q.number_id ? { numberId: q.number_id } : {}),
-        ...(q.client_ref ? { clientRef: q.client_ref } : {}),
-        ...(since !== undefined ? { since } : {}),
-        ...(until !== undefined ? { until } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-        ...(q.code ? { error: catalogRef(q.code, 'code') } : {}),
-        limit: q.limit ?? 50,
-      });
-      return { data: page.messages.map(messageView), next_cursor: page.nextCursor };
     },
   );
 

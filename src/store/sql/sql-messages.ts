@@ -84,8 +84,9 @@ export class SqlMessages {
   }
 
   /** Newest first; the cursor is the last id of the page before. */
-  async list(accountId: string, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }> {
-    const rows = await this.engine.db.selectFrom('messages').selectAll().where('account_id', '=', accountId)
+  async list(accountId: string | null, filter: MessageFilter): Promise<{ messages: MessageRecord[]; nextCursor: string | null }> {
+    const rows = await this.engine.db.selectFrom('messages').selectAll()
+      .$if(accountId !== null, (q) => q.where('account_id', '=', accountId!))
       .$if(Boolean(filter.status), (q) => q.where('status', '=', filter.status!))
       .$if(Boolean(filter.to), (q) => q.where('recipient', '=', filter.to!))
       .$if(filter.toAny !== undefined, (q) => q.where('recipient', 'in', filter.toAny!.length > 0 ? filter.toAny! : ['']))
