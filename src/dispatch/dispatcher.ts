@@ -44,6 +44,8 @@ export interface DispatcherConfig {
    * again, so their work is taken over without waiting for the leases to run out (0: only at start).
    */
   readonly reclaimEveryMs: number;
+  /** How often messages whose validity passed are ended as `expired` wherever they wait (held numbers included). */
+  readonly expirySweepMs: number;
   /** A pair refusal longer than this hands the job back to the store instead of holding it in memory. */
   readonly pairHoldMs: number;
   readonly retry: RetrySchedule;
@@ -62,6 +64,7 @@ export const DEFAULT_DISPATCHER_CONFIG: DispatcherConfig = {
   recoveryGraceMs: 10_000,
   reclaimOnStart: true,
   reclaimEveryMs: 0,
+  expirySweepMs: 1_000,
   pairHoldMs: 2_000,
   retry: DEFAULT_RETRY_SCHEDULE,
   breaker: DEFAULT_CIRCUIT_BREAKER_CONFIG,
@@ -127,6 +130,7 @@ export class Dispatcher {
   /** Marks calls durably, in batches, right before they go out, re-reading each job as it does. */
   private readonly marks: GroupCommit<DispatchTask, CallMark>;
   private nextReclaimAt = 0;
+  private nextExpirySweepAt = 0;
   private probeFedAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
   /** The circuit breaker's key: every number sends to the same upstream host. */
@@ -187,6 +191,7 @@ export class Dispatcher {
       this.nextReclaimAt = reclaimEveryMs > 0 ? now + reclaimEveryMs : Number.POSITIVE_INFINITY;
       await this.deps.queue.releaseAbandoned();
     }
+    await this.sweepExpired(now);
     await this.feedProbe(now);
     await this.claim(now);
     await this.renewLeases(now);
@@ -194,6 +199,12 @@ export class Dispatcher {
     for (const numberId of [...this.queues.keys()]) await this.pump(numberId, this.deps.now());
     const next = this.buffered > 0 || this.inFlight.size > 0 ? Math.min(this.wakeAt, now + 5) : Math.min(this.wakeAt, this.nextClaimAt);
     this.loop.schedule(next - this.deps.now());
+  }
+
+  private async sweepExpired(now: number): Promise<void> {
+    if (now < this.nextExpirySweepAt) return;
+    this.nextExpirySweepAt = now + this.deps.config.expirySweepMs;
+    await this.deps.store.expireOverdue(now, this.deps.config.claimBatch);
   }
 
   private async claim(now: number): Promise<void> {

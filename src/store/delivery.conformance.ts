@@ -146,6 +146,27 @@ export function describeDeliveryConformance(): void {
       expect(await job(calling!.jobId)).toMatchObject({ calling_since: t + 1 });
     });
 
+    it('sweeps overdue messages claimed or not, leaves a marked call and the not yet overdue alone', async () => {
+      const t = nextEra();
+      const { tenant, messages: [unclaimed, claimed, calling] } = await seed(3, { at: t, credit: 5, reserve: 1, expiresAt: t + 10 });
+      const { messages: [open] } = await seed(1, { at: t, tenant });
+      const tasks = await claimTasks('w1', t, 4);
+      await dispatch.markCalls('w1', tasks.filter((task) => task.messageId === calling!.messageId), t + 1);
+      // Other tests' jobs share the outbox, so the answer counts theirs too: the states below are what this test owns.
+      await dispatch.expireOverdue(t + 9, 1_000);
+      expect((await message(unclaimed!.messageId)).status).not.toBe('failed');
+      expect(await dispatch.expireOverdue(t + 10, 1_000)).toBeGreaterThanOrEqual(2);
+      for (const m of [unclaimed, claimed]) {
+        expect(JSON.parse((await message(m!.messageId)).error!)).toMatchObject({ namespace: 'gateway', code: 'expired' });
+        expect(await eventsOf(m!.messageId)).toMatchObject([{ type: 'message.failed', data: { error: { code: 'expired' } } }]);
+      }
+      expect(await balanceOf(tenant.accountId)).toBe(5 + 2);
+      expect(await message(calling!.messageId)).toMatchObject({ status: 'queued' });
+      expect((await message(open!.messageId)).status).not.toBe('failed');
+      // The claimed one's call mark now finds its job gone: a sweep and a dispatcher never both act on a message.
+      expect(await dispatch.markCalls('w1', tasks.filter((task) => task.messageId === claimed!.messageId), t + 11)).toEqual([{ kind: 'gone' }]);
+    });
+
     it('claims by lane then due time, a lower lane aging into the one above; the high lane alone on request', async () => {
       const t = nextEra();
       const tenant = await seedTenant(current().engine, t);

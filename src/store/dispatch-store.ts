@@ -121,6 +121,11 @@ export interface DispatchStore {
    */
   settleExpired(task: DispatchTask, now: number): Promise<void>;
   /**
+   * The sweep behind `settleExpired`: up to `limit` waiting messages whose validity has passed, claimed or not and
+   * whatever holds their number, end the same way (only where no call is marked). Answers how many.
+   */
+  expireOverdue(now: number, limit: number): Promise<number>;
+  /**
    * The messages of jobs about to be handed back unsent (`DispatchQueue.release`) go back to `accepted`. Called before
    * the release, while the jobs are still this worker's, so no other worker's claim is undone.
    */

@@ -152,6 +152,23 @@ describe('delivery control against the simulator', () => {
     await h.waitFor(async () => ((await creditOf(sender)) === 20 - ahead.length ? true : undefined), 5_000);
   }, 30_000);
 
+  it('expires on time a message whose number is paused for new credentials, without waiting for the number to resume', async () => {
+    const sender = await h.createSender();
+    const fault = h.simulator.admin.addFault({ error: 190, count: 1000, match: { phoneNumberId: sender.phoneNumberId } });
+    try {
+      const first = accepted(await h.send(sender, template('4915300000001')));
+      await h.waitFor(() => sendsOf(sender, first).length >= 1 || undefined, 5_000);
+      // The number is paused now (Meta refused its token); this one waits in the queue with two seconds to live.
+      const short = accepted(await h.send(sender, template('4915300000002', { validity_seconds: 2 })));
+      await h.waitForStatus(sender, [short], ['failed'], 10_000);
+      expect(await h.message(sender, short)).toMatchObject({ status: 'failed', error: { namespace: 'gateway', code: 'expired' } });
+      expect(sendsOf(sender, short)).toEqual([]);
+      expect((await h.message(sender, first)).status).toBe('accepted');
+    } finally {
+      h.simulator.admin.removeFault(fault.id);
+    }
+  }, 30_000);
+
   it('gives sends that name none the account\u2019s default lane and validity, set through the admin API', async () => {
     const sender = await h.createSender();
     const patch = await fetch(`${h.gateway.url}/v1/admin/accounts/${sender.accountId}`, {

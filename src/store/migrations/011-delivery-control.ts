@@ -26,6 +26,8 @@ export const deliveryControl: Migration = {
     `UPDATE outbox SET rank_at = due_at + 60000`,
     `CREATE INDEX outbox_rank ON outbox (rank_at)`,
     `CREATE INDEX outbox_lane_rank ON outbox (lane, rank_at)`,
+    // The expiry sweep reads jobs by validity, whether or not their number may send.
+    `CREATE INDEX outbox_expiry ON outbox (expires_at) WHERE expires_at IS NOT NULL`,
     // `canceled` is a settled state too (domain/retention.ts derives the list): the pruner's partial index follows.
     `DROP INDEX messages_settled_created`,
     `CREATE INDEX messages_settled_created ON messages (created_at) WHERE status IN ('sent', 'delivered', 'read', 'failed', 'canceled')`,

@@ -3,6 +3,7 @@
  * each one transaction. Outcomes end or requeue their jobs in that same transaction (sql-outbox-queue.ts), and settle
  * or refund the message's credit reservation (sql-credit.ts).
  */
+import { expireOverdue } from './sql-cancel.js';
 import type { Kysely } from 'kysely';
 import { gatewayError, type SwitchboardError } from '../../catalog/switchboard-error.js';
 import { hasExpired } from '../../domain/delivery.js';
@@ -158,6 +159,10 @@ export class SqlDispatch implements DispatchStore {
       await refundReservations(trx, [task.messageId], now);
       await insertEvent(trx, messageFailedEvent(task, error), now).execute();
     });
+  }
+
+  expireOverdue(now: number, limit: number): Promise<number> {
+    return expireOverdue(this.engine, now, limit);
   }
 
   async unclaimTasks(tasks: readonly DispatchTask[], now: number): Promise<void> {
