@@ -81,6 +81,11 @@ describe('template lifecycle', () => {
     const created = await api('POST', '/v1/templates', ORDER_UPDATE);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ name: 'order_update', status: 'PENDING', category: 'UTILITY', waba_id: s.wabaId, id: expect.any(String) });
+    // Meta's time-to-live goes upstream with the definition when its category allows it, and is refused here otherwise.
+    const withTtl = await api('POST', '/v1/templates', { ...ORDER_UPDATE, name: 'order_update_ttl', message_send_ttl_seconds: 3_600 });
+    expect(withTtl.status, JSON.stringify(withTtl.body)).toBe(201);
+    const tooLong = await api('POST', '/v1/templates', { ...ORDER_UPDATE, name: 'order_update_ttl_long', message_send_ttl_seconds: 43_201 });
+    expect([tooLong.status, tooLong.body.code, tooLong.body.field]).toEqual([400, 100, 'message_send_ttl_seconds']);
     const again = await api('POST', '/v1/templates', ORDER_UPDATE);
     expect([again.status, again.body.code]).toEqual([409, 'conflict']);
 

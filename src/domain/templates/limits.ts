@@ -14,6 +14,16 @@ export const TEMPLATE_LIMITS = {
   wordsPerParam: 1,
 } as const;
 
+/**
+ * Meta's time-to-live of a template's messages (`message_send_ttl_seconds`), by category: an undelivered message is
+ * dropped when it runs out. Marketing's range applies to sends through the Marketing Messages API.
+ */
+export const TTL_SECONDS_BY_CATEGORY: Readonly<Record<string, { readonly min: number; readonly max: number }>> = {
+  AUTHENTICATION: { min: 30, max: 900 },
+  UTILITY: { min: 30, max: 43_200 },
+  MARKETING: { min: 43_200, max: 2_592_000 },
+};
+
 export const BUTTON_LIMITS = {
   total: 10,
   text: 25,

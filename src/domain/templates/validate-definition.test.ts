@@ -40,6 +40,13 @@ describe('validateTemplateDefinition', () => {
     ['two phone buttons', body('Hi there friend', undefined, [{ type: 'BUTTONS', buttons: [1, 2].map(() => ({ type: 'PHONE_NUMBER', text: 'Call', phone_number: '+1555' })) }]), '100:components[1].buttons:'],
     ['url button parameter at end', body('Hi there friend', undefined, [{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Open', url: 'https://x.test/{{1}}' }] }]), 'allow'],
     ['url button two parameters', body('Hi there friend', undefined, [{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Open', url: 'https://x.test/{{1}}/{{2}}' }] }]), '100:components[1].buttons[0].url:'],
+    ['utility time-to-live', { ...body('Hi there friend'), message_send_ttl_seconds: 43_200 }, 'allow'],
+    ['utility time-to-live too long', { ...body('Hi there friend'), message_send_ttl_seconds: 43_201 }, '100:message_send_ttl_seconds:'],
+    ['authentication time-to-live', { ...body('Hi there friend'), category: 'authentication', message_send_ttl_seconds: 900 }, 'allow'],
+    ['authentication time-to-live too long', { ...body('Hi there friend'), category: 'AUTHENTICATION', message_send_ttl_seconds: 901 }, '100:message_send_ttl_seconds:'],
+    ['time-to-live too short', { ...body('Hi there friend'), message_send_ttl_seconds: 29 }, '100:message_send_ttl_seconds:'],
+    ['time-to-live not whole', { ...body('Hi there friend'), message_send_ttl_seconds: 60.5 }, '100:message_send_ttl_seconds:'],
+    ['marketing time-to-live under 12 h', { ...body('Hi there friend'), category: 'MARKETING', message_send_ttl_seconds: 3_600 }, '100:message_send_ttl_seconds:'],
   ])('%s → %s', (_name, definition, expected) => {
     expect(verdict(definition)).toBe(expected);
   });

@@ -6,7 +6,7 @@ import { requireEntry } from '../../catalog/catalog.js';
 import { SwitchboardError } from '../../catalog/switchboard-error.js';
 import { ALLOW, refuse, type RuleDecision } from '../decision.js';
 import { placeholdersOf } from '../template.js';
-import { BUTTON_LIMITS, TEMPLATE_LIMITS } from './limits.js';
+import { BUTTON_LIMITS, TEMPLATE_LIMITS, TTL_SECONDS_BY_CATEGORY } from './limits.js';
 
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
 export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
@@ -117,6 +117,14 @@ function checkButtons(c: Json, field: string): RuleDecision {
 }
 
 /** Checks a create-template request body as Meta's `POST /{waba-id}/message_templates` takes it. */
+/** Meta's time-to-live, when given: whole seconds within its category's range. */
+function checkTimeToLive(value: unknown, category: string): RuleDecision {
+  if (value === undefined) return ALLOW;
+  const range = TTL_SECONDS_BY_CATEGORY[category]!;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max) return ALLOW;
+  return invalid(`A ${category} template's message_send_ttl_seconds is a whole number from ${range.min} to ${range.max}.`, 'message_send_ttl_seconds');
+}
+
 export function validateTemplateDefinition(body: Json): RuleDecision {
   const name = body['name'];
   if (typeof name !== 'string' || !/^[a-z0-9_]+$/.test(name) || name.length > TEMPLATE_LIMITS.name)
@@ -125,6 +133,8 @@ export function validateTemplateDefinition(body: Json): RuleDecision {
     return invalid('The language is a code such as en or en_US.', 'language');
   if (typeof body['category'] !== 'string' || !(TEMPLATE_CATEGORIES as readonly string[]).includes(body['category'].toUpperCase()))
     return invalid(`The category is one of ${TEMPLATE_CATEGORIES.join(', ')}.`, 'category');
+  const timeToLive = checkTimeToLive(body['message_send_ttl_seconds'], body['category'].toUpperCase());
+  if (timeToLive.kind === 'refuse') return timeToLive;
   const components = Array.isArray(body['components']) ? body['components'].filter(isJson) : [];
   const types = components.map((c) => String(c['type'] ?? '').toUpperCase());
   for (const type of ['HEADER', 'BODY', 'FOOTER', 'BUTTONS'])

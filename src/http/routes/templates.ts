@@ -1,4 +1,5 @@
 /** Templates per account and WABA: create (validated locally, then submitted upstream), list, read, delete, sync now. */
+import { finiteNumberField } from '../schemas/numbers.js';
 import type { FastifyInstance } from 'fastify';
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import type { Account } from '../../domain/account.js';
@@ -34,6 +35,10 @@ const CREATE_BODY = {
     waba_id: { type: 'string', description: 'Which of your WhatsApp Business accounts; default: the default number\u2019s' },
     allow_category_change: { type: 'boolean' },
     parameter_format: { type: 'string', enum: ['POSITIONAL', 'NAMED'] },
+    message_send_ttl_seconds: {
+      ...finiteNumberField({ description: 'Meta\u2019s time-to-live of this template\u2019s messages: an undelivered one is dropped after it. Authentication 30\u2013900 s, utility 30\u201343,200 s, marketing 43,200\u20132,592,000 s.' }),
+      examples: [300],
+    },
   },
 } as const;
 

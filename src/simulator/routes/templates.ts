@@ -1,4 +1,5 @@
 /** `/{version}/{waba-id}/message_templates`: list, create (under review as PENDING) and delete by name. */
+import { TTL_SECONDS_BY_CATEGORY } from '../../domain/templates/limits.js';
 import type { FastifyInstance } from 'fastify';
 import { checkOwnership } from '../rules/auth.js';
 import { reject } from '../rules/outcome.js';
@@ -31,6 +32,11 @@ export function readTemplateRequest(wabaId: string, body: unknown): TemplateInpu
   if (typeof b.language !== 'string') return 'language is required';
   if (typeof b.category !== 'string' || !TEMPLATE_CATEGORIES.includes(b.category.toUpperCase() as TemplateCategory)) {
     return `category must be one of ${TEMPLATE_CATEGORIES.join(', ')}`;
+  }
+  const ttl = b.message_send_ttl_seconds;
+  const ttlRange = TTL_SECONDS_BY_CATEGORY[b.category.toUpperCase()]!;
+  if (ttl !== undefined && !(typeof ttl === 'number' && Number.isInteger(ttl) && ttl >= ttlRange.min && ttl <= ttlRange.max)) {
+    return `message_send_ttl_seconds must be ${ttlRange.min} to ${ttlRange.max} for this category`;
   }
   const components = Array.isArray(b.components) ? (b.components as Json[]) : [];
   const find = (type: string): Json | undefined => components.find((c) => String(c.type).toUpperCase() === type);
