@@ -98,6 +98,15 @@ async function showPage(page: Page, id: string): Promise<void> {
   await page.waitForLoadState('networkidle');
 }
 
+/** Every page of the list reached by keyboard alone, and not one console error in the whole session. */
+async function tabThroughPages(session: { readonly page: Page; readonly consoleErrors: readonly string[] }, pages: readonly string[]): Promise<void> {
+  for (const id of pages) {
+    await showPage(session.page, id);
+    await checkTabReachesEveryControl(session.page);
+  }
+  expect(session.consoleErrors).toEqual([]);
+}
+
 // Run in the page, so written as source text: the test's own program has no DOM types.
 /** Marks every enabled, visible control with its index and answers the indexes. Of a radio group only the checked
  * button is a Tab stop (arrow keys move within the group); the skip link is off-screen until focused. */
@@ -184,11 +193,7 @@ describe.skipIf(!hasChromium)(SUITE, () => {
         await page.getByRole('button', { name: `Send a test event to ${receiver.url}` }).click();
         await page.getByRole('status').filter({ hasText: 'Test event: delivered (HTTP 200).' }).waitFor();
 
-        for (const id of PAGES) {
-          await showPage(page, id);
-          await checkTabReachesEveryControl(page);
-        }
-        expect(session.consoleErrors).toEqual([]);
+        await tabThroughPages(session, PAGES);
       } finally {
         await session.close();
       }
@@ -214,11 +219,7 @@ describe.skipIf(!hasChromium)(SUITE, () => {
         await page.waitForLoadState('networkidle');
         await checkTabReachesEveryControl(page);
 
-        for (const id of ADMIN_PAGES) {
-          await showPage(page, id);
-          await checkTabReachesEveryControl(page);
-        }
-        expect(session.consoleErrors).toEqual([]);
+        await tabThroughPages(session, ADMIN_PAGES);
       } finally {
         await session.close();
       }
