@@ -79,3 +79,12 @@ describe('FINAL_STATES', () => {
     expect([...FINAL_STATES].sort()).toEqual(['canceled', 'failed', 'read']);
   });
 });
+
+describe('docs/lifecycle.md', () => {
+  it('lists every state of the table, and only those, in its state table', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/lifecycle.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^\| (`[a-z]+`(?:, `[a-z]+`)*) \|/gm)].flatMap((m) => m[1]!.split(', ').map((s) => s.slice(1, -1)));
+    expect([...documented].sort()).toEqual([...MESSAGE_STATES].sort());
+  });
+});
