@@ -59,7 +59,9 @@ describe.skipIf(!runs)(`Redis send permits (skipped when ${reason})`, () => {
       await first.slowDown('num_idle');
       await first.claimCallSlot('num_idle', 80);
       const keys = await connections[0]!.client.keys(`${prefix}permits:{num_idle}:*`);
-      expect(keys).toHaveLength(5);
+      // The pace key lives one interval (25 ms at 80 per second): a busy machine may list the keys after it is gone.
+      const kinds = keys.map((key) => key.slice(`${prefix}permits:{num_idle}:`.length)).sort();
+      expect(kinds.filter((kind) => kind !== 'pace')).toEqual(['calls', 'pair:alice', 'pair:bob', 'slow']);
       const ttls = await Promise.all(keys.map((key) => connections[0]!.client.pttl(key)));
       for (const ttl of ttls) expect(ttl).toBeGreaterThan(0);
       expect(Math.max(...ttls)).toBeLessThanOrEqual(DEFAULT_RATE_PERMIT_CONFIG.slowForMs);
