@@ -170,6 +170,7 @@ export interface Database {
   sms_connectors: SmsConnectorsTable;
   sms_routes: SmsRoutesTable;
   sms_sender_ids: SmsSenderIdsTable;
+  sms_submits: SmsSubmitsTable;
 }
 
 export interface SmsConnectorsTable {
@@ -185,3 +186,7 @@ export interface SmsRoutesTable {
 }
 
 export interface SmsSenderIdsTable { account_id: string; sender_id: string; created_at: number }
+
+export interface SmsSubmitsTable {
+  connector_id: string; smsc_message_id: string; message_id: string; segment: number; segments: number; outcome: string | null; created_at: number;
+}

@@ -1,0 +1,90 @@
+/**
+ * SMS messages in the shared outbox, written once for every engine: an SMS job's number_id is its routed connector,
+ * so the WhatsApp claim (joined to phone_numbers) never sees it and this claim (joined to sms_connectors) sees nothing
+ * else. The SMS centre's ids are kept per segment; a receipt finds its message by them, also after a restart.
+ */
+import { findEntry } from '../../catalog/catalog.js';
+import { SwitchboardError } from '../../catalog/switchboard-error.js';
+import type { Namespace } from '../../catalog/entry.js';
+import { messageFailedEvent, messageProgressEvent } from '../../domain/events.js';
+import type { ReceiptOutcome } from '../../domain/sms/receipt.js';
+import { messageOutcome } from '../../domain/sms/segment-receipts.js';
+import type { ClaimRequest } from '../../runtime/job-queue.js';
+import type { DispatchJob } from '../dispatch-store.js';
+import type { SmsReceiptResult } from '../sms-store.js';
+import { errorJson } from './error-json.js';
+import { insertEvent } from './event-rows.js';
+import { transitionQuery } from './message-transition.js';
+import type { SqlEngine } from './sql-engine.js';
+
+const DELIVERED = 'delivered';
+
+function outcomeText(outcome: ReceiptOutcome): string | null {
+  if (outcome.kind === 'pending') return null;
+  return outcome.kind === 'delivered' ? DELIVERED : `${outcome.entry.namespace}:${outcome.entry.code}`;
+}
+
+function outcomeOf(text: string | null): ReceiptOutcome | undefined {
+  if (text === null) return undefined;
+  if (text === DELIVERED) return { kind: 'delivered' };
+  const [namespace, code] = text.split(':') as [Namespace, string];
+  const entry = findEntry(namespace, code);
+  return entry ? { kind: 'failed', entry } : undefined;
+}
+
+/** Due SMS jobs of enabled connectors, leased to `owner`. */
+export async function claimSmsJobs(engine: SqlEngine, { owner, now, leaseMs, limit }: ClaimRequest): Promise<DispatchJob[]> {
+  const { capabilities } = engine;
+  return engine.transaction(async (trx) => {
+    const due = await trx.selectFrom('outbox as o').innerJoin('sms_connectors as c', 'c.id', 'o.number_id')
+      .select(['o.id', 'o.message_id', 'o.calling_since', 'o.number_id'])
+      .where('o.due_at', '<=', now).where('c.enabled', '=', 1)
+      .where((eb) => eb.or([eb('o.lease_expires_at', 'is', null), eb('o.lease_expires_at', '<=', now)]))
+      .orderBy('o.rank_at').limit(limit)
+      .$if(capabilities.skipLocked, (q) => q.forUpdate('o').skipLocked())
+      .$if(capabilities.rowLocks && !capabilities.skipLocked, (q) => q.forUpdate('o'))
+      .execute();
+    if (due.length === 0) return [];
+    await trx.updateTable('outbox')
+      .set((eb) => ({ lease_owner: owner, lease_expires_at: now + leaseMs, first_attempt_at: eb.fn.coalesce('first_attempt_at', eb.val(now)) }))
+      .where('id', 'in', due.map((job) => job.id)).execute();
+    return due.map((job) => ({ id: job.id, messageId: job.message_id, numberId: job.number_id, interrupted: job.calling_since !== null, probe: false }));
+  });
+}
+
+export async function recordSmsSubmits(engine: SqlEngine, messageId: string, connectorId: string, smscMessageIds: readonly string[], now: number): Promise<void> {
+  if (smscMessageIds.length === 0) return;
+  await engine.db.insertInto('sms_submits').values(smscMessageIds.map((id, segment) => ({
+    connector_id: connectorId, smsc_message_id: id, message_id: messageId, segment, segments: smscMessageIds.length, outcome: null, created_at: now,
+  }))).execute();
+}
+
+/** Records one segment's receipt; once every segment's outcome is in (or one failed), moves the message and tells the customer. */
+export async function applySmsReceipt(engine: SqlEngine, connectorId: string, smscMessageId: string, outcome: ReceiptOutcome, now: number): Promise<SmsReceiptResult> {
+  const text = outcomeText(outcome);
+  return engine.transaction(async (trx) => {
+    const submit = await trx.selectFrom('sms_submits').select(['message_id']).where('connector_id', '=', connectorId).where('smsc_message_id', '=', smscMessageId).executeTakeFirst();
+    if (!submit) return 'unknown';
+    if (text === null) return 'pending';
+    await trx.updateTable('sms_submits').set({ outcome: text }).where('connector_id', '=', connectorId).where('smsc_message_id', '=', smscMessageId).execute();
+    const segments = await trx.selectFrom('sms_submits').select(['segment', 'segments', 'outcome']).where('message_id', '=', submit.message_id).orderBy('segment').execute();
+    const total = segments[0]?.segments ?? 0;
+    const outcomes = Array.from({ length: total }, (_, i) => outcomeOf(segments.find((s) => s.segment === i)?.outcome ?? null));
+    const combined = messageOutcome(outcomes);
+    if (combined.kind === 'pending') return 'pending';
+    const message = await trx.selectFrom('messages').select(['account_id', 'recipient', 'wamid', 'client_ref', 'metadata']).where('id', '=', submit.message_id).executeTakeFirstOrThrow();
+    const facts = {
+      accountId: message.account_id, messageId: submit.message_id, to: message.recipient, wamid: message.wamid,
+      echo: { clientRef: message.client_ref, metadata: message.metadata === null ? null : (JSON.parse(message.metadata) as Record<string, unknown>) },
+    };
+    if (combined.kind === 'delivered') {
+      const moved = await transitionQuery(engine, trx, 'status_delivered', { id: submit.message_id, now }).executeTakeFirst();
+      if (moved.numUpdatedRows > 0n) await insertEvent(trx, messageProgressEvent('message.delivered', facts), now).execute();
+      return 'applied';
+    }
+    const error = new SwitchboardError(combined.entry, { detail: `The SMS centre reported segment ${smscMessageId} undelivered.` });
+    const failed = await transitionQuery(engine, trx, 'status_failed', { id: submit.message_id, now, error: errorJson(error) }).executeTakeFirst();
+    if (failed.numUpdatedRows > 0n) await insertEvent(trx, messageFailedEvent(facts, error), now).execute();
+    return 'applied';
+  });
+}
