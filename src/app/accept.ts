@@ -16,6 +16,7 @@ import { checkMediaMime, isMediaType } from '../domain/validation/media.js';
 import { validateOutbound } from '../domain/validation/outbound.js';
 import type { AcceptAdmission, AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
 import { gatherControlFacts } from './control-facts.js';
+import { DEFAULT_SMS_MAX_SEGMENTS, isSmsRequest, prepareSms } from './sms-send.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
 
@@ -31,11 +32,14 @@ export interface SendDeps {
   readonly metrics?: GatewayMetrics;
   /** How far ahead `send_at` may be and the other bounds of delivery control; absent = the defaults. */
   readonly deliveryBounds?: DeliveryBounds;
+  /** Segments an SMS may have; absent = DEFAULT_SMS_MAX_SEGMENTS. */
+  readonly smsMaxSegments?: number;
 }
 
 export interface PreparedSend {
   readonly message: OutboundMessage;
-  readonly number: PhoneNumber;
+  /** The WhatsApp number that sends it, or the SMS connector its route names: the outbox queues its job there. */
+  readonly numberId: string;
   /** Credit this message reserves at accept (its price; 0 off prepaid credit). */
   readonly cost?: number;
   readonly admission?: AcceptAdmission;
@@ -81,6 +85,11 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
   // Checked first and per account: a full backlog refuses the send whatever else is right or wrong with it.
   const backlog = checkWebhookBacklog(deps.webhookBacklog ? await deps.webhookBacklog(account.id) : undefined);
   if (backlog.kind === 'refuse') throw refusedBeforeUpstream(deps, backlog.error);
+  if (isSmsRequest(body)) {
+    const sms = await prepareSms({ store: deps.store, maxSegments: deps.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS }, account, body, message, deps.clock.now(), options.cost)
+      .catch((error: unknown) => { throw error instanceof SwitchboardError ? refusedBeforeUpstream(deps, error) : error; });
+    return { message: sms.message, numberId: sms.connectorId, cost: sms.cost, delivery };
+  }
   const bodyFrom = isObject(body) && typeof body['from'] === 'string' ? body['from'] : undefined;
   const number = await senderFor(deps, account, options.from ?? bodyFrom);
   await checkUploadedMedia(deps, account, message);
@@ -102,13 +111,13 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     now,
   );
   if (decision.kind === 'refuse') throw refusedBeforeUpstream(deps, decision.error);
-  return { message, number, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}) };
+  return { message, numberId: number.id, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}) };
 }
 
 export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {
   return {
     accountId: account.id,
-    numberId: prepared.number.id,
+    numberId: prepared.numberId,
     to: prepared.message.to,
     type: prepared.message.type,
     payload: prepared.message.payload,
@@ -127,7 +136,7 @@ function refusedBeforeUpstream(deps: SendDeps, error: SwitchboardError): Switchb
 function countAccepts(metrics: GatewayMetrics, prepared: readonly PreparedSend[], results: readonly AcceptResult[], seconds: number): void {
   metrics.acceptCommitted(seconds);
   results.forEach((result, index) => {
-    if (result.kind === 'accepted') metrics.messageAccepted((prepared[index] as PreparedSend).number.id);
+    if (result.kind === 'accepted') metrics.messageAccepted((prepared[index] as PreparedSend).numberId);
     else metrics.preflightRefused(result.error.entry);
   });
 }
