@@ -242,8 +242,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       simulator: upstream && config.smsSimulator ? { port: config.smsSimulatorPort, ...(firstStart.demo ? { demoAccountId: firstStart.demo.accountId } : {}) } : undefined,
       onError: (error) => console.error('reading the SMS connectors failed:', error),
       ...(options.smsTiming ? { timing: options.smsTiming } : {}),
+      ...(duties.background && !options.withoutDispatcher ? {
+        messages: {
+          dispatch: store.dispatch, queue: store.dispatchQueue, owner: `sms-${process.pid}-${randomSecret().slice(0, 6)}`,
+          leaseMs: DEFAULT_DISPATCHER_CONFIG.leaseMs, retry: DEFAULT_DISPATCHER_CONFIG.retry, onSettled: () => store.wakeUps.signal('events'),
+        },
+      } : {}),
     });
     const smsChannel = sms;
+    store.wakeUps.on('outbox', () => smsChannel.nudge());
     const readiness = [storeReadiness(store), ...limitsReadiness, ...sms.readiness, ...(options.readiness ?? [])];
     const logger = options.logger === false ? false : { level: config.logLevel };
     const failures = authFailureCounter({ limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds }, limits.requestLimiters);

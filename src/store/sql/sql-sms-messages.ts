@@ -8,6 +8,7 @@ import { SwitchboardError } from '../../catalog/switchboard-error.js';
 import type { Namespace } from '../../catalog/entry.js';
 import { messageFailedEvent, messageProgressEvent } from '../../domain/events.js';
 import type { ReceiptOutcome } from '../../domain/sms/receipt.js';
+import { smsMessageRef } from '../../domain/sms/message-ref.js';
 import { messageOutcome } from '../../domain/sms/segment-receipts.js';
 import type { ClaimRequest } from '../../runtime/job-queue.js';
 import type { DispatchJob } from '../dispatch-store.js';
@@ -52,11 +53,19 @@ export async function claimSmsJobs(engine: SqlEngine, { owner, now, leaseMs, lim
   });
 }
 
+/**
+ * Keeps the segments' ids and ties the first to the message, one transaction: a job reclaimed after a crash finds its
+ * message sent (the call mark answers `sent`) and is settled without a second submit.
+ */
 export async function recordSmsSubmits(engine: SqlEngine, messageId: string, connectorId: string, smscMessageIds: readonly string[], now: number): Promise<void> {
-  if (smscMessageIds.length === 0) return;
-  await engine.db.insertInto('sms_submits').values(smscMessageIds.map((id, segment) => ({
-    connector_id: connectorId, smsc_message_id: id, message_id: messageId, segment, segments: smscMessageIds.length, outcome: null, created_at: now,
-  }))).execute();
+  const [first] = smscMessageIds;
+  if (first === undefined) return;
+  await engine.transaction(async (trx) => {
+    await trx.insertInto('sms_submits').values(smscMessageIds.map((id, segment) => ({
+      connector_id: connectorId, smsc_message_id: id, message_id: messageId, segment, segments: smscMessageIds.length, outcome: null, created_at: now,
+    }))).execute();
+    await trx.updateTable('messages').set((eb) => ({ wamid: eb.fn.coalesce('wamid', eb.val(smsMessageRef(connectorId, first))) })).where('id', '=', messageId).execute();
+  });
 }
 
 /** Records one segment's receipt; once every segment's outcome is in (or one failed), moves the message and tells the customer. */

@@ -1,0 +1,27 @@
+/**
+ * Puts a delivery receipt on its message. A receipt can overtake the write of its submit's ids (the SMS centre answers
+ * the submit and may report delivery at once), so a receipt naming no SMS is tried again a few times before it is
+ * given up as not ours.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SmsReceiptResult, SmsStore } from '../store/sms-store.js';
+import type { ReceiptEvent } from './smpp-connector.js';
+
+export interface ReceiptApplierOptions {
+  readonly store: Pick<SmsStore, 'applySmsReceipt'>;
+  readonly now: () => number;
+  /** A receipt moved a message: customer events are waiting. */
+  readonly onApplied: () => void;
+  readonly attempts?: number;
+  readonly waitMs?: number;
+}
+
+export async function applyReceipt(options: ReceiptApplierOptions, event: ReceiptEvent): Promise<SmsReceiptResult> {
+  const attempts = options.attempts ?? 10;
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await options.store.applySmsReceipt(event.connectorId, event.receipt.messageId, event.outcome, options.now());
+    if (result === 'applied') options.onApplied();
+    if (result !== 'unknown' || attempt >= attempts) return result;
+    await sleep(options.waitMs ?? 200);
+  }
+}
