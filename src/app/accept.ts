@@ -16,7 +16,8 @@ import { checkMediaMime, isMediaType } from '../domain/validation/media.js';
 import { validateOutbound } from '../domain/validation/outbound.js';
 import type { AcceptAdmission, AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
 import { gatherControlFacts } from './control-facts.js';
-import { DEFAULT_SMS_MAX_SEGMENTS, isSmsRequest, prepareSms } from './sms-send.js';
+import { DEFAULT_SMS_MAX_SEGMENTS, isSmsRequest, planAccountSms, prepareSms } from './sms-send.js';
+import { readFailover, type FailoverRequest } from '../domain/failover.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
 
@@ -44,6 +45,7 @@ export interface PreparedSend {
   readonly cost?: number;
   readonly admission?: AcceptAdmission;
   readonly delivery: DeliveryOptions;
+  readonly failover?: FailoverRequest;
 }
 
 /** Re-homes an error's field under a prefix, e.g. `to` → `messages[3].to` inside a batch. */
@@ -111,7 +113,21 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     now,
   );
   if (decision.kind === 'refuse') throw refusedBeforeUpstream(deps, decision.error);
-  return { message, numberId: number.id, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}) };
+  const failover = await checkFailover(deps, account, body, message.to);
+  return { message, numberId: number.id, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}), ...(failover ? { failover } : {}) };
+}
+
+/**
+ * A failover SMS that could never go (no route, a sender id the account may not use, too long) is refused with the
+ * send, under `failover`; credit for it is reserved only when it goes.
+ */
+async function checkFailover(deps: SendDeps, account: Account, body: unknown, to: string): Promise<FailoverRequest | undefined> {
+  const failover = readFailover(body);
+  if (!failover) return undefined;
+  if (!/^\d+$/.test(to)) throw gatewayError('invalid_request', { detail: 'A failover SMS needs a phone number in `to`.', field: 'failover' });
+  await planAccountSms({ store: deps.store, maxSegments: deps.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS }, account, { from: failover.from, to, text: failover.text }, deps.clock.now())
+    .catch((error: unknown) => { throw underField(error, 'failover'); });
+  return failover;
 }
 
 export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {
@@ -124,6 +140,7 @@ export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptIt
     creditCost: account.credit === null ? 0 : (prepared.cost ?? 1),
     delivery: prepared.delivery,
     ...(prepared.admission ? { admission: prepared.admission } : {}),
+    ...(prepared.failover ? { failover: prepared.failover } : {}),
   };
 }
 

@@ -55,36 +55,46 @@ function smsPayload(plan: SmsPlan, body: string): SmsPayload {
   return { channel: SMS_CHANNEL, from: plan.sender.value, text: { body }, encoding: plan.segmentation.encoding, segments: plan.segmentation.segments.length };
 }
 
+export interface SmsPlanDeps {
+  readonly store: Store;
+  readonly maxSegments: number;
+}
+
 /**
- * `message` is the validated request (its `text.body` and recipient); `from` is the body's sender id, else the
- * account's first allowed one. `requestCost` multiplies the credit check (a batch's item count).
+ * The send rules of one SMS for an account, read from the store: `from` is the requested sender id, else the account's
+ * first allowed one. Answers the plan (its price is per segment times segments) or throws the refusal.
  */
-export async function prepareSms(
-  deps: { readonly store: Store; readonly maxSegments: number },
-  account: Account,
-  body: unknown,
-  message: OutboundMessage,
-  now: number,
-  requestCost = 1,
-): Promise<PreparedSms> {
-  const text = textOf(message);
+export async function planAccountSms(deps: SmsPlanDeps, account: Account, request: { readonly from: string | undefined; readonly to: string; readonly text: string }, now: number): Promise<SmsPlan> {
   const { store } = deps;
   const [routes, allowedSenderIds, prices] = await Promise.all([
     store.sms.listRoutes(), store.sms.listSenderIds(account.id), account.credit === null ? [] : store.controls.listPrices(account.id),
   ]);
-  const bodyFrom = isObject(body) && typeof body['from'] === 'string' ? body['from'] : undefined;
-  if (bodyFrom === undefined && allowedSenderIds.length === 0) {
+  if (request.from === undefined && allowedSenderIds.length === 0) {
     throw gatewayError('invalid_sender', { detail: 'The account has no SMS sender id; the operator allows them (admin API).', field: 'from' });
   }
-  const pricePerSegment = account.credit === null ? 0 : priceOf(prices, 'sms', countryOf(message.to), now);
+  const pricePerSegment = account.credit === null ? 0 : priceOf(prices, 'sms', countryOf(request.to), now);
   const decision = planSms(
-    { accountId: account.id, from: bodyFrom ?? (allowedSenderIds[0] as string), to: message.to, text },
+    { accountId: account.id, from: request.from ?? (allowedSenderIds[0] as string), to: request.to, text: request.text },
     { routes, allowedSenderIds, maxSegments: deps.maxSegments, pricePerSegment },
   );
   if (decision.kind === 'refuse') throw decision.error;
-  const { plan } = decision;
-  const [controls, optedOutAt] = await Promise.all([store.controls.getControls(account.id), store.getOptOut(account.id, message.to)]);
+  return decision.plan;
+}
+
+export function smsMessageOf(plan: SmsPlan, to: string, body: string): OutboundMessage {
+  return { to, type: 'text', payload: { ...smsPayload(plan, body) } };
+}
+
+/**
+ * `message` is the validated request (its `text.body` and recipient); `from` is the body's sender id, else the
+ * account's first allowed one. `requestCost` multiplies the credit check (a batch's item count).
+ */
+export async function prepareSms(deps: SmsPlanDeps, account: Account, body: unknown, message: OutboundMessage, now: number, requestCost = 1): Promise<PreparedSms> {
+  const text = textOf(message);
+  const bodyFrom = isObject(body) && typeof body['from'] === 'string' ? body['from'] : undefined;
+  const plan = await planAccountSms(deps, account, { from: bodyFrom, to: message.to, text }, now);
+  const [controls, optedOutAt] = await Promise.all([deps.store.controls.getControls(account.id), deps.store.getOptOut(account.id, message.to)]);
   const preflight = runSmsPreflight({ account, controls, to: message.to, optedOutAt, cost: plan.price * requestCost }, now);
   if (preflight.kind === 'refuse') throw preflight.error;
-  return { message: { to: message.to, type: 'text', payload: { ...smsPayload(plan, text) } }, connectorId: plan.route.connectorId, cost: plan.price };
+  return { message: smsMessageOf(plan, message.to, text), connectorId: plan.route.connectorId, cost: plan.price };
 }

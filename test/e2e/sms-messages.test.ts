@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type GatewayConfig } from '../../src/config.js';
+import { loadConfig, type Config as GatewayConfig } from '../../src/config.js';
 import { startGateway, type RunningGateway } from '../../src/main.js';
 import { startSmscSimulator, type SmscSimulator } from '../../src/simulator/smsc/smsc-simulator.js';
 import { callerOf, type TestGateway } from '../helpers/gateway.js';

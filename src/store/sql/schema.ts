@@ -45,6 +45,9 @@ export interface MessagesTable {
   /** Delivery control (migration 11): the caller's reference and metadata (JSON), and when the message may leave. */
   client_ref: Defaulted<string | null>; metadata: Defaulted<string | null>; priority: Defaulted<string>;
   send_at: Defaulted<number | null>; expires_at: Defaulted<number | null>;
+  /** Failover to SMS (migration 15): the request (JSON), where it stands, when it is due, the SMS it became, why it was refused. */
+  failover: Defaulted<string | null>; failover_state: Defaulted<string | null>; failover_due_at: Defaulted<number | null>;
+  failover_message_id: Defaulted<string | null>; failover_error: Defaulted<string | null>;
 }
 
 export interface OutboxTable {
