@@ -21,6 +21,7 @@ import type { WakeUps } from '../runtime/wake-ups.js';
 import type { GaugeStore } from './gauge-store.js';
 import type { DashboardReads } from './dashboard-store.js';
 import type { SmsStore } from './sms-store.js';
+import type { FailoverStore } from './failover-store.js';
 import type { FailoverRequest } from '../domain/failover.js';
 
 export interface StoreCapabilities {
@@ -285,6 +286,8 @@ export interface Store extends AccountStore {
   readonly dashboard: DashboardReads;
   /** The SMS channel's connectors, routes and per-account sender ids. */
   readonly sms: SmsStore;
+  /** WhatsApp-to-SMS failovers: which are due, and ending each once. */
+  readonly failover: FailoverStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

@@ -157,6 +157,17 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
     summary: 'A message was canceled before it was handed to Meta (DELETE /v1/messages/{id} or POST /v1/messages/cancel); its credit reservation was refunded.',
     data: messageData({ message_id: MESSAGE_OUTCOME.message_id, to: MESSAGE_OUTCOME.to }),
   },
+  'message.failover': {
+    summary: 'WhatsApp could not reach the recipient (a failure such as meta/131026, or no `delivered` within `failover.after_seconds`): the failover SMS was queued as its own message (`sms_message_id`, whose events follow), or could not go (`status: refused`, `error`).',
+    data: messageData({
+      message_id: MESSAGE_OUTCOME.message_id, to: MESSAGE_OUTCOME.to,
+      channel: { type: 'string', const: 'sms', description: 'The channel failed over to.' },
+      status: { type: 'string', enum: ['triggered', 'refused'], description: 'Whether the SMS was queued.' },
+      reason: { type: 'string', enum: ['whatsapp_failed', 'not_delivered_in_time'], description: 'What triggered it.' },
+      sms_message_id: nullable('The SMS message (`msg_…`); null when refused.'),
+      error: { type: ['object', 'null'], additionalProperties: true, description: 'Why it could not go; null when queued.' },
+    }),
+  },
   [TEST_EVENT_TYPE]: {
     summary: 'The example event of POST /v1/webhooks/{id}/test.',
     data: object({ endpoint_id: id('The endpoint tested (`ep_…`).'), message: id('A fixed explanation.') }),
