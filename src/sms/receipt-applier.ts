@@ -12,6 +12,8 @@ export interface ReceiptApplierOptions {
   readonly now: () => number;
   /** A receipt moved a message: customer events are waiting. */
   readonly onApplied: () => void;
+  /** False once the channel closes: a receipt still waiting for its submit's ids is given up. */
+  readonly running: () => boolean;
   readonly attempts?: number;
   readonly waitMs?: number;
 }
@@ -23,5 +25,6 @@ export async function applyReceipt(options: ReceiptApplierOptions, event: Receip
     if (result === 'applied') options.onApplied();
     if (result !== 'unknown' || attempt >= attempts) return result;
     await sleep(options.waitMs ?? 200);
+    if (!options.running()) return result;
   }
 }

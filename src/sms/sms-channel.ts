@@ -114,6 +114,7 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
   }
   const metrics = options.metrics;
   const messages = options.messages;
+  let closing = false;
   const report = options.onError ?? (() => undefined);
   const pool = options.runsConnectors ? new ConnectorPool({
     store: options.store,
@@ -122,7 +123,7 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
     observer: {
       onReceipt: (event) => {
         metrics.smsReceipt(event.connectorId, event.receipt.stat);
-        if (messages) void applyReceipt({ store: options.store, now: options.now, onApplied: messages.onSettled }, event).catch(report);
+        if (messages) void applyReceipt({ store: options.store, now: options.now, onApplied: messages.onSettled, running: () => !closing }, event).catch(report);
         options.onReceipt?.(event);
       },
       onSubmit: (connectorId, outcome) => metrics.smsSubmit(connectorId, outcome),
@@ -145,6 +146,7 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
     changed: () => void pool?.sync().catch(report),
     nudge: () => dispatcher?.nudge(),
     async close() {
+      closing = true;
       clearInterval(timer);
       await dispatcher?.stop();
       await pool?.stop();
