@@ -68,7 +68,8 @@ describe('SMS on the send API, against the built-in SMSC simulator', () => {
     expect(done.wamid).toBe(`${gateway.sms.pool!.readings()[0]!.id}:${sim.submits.at(-1)!.messageId}`);
     const events = await eventsOf(dataDir, accepted.body.id);
     expect(events.map((e) => e.type)).toEqual(['message.accepted', 'message.sent', 'message.delivered']);
-    expect(JSON.parse(events[2]!.payload)).toMatchObject({ message_id: accepted.body.id, client_ref: 'otp-1' });
+    expect(events.map((e) => JSON.parse(e.payload).channel)).toEqual(['sms', 'sms', 'sms']);
+    expect(JSON.parse(events[2]!.payload)).toMatchObject({ message_id: accepted.body.id, client_ref: 'otp-1', channel: 'sms' });
   });
 
   it('refuses an unroutable destination (10), a bad sender id (13) and too many segments before anything is stored', async () => {

@@ -46,6 +46,7 @@ const MESSAGE_PROGRESS = { ...MESSAGE_OUTCOME, user_id: id('The recipient\u2019s
 const ECHO = {
   client_ref: { type: 'string', description: 'The `client_ref` (or `biz_opaque_callback_data`) given with the send.', examples: ['order-8812'] },
   metadata: { type: 'object', additionalProperties: true, description: 'The `metadata` object given with the send.', examples: [{ customer_id: 'c_42' }] },
+  channel: { type: 'string', const: 'sms', description: 'Present on the events of an SMS (`channel: "sms"` sends and failover SMS); absent for WhatsApp.' },
 };
 const ECHOED = Object.keys(ECHO);
 

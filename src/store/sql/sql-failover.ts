@@ -58,7 +58,7 @@ export class SqlFailover implements FailoverStore {
       await this.insertSms(trx, pending, sms, smsMessageId, now);
       await insertEvents(trx, [
         messageFailoverEvent({ ...facts, status: 'triggered', smsMessageId, error: null }),
-        messageAcceptedEvent({ accountId: pending.accountId, messageId: smsMessageId, numberId: sms.connectorId, to: pending.to, type: 'text', echo: pending.echo }),
+        messageAcceptedEvent({ accountId: pending.accountId, messageId: smsMessageId, numberId: sms.connectorId, to: pending.to, type: 'text', echo: { ...pending.echo, channel: 'sms' } }),
       ], now).execute();
       return { kind: 'triggered', smsMessageId };
     });

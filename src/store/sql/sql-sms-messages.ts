@@ -84,7 +84,7 @@ export async function applySmsReceipt(engine: SqlEngine, connectorId: string, sm
     const message = await trx.selectFrom('messages').select(['account_id', 'recipient', 'wamid', 'client_ref', 'metadata']).where('id', '=', submit.message_id).executeTakeFirstOrThrow();
     const facts = {
       accountId: message.account_id, messageId: submit.message_id, to: message.recipient, wamid: message.wamid,
-      echo: { clientRef: message.client_ref, metadata: message.metadata === null ? null : (JSON.parse(message.metadata) as Record<string, unknown>) },
+      echo: { clientRef: message.client_ref, metadata: message.metadata === null ? null : (JSON.parse(message.metadata) as Record<string, unknown>), channel: 'sms' as const },
     };
     if (combined.kind === 'delivered') {
       const moved = await transitionQuery(engine, trx, 'status_delivered', { id: submit.message_id, now }).executeTakeFirst();
