@@ -250,7 +250,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...(duties.background && !options.withoutDispatcher ? {
         messages: {
           dispatch: store.dispatch, queue: store.dispatchQueue, owner: `sms-${process.pid}-${randomSecret().slice(0, 6)}`,
-          leaseMs: DEFAULT_DISPATCHER_CONFIG.leaseMs, retry: DEFAULT_DISPATCHER_CONFIG.retry, onSettled: () => store.wakeUps.signal('events'),
+          leaseMs: DEFAULT_DISPATCHER_CONFIG.leaseMs, retry: options.dispatcher?.retry ?? DEFAULT_DISPATCHER_CONFIG.retry, onSettled: () => store.wakeUps.signal('events'),
         },
       } : {}),
     });

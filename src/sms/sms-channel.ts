@@ -10,7 +10,7 @@ import type { SmscSimulator } from '../simulator/smsc/smsc-simulator.js';
 import type { SmsStore } from '../store/sms-store.js';
 import { ConnectorPool, smsReadiness } from './connector-pool.js';
 import type { ReceiptEvent, SmppConnectorTiming } from './smpp-connector.js';
-import { applyReceipt } from './receipt-applier.js';
+import { applyReceipt, receiptRetryRule } from './receipt-applier.js';
 import { SmsDispatcher } from './sms-dispatcher.js';
 import type { RetrySchedule } from '../domain/retry-policy.js';
 import type { DispatchQueue, DispatchStore } from '../store/dispatch-store.js';
@@ -123,7 +123,7 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
     observer: {
       onReceipt: (event) => {
         metrics.smsReceipt(event.connectorId, event.receipt.stat);
-        if (messages) void applyReceipt({ store: options.store, now: options.now, onApplied: messages.onSettled, running: () => !closing }, event).catch(report);
+        if (messages) void applyReceipt({ store: options.store, now: options.now, onApplied: messages.onSettled, running: () => !closing, retryAt: receiptRetryRule(messages.retry, options.now, Math.random) }, event).catch(report);
         options.onReceipt?.(event);
       },
       onSubmit: (connectorId, outcome) => metrics.smsSubmit(connectorId, outcome),

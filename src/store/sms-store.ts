@@ -2,6 +2,7 @@
  * What the SMS channel keeps: SMPP connectors (the password sealed with the store's secret box and read back only by
  * the connector pool), routes by destination prefix, and the sender ids each account may use.
  */
+import type { CatalogEntry } from '../catalog/entry.js';
 import type { ReceiptOutcome } from '../domain/sms/receipt.js';
 import type { SmsRoute } from '../domain/sms/routing.js';
 import type { ClaimRequest } from '../runtime/job-queue.js';
@@ -52,7 +53,13 @@ export type SmsRouteWrite =
   | { readonly kind: 'no-connector' };
 
 /** What a receipt did: moved its message (or found it already final), waits for other segments, or names no SMS of ours. */
-export type SmsReceiptResult = 'applied' | 'pending' | 'unknown';
+export type SmsReceiptResult = 'applied' | 'pending' | 'unknown' | 'retried';
+
+/**
+ * When an SMS whose receipt failed with `entry` goes again, after `attempts` submits since `firstAttemptAt`; null = it
+ * fails. The retry policy's answer, handed to the store.
+ */
+export type SmsRetryRule = (entry: CatalogEntry, attempts: number, firstAttemptAt: number) => number | null;
 
 export type ConnectorDeletion = 'deleted' | 'not-found' | 'in-use';
 
@@ -79,5 +86,6 @@ export interface SmsStore {
   claimSmsJobs(request: ClaimRequest): Promise<DispatchJob[]>;
   /** The SMS centre's ids of a message's segments, in order, kept before the message is settled as sent. */
   recordSmsSubmits(messageId: string, connectorId: string, smscMessageIds: readonly string[], now: number): Promise<void>;
-  applySmsReceipt(connectorId: string, smscMessageId: string, outcome: ReceiptOutcome, now: number): Promise<SmsReceiptResult>;
+  /** `retryAt`: when a failed SMS goes again (absent = it fails). */
+  applySmsReceipt(connectorId: string, smscMessageId: string, outcome: ReceiptOutcome, now: number, retryAt?: SmsRetryRule): Promise<SmsReceiptResult>;
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config as GatewayConfig } from '../../src/config.js';
 import { startGateway, type RunningGateway } from '../../src/main.js';
 import { startSmscSimulator, type SmscSimulator } from '../../src/simulator/smsc/smsc-simulator.js';
+import { DEFAULT_RETRY_SCHEDULE } from '../../src/domain/retry-policy.js';
 import { callerOf, type TestGateway } from '../helpers/gateway.js';
 import { readTestDatabase, testDatabaseUrl } from '../helpers/test-database.js';
 
@@ -114,13 +115,14 @@ describe('SMS on the send API, against the built-in SMSC simulator', () => {
     expect((await send({ to: '4915112345003', text: { body: 'hi' } })).body.code).toBe('insufficient_credit');
   });
 
-  it('fails the message with the receipt\u2019s catalog entry (absent subscriber, reason 8)', async () => {
-    gateway.sms.simulator!.setFaults([{ to: '4915112345004', kind: 'receipt', stat: 'UNDELIV', err: 8 }]);
+  it('fails the message with the receipt\u2019s catalog entry (subscriber unknown, reason 5, permanent)', async () => {
+    gateway.sms.simulator!.setFaults([{ to: '4915112345004', kind: 'receipt', stat: 'UNDELIV', err: 5 }]);
     await admin('POST', `/v1/admin/accounts/${accountId}/credit`, { amount: 100 });
     const accepted = await send({ to: '4915112345004', text: { body: 'hi' } });
     const failed = await settled(accepted.body.id, ['failed']);
-    expect(failed.error).toMatchObject({ namespace: 'sms', code: 8 });
+    expect(failed.error).toMatchObject({ namespace: 'sms', code: 5 });
     expect((await eventsOf(dataDir, accepted.body.id)).map((e) => e.type)).toEqual(['message.accepted', 'message.sent', 'message.failed']);
+    expect(gateway.sms.simulator!.submits.filter((s) => s.to === '4915112345004')).toHaveLength(1);
   });
 
   it('refuses an SMS to a contact who opted out', async () => {
@@ -164,5 +166,53 @@ describe('an SMS receipt after a restart', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('an SMS whose receipt reports a transient failure', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sms-retry-'));
+  let carrier: SmscSimulator;
+  let gateway: RunningGateway;
+  let call: TestGateway['call'];
+  const submitsTo = (to: string) => carrier.submits.filter((s) => s.to === to);
+  beforeAll(async () => {
+    // Receipts come 300 ms after the submit: time for the test to clear a fault before the retried submit.
+    carrier = await startSmscSimulator({ accounts: [{ systemId: 'acme', password: 'pw' }], receiptDelayMs: 300 });
+    gateway = await startGateway(configFor(dataDir, { smsSimulator: false }), { logger: false, dispatcher: { retry: { ...DEFAULT_RETRY_SCHEDULE, baseMs: 50, maxAttempts: 3 } } });
+    call = callerOf(gateway.url);
+    const now = Date.now();
+    const connector = await gateway.store.sms.createConnector({ name: 'Carrier', host: carrier.host, port: carrier.port, systemId: 'acme', password: 'pw', throughputPerSecond: 20, window: 5 }, now);
+    await gateway.store.sms.createRoute({ prefix: '49', connectorId: connector.id, accountIds: null }, now);
+    await gateway.store.sms.addSenderId(gateway.firstStart.demo!.accountId, 'Acme', now);
+    await gateway.sms.pool!.sync();
+    await gateway.sms.pool!.boundWithin(connector.id, 5000);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await carrier?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const send = async (to: string) => String((await call('POST', '/v1/messages', { key: gateway.firstStart.demo!.key, body: { channel: 'sms', to, text: { body: 'retry me' } } })).body.id);
+  const read = async (id: string) => (await call('GET', `/v1/messages/${id}`, { key: gateway.firstStart.demo!.key })).body;
+
+  it('submits again after an absent subscriber (reason 8, transient) and is delivered once the subscriber is back', async () => {
+    const to = '4915112340001';
+    carrier.setFaults([{ to, kind: 'receipt', stat: 'UNDELIV', err: 8 }]);
+    const id = await send(to);
+    await until(async () => submitsTo(to).length, (n) => n >= 1, 'the first submit', 5000);
+    carrier.setFaults([]);
+    const done = await until(() => read(id), (m) => m.status === 'delivered' || m.status === 'failed', 'the retried SMS to settle');
+    expect(done.status).toBe('delivered');
+    expect(submitsTo(to)).toHaveLength(2);
+    expect((await eventsOf(dataDir, id)).map((e) => e.type)).toEqual(['message.accepted', 'message.sent', 'message.sent', 'message.delivered']);
+  });
+
+  it('fails with the entry once the retries run out', async () => {
+    const to = '4915112340002';
+    carrier.setFaults([{ to, kind: 'receipt', stat: 'UNDELIV', err: 8 }]);
+    const id = await send(to);
+    const done = await until(() => read(id), (m) => m.status === 'failed', 'the SMS to fail');
+    expect(done.error).toMatchObject({ namespace: 'sms', code: 8 });
+    expect(submitsTo(to)).toHaveLength(3);
   });
 });

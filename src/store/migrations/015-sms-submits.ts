@@ -8,10 +8,10 @@ export const smsSubmits: Migration = {
   id: 15,
   name: 'sms-submits',
   statements: [
-    // One row per segment; outcome is null until its receipt is final, then the JSON of its catalog error or 'delivered'.
+    // One row per segment of each submit (attempt 1, 2 … after receipts of transient failures); outcome is null until its receipt is final, then the JSON of its catalog error or 'delivered'.
     `CREATE TABLE sms_submits (
       connector_id TEXT NOT NULL, smsc_message_id TEXT NOT NULL, message_id TEXT NOT NULL REFERENCES messages(id),
-      segment INTEGER NOT NULL, segments INTEGER NOT NULL, outcome TEXT, created_at BIGINT NOT NULL,
+      attempt INTEGER NOT NULL, segment INTEGER NOT NULL, segments INTEGER NOT NULL, outcome TEXT, created_at BIGINT NOT NULL,
       PRIMARY KEY (connector_id, smsc_message_id))`,
     `CREATE INDEX sms_submits_message ON sms_submits (message_id)`,
     // failover is the request (JSON); failover_due_at is when it goes without a delivered (null = only on failure).

@@ -191,5 +191,5 @@ export interface SmsRoutesTable {
 export interface SmsSenderIdsTable { account_id: string; sender_id: string; created_at: number }
 
 export interface SmsSubmitsTable {
-  connector_id: string; smsc_message_id: string; message_id: string; segment: number; segments: number; outcome: string | null; created_at: number;
+  connector_id: string; smsc_message_id: string; message_id: string; attempt: number; segment: number; segments: number; outcome: string | null; created_at: number;
 }

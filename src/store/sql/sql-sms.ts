@@ -3,7 +3,7 @@ import type { Selectable, Updateable } from 'kysely';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secret-box.js';
 import type {
-  ConnectorDeletion, NewSmsConnector, NewSmsRoute, SmsConnectorPatch, SmsConnectorRecord, SmsRouteRecord, SmsReceiptResult, SmsRouteWrite, SmsStore,
+  ConnectorDeletion, NewSmsConnector, NewSmsRoute, SmsConnectorPatch, SmsConnectorRecord, SmsRouteRecord, SmsReceiptResult, SmsRetryRule, SmsRouteWrite, SmsStore,
 } from '../sms-store.js';
 import type { SmsConnectorsTable, SmsRoutesTable } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -127,7 +127,7 @@ export class SqlSms implements SmsStore {
     return recordSmsSubmits(this.engine, messageId, connectorId, smscMessageIds, now);
   }
 
-  applySmsReceipt(connectorId: string, smscMessageId: string, outcome: ReceiptOutcome, now: number): Promise<SmsReceiptResult> {
-    return applySmsReceipt(this.engine, connectorId, smscMessageId, outcome, now);
+  applySmsReceipt(connectorId: string, smscMessageId: string, outcome: ReceiptOutcome, now: number, retryAt?: SmsRetryRule): Promise<SmsReceiptResult> {
+    return applySmsReceipt(this.engine, connectorId, smscMessageId, outcome, now, retryAt);
   }
 }
