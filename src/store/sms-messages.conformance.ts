@@ -66,6 +66,8 @@ export function describeSmsMessagesConformance(): void {
       const [task] = await dispatch.loadTasks(await sms.claimSmsJobs({ owner: 'sms', now: t, leaseMs: LEASE, limit: 1 }), t);
       await sms.recordSmsSubmits(messageId, connectorId, ['a1', 'a2'], t + 1);
       expect((await message(messageId)).wamid).toBe(`${connectorId}:a1`);
+      // Before the message is settled as sent, a receipt waits (answered as not yet ours).
+      expect(await sms.applySmsReceipt(connectorId, 'a1', { kind: 'delivered' }, t + 1)).toBe('unknown');
       expect(await dispatch.markCalls('sms', [task!], t + 2)).toEqual([{ kind: 'sent', wamid: `${connectorId}:a1` }]);
       await dispatch.settleSent([{ task: task!, wamid: `${connectorId}:a1`, at: t + 2 }]);
       expect(await sms.applySmsReceipt(connectorId, 'nope', { kind: 'delivered' }, t + 3)).toBe('unknown');

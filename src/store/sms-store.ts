@@ -52,7 +52,10 @@ export type SmsRouteWrite =
   | { readonly kind: 'prefix-taken'; readonly routeId: string }
   | { readonly kind: 'no-connector' };
 
-/** What a receipt did: moved its message (or found it already final), waits for other segments, or names no SMS of ours. */
+/**
+ * What a receipt did: moved its message (or found it already final), waits for other segments, went again (`retried`),
+ * or names no SMS of ours (yet: its message is not settled as sent).
+ */
 export type SmsReceiptResult = 'applied' | 'pending' | 'unknown' | 'retried';
 
 /**

@@ -23,6 +23,7 @@ import { newId } from '../ids.js';
 import type { Database } from './schema.js';
 
 const DELIVERED = 'delivered';
+const NOT_YET_SENT: readonly string[] = ['accepted', 'queued'];
 
 function outcomeText(outcome: ReceiptOutcome): string | null {
   if (outcome.kind === 'pending') return null;
@@ -99,6 +100,10 @@ export async function applySmsReceipt(engine: SqlEngine, connectorId: string, sm
   return engine.transaction(async (trx) => {
     const submit = await trx.selectFrom('sms_submits').select(['message_id', 'attempt']).where('connector_id', '=', connectorId).where('smsc_message_id', '=', smscMessageId).executeTakeFirst();
     if (!submit) return 'unknown';
+    // Its submit's ids are kept just before the message is settled as sent: a receipt in between waits for that, so
+    // the message goes through `sent` (and its event) before its receipt moves it on.
+    const state = await trx.selectFrom('messages').select('status').where('id', '=', submit.message_id).executeTakeFirst();
+    if (state === undefined || NOT_YET_SENT.includes(state.status)) return 'unknown';
     if (text === null) return 'pending';
     await trx.updateTable('sms_submits').set({ outcome: text }).where('connector_id', '=', connectorId).where('smsc_message_id', '=', smscMessageId).execute();
     const segments = await trx.selectFrom('sms_submits').select(['segment', 'segments', 'outcome'])
