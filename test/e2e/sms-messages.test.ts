@@ -125,6 +125,25 @@ describe('SMS on the send API, against the built-in SMSC simulator', () => {
     expect(gateway.sms.simulator!.submits.filter((s) => s.to === '4915112345004')).toHaveLength(1);
   });
 
+  it('takes SMS items in a batch (each refused alone) and repeats an idempotent SMS send without sending twice', async () => {
+    const sim = gateway.sms.simulator!;
+    const batch = await call('POST', '/v1/messages/batch', { key, body: { messages: [
+      { channel: 'sms', to: '4915112345011', text: { body: 'one' } },
+      { channel: 'sms', to: '4915112345012', from: 'Nope', text: { body: 'two' } },
+    ] } });
+    expect(batch.body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(batch.body.results[1]).toMatchObject({ status: 'rejected', error: { code: 'invalid_sender', field: 'messages[1].from' } });
+    await settled(batch.body.results[0].id, ['delivered']);
+
+    const headers = { 'idempotency-key': 'sms-once' };
+    const body = { channel: 'sms', to: '4915112345013', text: { body: 'once' } };
+    const first = await call('POST', '/v1/messages', { key, body, headers });
+    const again = await call('POST', '/v1/messages', { key, body, headers });
+    expect(again.body.id).toBe(first.body.id);
+    await settled(first.body.id, ['delivered']);
+    expect(sim.submits.filter((s) => s.to === '4915112345013')).toHaveLength(1);
+  });
+
   it('refuses an SMS to a contact who opted out', async () => {
     await gateway.store.recordOptOut(accountId, '4915112345005', Date.now());
     expect((await send({ to: '4915112345005', text: { body: 'hi' } })).body.code).toBe('recipient_opted_out');
