@@ -17,7 +17,7 @@ import { validateOutbound } from '../domain/validation/outbound.js';
 import type { AcceptAdmission, AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
 import { gatherControlFacts } from './control-facts.js';
 import { DEFAULT_SMS_MAX_SEGMENTS, isSmsRequest, planAccountSms, prepareSms } from './sms-send.js';
-import { readFailover, type FailoverRequest } from '../domain/failover.js';
+import { isFailoverError, readFailover, type FailoverRequest } from '../domain/failover.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
 
@@ -112,7 +112,11 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1), scheduled: delivery.sendAt !== null },
     now,
   );
-  if (decision.kind === 'refuse') throw refusedBeforeUpstream(deps, decision.error);
+  if (decision.kind === 'refuse') {
+    const failover = readFailover(body);
+    if (failover && isFailoverError(decision.error.entry)) return smsInstead(deps, account, failover, { to: message.to, cost: options.cost ?? 1, delivery, because: decision.error });
+    throw refusedBeforeUpstream(deps, decision.error);
+  }
   const failover = await checkFailover(deps, account, body, message.to);
   return { message, numberId: number.id, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}), ...(failover ? { failover } : {}) };
 }
@@ -128,6 +132,22 @@ async function checkFailover(deps: SendDeps, account: Account, body: unknown, to
   await planAccountSms({ store: deps.store, maxSegments: deps.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS }, account, { from: failover.from, to, text: failover.text }, deps.clock.now())
     .catch((error: unknown) => { throw underField(error, 'failover'); });
   return failover;
+}
+
+/**
+ * Preflight already knows WhatsApp cannot reach the recipient (a contact check found no WhatsApp): the failover SMS is
+ * the send, accepted as an SMS at once; its content names why (`failover_reason`).
+ */
+async function smsInstead(
+  deps: SendDeps, account: Account, failover: FailoverRequest,
+  send: { readonly to: string; readonly cost: number; readonly delivery: DeliveryOptions; readonly because: SwitchboardError },
+): Promise<PreparedSend> {
+  const message: OutboundMessage = { to: send.to, type: 'text', payload: { text: { body: failover.text } } };
+  const planDeps = { store: deps.store, maxSegments: deps.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS };
+  const sms = await prepareSms(planDeps, account, failover.from === undefined ? {} : { from: failover.from }, message, deps.clock.now(), send.cost)
+    .catch((error: unknown) => { throw underField(error, 'failover'); });
+  const payload = { ...sms.message.payload, failover_reason: `${send.because.entry.namespace}/${String(send.because.entry.code)}` };
+  return { message: { ...sms.message, payload }, numberId: sms.connectorId, cost: sms.cost, delivery: send.delivery };
 }
 
 export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {

@@ -83,6 +83,22 @@ describe('failover to SMS', () => {
     expect(await h.eventsOf(id)).not.toContain('message.failover');
   });
 
+  it('sends the SMS at once when a contact check already found the recipient without WhatsApp', async () => {
+    const to = '491700000105';
+    await h.gateway.store.contactChecks.saveContactChecks(sender.accountId, [{ waId: to, status: 'invalid' }], Date.now());
+    const without = await h.send(sender, { to, type: 'template', template: { name: 'hello_world', language: 'en_US' } });
+    expect(without.body.code).toBe('recipient_not_on_whatsapp');
+    const accepted = await template(to, { text: 'By SMS then' });
+    expect(accepted.status).toBe(202);
+    const sms = await h.waitFor(async () => {
+      const m = await h.message(sender, String(accepted.body.id));
+      return m.status === 'delivered' ? m : undefined;
+    });
+    expect(sms).toMatchObject({ channel: 'sms', content: { channel: 'sms', from: 'Acme', text: { body: 'By SMS then' }, failover_reason: 'gateway/recipient_not_on_whatsapp' } });
+    expect(h.upstreamSends(sender).filter((r) => JSON.stringify(r.body ?? '').includes(to))).toHaveLength(0);
+    expect(submitsTo(to)).toHaveLength(1);
+  });
+
   it('refuses a failover whose SMS could never go, under failover.*', async () => {
     const refused = await template('441700000104', { text: 'no route' });
     expect([refused.status, refused.body.code, refused.body.field]).toEqual([422, 'could_not_route', 'failover.to']);
