@@ -34,6 +34,10 @@ import { DEFAULT_PRUNER_CONFIG, Pruner } from './runtime/pruner.js';
 import { createWebhookDelivery, type WebhookDelivery } from './webhooks/outbound/webhook-delivery.js';
 import type { Store } from './store/store.js';
 import { startSmsChannel, type SmsChannel } from './sms/sms-channel.js';
+import { FailoverWorker } from './app/failover.js';
+
+/** How often due failovers are looked for between status changes (an `after_seconds` wait ends within this). */
+const FAILOVER_POLL_MS = 250;
 import type { SmppConnectorTiming } from './sms/smpp-connector.js';
 
 /** The part of the simulator's handle the gateway uses (src/simulator/index.ts), kept structural on purpose. */
@@ -159,6 +163,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let templateSync: TemplateSync | undefined;
   let metricsApp: FastifyInstance | undefined;
   let sms: SmsChannel | undefined;
+  let failovers: FailoverWorker | undefined;
   const retention = duties.background && config.pruneIntervalSeconds > 0 ? openRetention(config) : undefined;
   const pruner = retention && new Pruner({
     store: retention.store,
@@ -242,8 +247,26 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       simulator: upstream && config.smsSimulator ? { port: config.smsSimulatorPort, ...(firstStart.demo ? { demoAccountId: firstStart.demo.accountId } : {}) } : undefined,
       onError: (error) => console.error('reading the SMS connectors failed:', error),
       ...(options.smsTiming ? { timing: options.smsTiming } : {}),
+      ...(duties.background && !options.withoutDispatcher ? {
+        messages: {
+          dispatch: store.dispatch, queue: store.dispatchQueue, owner: `sms-${process.pid}-${randomSecret().slice(0, 6)}`,
+          leaseMs: DEFAULT_DISPATCHER_CONFIG.leaseMs, retry: options.dispatcher?.retry ?? DEFAULT_DISPATCHER_CONFIG.retry, onSettled: () => store.wakeUps.signal('events'),
+        },
+      } : {}),
     });
     const smsChannel = sms;
+    store.wakeUps.on('outbox', () => smsChannel.nudge());
+    failovers = duties.background ? new FailoverWorker({
+      store, now: () => clock.now(), maxSegments: config.smsMaxSegments, pollMs: FAILOVER_POLL_MS,
+      onChanged: () => {
+        store.wakeUps.signal('outbox');
+        store.wakeUps.signal('events');
+      },
+      onError: (error) => console.error('deciding a failover failed:', error),
+    }) : undefined;
+    const failoverWorker = failovers;
+    // Every status change writes an event: the moment a failover may be decided.
+    if (failoverWorker) store.wakeUps.on('events', () => failoverWorker.nudge());
     const readiness = [storeReadiness(store), ...limitsReadiness, ...sms.readiness, ...(options.readiness ?? [])];
     const logger = options.logger === false ? false : { level: config.logLevel };
     const failures = authFailureCounter({ limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds }, limits.requestLimiters);
@@ -288,6 +311,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (duties.background) {
       metaWebhooks.start();
       dispatcher?.start();
+      failovers?.start();
       if (config.templateSyncSeconds > 0) templateSync?.start();
       pruner?.start();
       await webhooks.start((level, message, fields) => (options.logger === false ? undefined : app.log[level](fields, message)));
@@ -312,6 +336,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await retention?.close();
         await webhooks.stop();
         await dispatcher?.stop();
+        await failovers?.stop();
         await templateSync?.stop();
         await closeWithin(app);
         if (metricsApp) await closeWithin(metricsApp);
@@ -329,6 +354,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await retention?.close().catch(() => undefined);
     await webhooks.stop().catch(() => undefined);
     await dispatcher?.stop().catch(() => undefined);
+    await failovers?.stop().catch(() => undefined);
     await metricsApp?.close().catch(() => undefined);
     await metaWebhooks.stop().catch(() => undefined);
     await sms?.close().catch(() => undefined);

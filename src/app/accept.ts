@@ -16,6 +16,8 @@ import { checkMediaMime, isMediaType } from '../domain/validation/media.js';
 import { validateOutbound } from '../domain/validation/outbound.js';
 import type { AcceptAdmission, AcceptItem, AcceptResult, IdempotencyCompletion, Store } from '../store/store.js';
 import { gatherControlFacts } from './control-facts.js';
+import { DEFAULT_SMS_MAX_SEGMENTS, isSmsRequest, planAccountSms, prepareSms } from './sms-send.js';
+import { isFailoverError, readFailover, type FailoverRequest } from '../domain/failover.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
 
@@ -31,15 +33,19 @@ export interface SendDeps {
   readonly metrics?: GatewayMetrics;
   /** How far ahead `send_at` may be and the other bounds of delivery control; absent = the defaults. */
   readonly deliveryBounds?: DeliveryBounds;
+  /** Segments an SMS may have; absent = DEFAULT_SMS_MAX_SEGMENTS. */
+  readonly smsMaxSegments?: number;
 }
 
 export interface PreparedSend {
   readonly message: OutboundMessage;
-  readonly number: PhoneNumber;
+  /** The WhatsApp number that sends it, or the SMS connector its route names: the outbox queues its job there. */
+  readonly numberId: string;
   /** Credit this message reserves at accept (its price; 0 off prepaid credit). */
   readonly cost?: number;
   readonly admission?: AcceptAdmission;
   readonly delivery: DeliveryOptions;
+  readonly failover?: FailoverRequest;
 }
 
 /** Re-homes an error's field under a prefix, e.g. `to` → `messages[3].to` inside a batch. */
@@ -81,6 +87,11 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
   // Checked first and per account: a full backlog refuses the send whatever else is right or wrong with it.
   const backlog = checkWebhookBacklog(deps.webhookBacklog ? await deps.webhookBacklog(account.id) : undefined);
   if (backlog.kind === 'refuse') throw refusedBeforeUpstream(deps, backlog.error);
+  if (isSmsRequest(body)) {
+    const sms = await prepareSms({ store: deps.store, maxSegments: deps.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS }, account, body, message, deps.clock.now(), options.cost)
+      .catch((error: unknown) => { throw error instanceof SwitchboardError ? refusedBeforeUpstream(deps, error) : error; });
+    return { message: sms.message, numberId: sms.connectorId, cost: sms.cost, delivery };
+  }
   const bodyFrom = isObject(body) && typeof body['from'] === 'string' ? body['from'] : undefined;
   const number = await senderFor(deps, account, options.from ?? bodyFrom);
   await checkUploadedMedia(deps, account, message);
@@ -101,20 +112,55 @@ export async function prepareSend(deps: SendDeps, account: Account, body: unknow
     { account, number, message, ...facts, ...controls, force, cost: controls.price * (options.cost ?? 1), scheduled: delivery.sendAt !== null },
     now,
   );
-  if (decision.kind === 'refuse') throw refusedBeforeUpstream(deps, decision.error);
-  return { message, number, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}) };
+  if (decision.kind === 'refuse') {
+    const failover = readFailover(body);
+    if (failover && isFailoverError(decision.error.entry)) return smsInstead(deps, account, failover, { to: message.to, cost: options.cost ?? 1, delivery, because: decision.error });
+    throw refusedBeforeUpstream(deps, decision.error);
+  }
+  const failover = await checkFailover(deps, account, body, message.to);
+  return { message, numberId: number.id, cost: controls.price, delivery, ...(controls.admission ? { admission: controls.admission } : {}), ...(failover ? { failover } : {}) };
+}
+
+/**
+ * A failover SMS that could never go (no route, a sender id the account may not use, too long) is refused with the
+ * send, under `failover`; credit for it is reserved only when it goes.
+ */
+async function checkFailover(deps: SendDeps, account: Account, body: unknown, to: string): Promise<FailoverRequest | undefined> {
+  const failover = readFailover(body);
+  if (!failover) return undefined;
+  if (!/^\d+$/.test(to)) throw gatewayError('invalid_request', { detail: 'A failover SMS needs a phone number in `to`.', field: 'failover' });
+  await planAccountSms({ store: deps.store, maxSegments: deps.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS }, account, { from: failover.from, to, text: failover.text }, deps.clock.now())
+    .catch((error: unknown) => { throw underField(error, 'failover'); });
+  return failover;
+}
+
+/**
+ * Preflight already knows WhatsApp cannot reach the recipient (a contact check found no WhatsApp): the failover SMS is
+ * the send, accepted as an SMS at once; its content names why (`failover_reason`).
+ */
+async function smsInstead(
+  deps: SendDeps, account: Account, failover: FailoverRequest,
+  send: { readonly to: string; readonly cost: number; readonly delivery: DeliveryOptions; readonly because: SwitchboardError },
+): Promise<PreparedSend> {
+  const message: OutboundMessage = { to: send.to, type: 'text', payload: { text: { body: failover.text } } };
+  const planDeps = { store: deps.store, maxSegments: deps.smsMaxSegments ?? DEFAULT_SMS_MAX_SEGMENTS };
+  const sms = await prepareSms(planDeps, account, failover.from === undefined ? {} : { from: failover.from }, message, deps.clock.now(), send.cost)
+    .catch((error: unknown) => { throw underField(error, 'failover'); });
+  const payload = { ...sms.message.payload, failover_reason: `${send.because.entry.namespace}/${String(send.because.entry.code)}` };
+  return { message: { ...sms.message, payload }, numberId: sms.connectorId, cost: sms.cost, delivery: send.delivery };
 }
 
 export function toAcceptItem(account: Account, prepared: PreparedSend): AcceptItem {
   return {
     accountId: account.id,
-    numberId: prepared.number.id,
+    numberId: prepared.numberId,
     to: prepared.message.to,
     type: prepared.message.type,
     payload: prepared.message.payload,
     creditCost: account.credit === null ? 0 : (prepared.cost ?? 1),
     delivery: prepared.delivery,
     ...(prepared.admission ? { admission: prepared.admission } : {}),
+    ...(prepared.failover ? { failover: prepared.failover } : {}),
   };
 }
 
@@ -127,7 +173,7 @@ function refusedBeforeUpstream(deps: SendDeps, error: SwitchboardError): Switchb
 function countAccepts(metrics: GatewayMetrics, prepared: readonly PreparedSend[], results: readonly AcceptResult[], seconds: number): void {
   metrics.acceptCommitted(seconds);
   results.forEach((result, index) => {
-    if (result.kind === 'accepted') metrics.messageAccepted((prepared[index] as PreparedSend).number.id);
+    if (result.kind === 'accepted') metrics.messageAccepted((prepared[index] as PreparedSend).numberId);
     else metrics.preflightRefused(result.error.entry);
   });
 }

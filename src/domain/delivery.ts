@@ -186,9 +186,14 @@ export function mayBeWithUpstream(lastError: { readonly namespace: string; reado
 export interface MessageEcho {
   readonly clientRef: string | null;
   readonly metadata: Readonly<Record<string, unknown>> | null;
+  /** Set for an SMS: its events say so; a WhatsApp message's events carry no channel. */
+  readonly channel?: 'sms';
 }
 
 export function echoFields(echo: MessageEcho | undefined): Record<string, unknown> {
   if (!echo) return {};
-  return { ...(echo.clientRef === null ? {} : { client_ref: echo.clientRef }), ...(echo.metadata === null ? {} : { metadata: echo.metadata }) };
+  return {
+    ...(echo.clientRef === null ? {} : { client_ref: echo.clientRef }), ...(echo.metadata === null ? {} : { metadata: echo.metadata }),
+    ...(echo.channel === undefined ? {} : { channel: echo.channel }),
+  };
 }

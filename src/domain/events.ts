@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   'template.quality_changed',
   'template.category_changed',
   'message.canceled',
+  'message.failover',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -83,6 +84,29 @@ export function messageProgressEvent(type: MessageProgressType, m: MessageOutcom
 /** A message taken back before it was handed to the upstream; its reservation was refunded in the same commit. */
 export function messageCanceledEvent(m: Omit<MessageOutcomeFacts, 'wamid'>): NewEvent {
   return { accountId: m.accountId, type: 'message.canceled', subjectId: m.messageId, data: { message_id: m.messageId, to: m.to, ...echoFields(m.echo) } };
+}
+
+export interface FailoverFacts {
+  readonly accountId: string;
+  readonly messageId: string;
+  readonly to: string;
+  readonly echo?: MessageEcho;
+  /** `triggered`: the SMS was queued as `smsMessageId`; `refused`: it could not go (`error` says why). */
+  readonly status: 'triggered' | 'refused';
+  readonly reason: 'whatsapp_failed' | 'not_delivered_in_time';
+  readonly smsMessageId: string | null;
+  readonly error: SwitchboardError | null;
+}
+
+/** A WhatsApp message's failover to SMS went (its SMS has events of its own) or could not go. */
+export function messageFailoverEvent(f: FailoverFacts): NewEvent {
+  return {
+    accountId: f.accountId, type: 'message.failover', subjectId: f.messageId,
+    data: {
+      message_id: f.messageId, to: f.to, channel: 'sms', status: f.status, reason: f.reason, sms_message_id: f.smsMessageId,
+      error: f.error ? eventError(f.error) : null, ...echoFields(f.echo),
+    },
+  };
 }
 
 /** `error` is absent only when Meta reported a failure without saying why. */

@@ -37,6 +37,7 @@ export const MESSAGE_EVENTS = [
   'status_failed',
   'cancel',
   'expire',
+  'resubmit',
 ] as const;
 export type MessageEvent = (typeof MESSAGE_EVENTS)[number];
 
@@ -60,6 +61,8 @@ export const TRANSITIONS: Readonly<Record<MessageEvent, { readonly from: readonl
   // Only while no call is marked for its job: the store's cancel and expiry are conditional on that same job row.
   cancel: { from: ['scheduled', 'accepted', 'queued'], to: 'canceled' },
   expire: { from: ['scheduled', 'accepted', 'queued'], to: 'failed' },
+  // An SMS centre's receipt of a transient failure (absent subscriber, congestion): the SMS goes again, as a retry.
+  resubmit: { from: ['sent'], to: 'accepted' },
 };
 
 /** Progress order; a status update only ever moves a message up this ladder. */

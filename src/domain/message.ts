@@ -51,6 +51,16 @@ export interface MessageRecord {
   readonly updatedAt: number;
   /** When it may leave and until when, its lane, and what the caller attached to it. */
   readonly delivery: DeliveryOptions;
+  /** The failover to SMS it was sent with; absent = none. */
+  readonly failover?: MessageFailover;
+}
+
+export interface MessageFailover {
+  readonly state: string;
+  readonly afterSeconds: number | null;
+  /** The SMS it became, once triggered. */
+  readonly smsMessageId: string | null;
+  readonly error: { readonly namespace: string; readonly code: number | string; readonly detail?: string } | null;
 }
 
 export function isMessageType(value: string): value is MessageType {

@@ -106,7 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const backlog = new BacklogGauge(store.webhooks, deps.webhooks?.backlogCap ?? DEFAULT_WEBHOOK_BACKLOG_CAP, () => clock.now());
   const sendDeps = { store, clock, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}), webhookBacklog: (accountId: string) => backlog.read(accountId),
     ...(deps.management?.contactCheckTtlMs === undefined ? {} : { contactCheckTtlMs: deps.management.contactCheckTtlMs }),
-    ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.deliveryBounds ? { deliveryBounds: deps.deliveryBounds } : {}) };
+    ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.deliveryBounds ? { deliveryBounds: deps.deliveryBounds } : {}),
+    ...(deps.sms?.maxSegments === undefined ? {} : { smsMaxSegments: deps.sms.maxSegments }) };
   const limits = {
     batchMaxRecipients: 1000, bodyLimitBytes: 1024 * 1024, mediaLimitBytes: 100 * 1024 * 1024,
     mediaUploadsPerAccount: 2, mediaStorageBytesPerAccount: 1024 * 1024 * 1024, ...deps.limits,

@@ -6,7 +6,8 @@ import type { LedgerStatement } from '../app/admin-credit.js';
 import { effectiveState, type Account } from '../domain/account.js';
 import type { LedgerEntry } from '../domain/credit/ledger.js';
 import type { PriceRule } from '../domain/credit/pricing.js';
-import type { MessageRecord } from '../domain/message.js';
+import type { MessageFailover, MessageRecord } from '../domain/message.js';
+import type { MessageState } from '../domain/message-state.js';
 import type { PhoneNumber } from '../domain/phone-number.js';
 import type { ApiKeyRecord } from '../store/store.js';
 
@@ -29,6 +30,17 @@ export function messageView(m: MessageRecord) {
     content: m.payload,
     created_at: iso(m.createdAt),
     ...deliveryView(m.delivery),
+    channel: m.payload['channel'] === 'sms' ? 'sms' : 'whatsapp',
+    failover: m.failover ? failoverView(m.failover, m.status) : null,
+  };
+}
+
+/** A pending failover of a message WhatsApp already delivered will never go: shown as not needed. */
+function failoverView(f: MessageFailover, status: MessageState) {
+  const settled = f.state === 'pending' && (status === 'delivered' || status === 'read');
+  return {
+    channel: 'sms', status: settled ? 'not_needed' : f.state, after_seconds: f.afterSeconds, sms_message_id: f.smsMessageId,
+    error: f.error ? errorSummary(f.error) : null,
   };
 }
 

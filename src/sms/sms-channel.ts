@@ -10,6 +10,10 @@ import type { SmscSimulator } from '../simulator/smsc/smsc-simulator.js';
 import type { SmsStore } from '../store/sms-store.js';
 import { ConnectorPool, smsReadiness } from './connector-pool.js';
 import type { ReceiptEvent, SmppConnectorTiming } from './smpp-connector.js';
+import { applyReceipt, receiptRetryRule } from './receipt-applier.js';
+import { SmsDispatcher } from './sms-dispatcher.js';
+import type { RetrySchedule } from '../domain/retry-policy.js';
+import type { DispatchQueue, DispatchStore } from '../store/dispatch-store.js';
 
 /** The name that marks the demo connector, so each start points it at that start's simulator. */
 export const DEMO_CONNECTOR_NAME = 'Built-in SMSC simulator';
@@ -30,6 +34,21 @@ export interface SmsChannelOptions {
   readonly onReceipt?: (event: ReceiptEvent) => void;
   readonly timing?: Partial<SmppConnectorTiming>;
   readonly onError?: (error: unknown) => void;
+  /**
+   * SMS messages of the send API: where this process runs connectors, an SMS dispatcher submits their outbox jobs and
+   * receipts move their states. Absent = connectors only (admin test sends).
+   */
+  readonly messages?: SmsMessagesOptions;
+}
+
+export interface SmsMessagesOptions {
+  readonly dispatch: DispatchStore;
+  readonly queue: Pick<DispatchQueue, 'release'>;
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly retry: RetrySchedule;
+  /** A message moved: customer events are waiting. */
+  readonly onSettled: () => void;
 }
 
 export interface SmsChannel {
@@ -40,6 +59,8 @@ export interface SmsChannel {
   readonly note: string;
   /** The stored connectors changed (admin API): the pool syncs now. */
   changed(): void;
+  /** New work was accepted: the SMS dispatcher (if any) looks for it now. */
+  nudge(): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +87,16 @@ async function startDemoSimulator(store: SmsStore, options: NonNullable<SmsChann
   return { sim, connectorId: demo.id };
 }
 
+function startSmsDispatcher(options: SmsChannelOptions, pool: ConnectorPool, messages: SmsMessagesOptions): SmsDispatcher {
+  const dispatcher = new SmsDispatcher({
+    sms: options.store, store: messages.dispatch, queue: messages.queue, pool, now: options.now, random: Math.random,
+    config: { owner: messages.owner, leaseMs: messages.leaseMs, maxInFlight: 64, idlePollMs: 100, connectorAwayMs: 2000, retry: messages.retry },
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  dispatcher.start();
+  return dispatcher;
+}
+
 export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsChannel> {
   let simulator: SmscSimulator | undefined;
   let demoConnectorId: string | undefined;
@@ -82,6 +113,9 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
     }
   }
   const metrics = options.metrics;
+  const messages = options.messages;
+  let closing = false;
+  const report = options.onError ?? (() => undefined);
   const pool = options.runsConnectors ? new ConnectorPool({
     store: options.store,
     now: options.now,
@@ -89,12 +123,12 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
     observer: {
       onReceipt: (event) => {
         metrics.smsReceipt(event.connectorId, event.receipt.stat);
+        if (messages) void applyReceipt({ store: options.store, now: options.now, onApplied: messages.onSettled, running: () => !closing, retryAt: receiptRetryRule(messages.retry, options.now, Math.random) }, event).catch(report);
         options.onReceipt?.(event);
       },
       onSubmit: (connectorId, outcome) => metrics.smsSubmit(connectorId, outcome),
     },
   }) : undefined;
-  const report = options.onError ?? (() => undefined);
   let timer: NodeJS.Timeout | undefined;
   if (pool) {
     metrics.watchSmsConnectors(() => pool.readings().map((r) => ({ connector: r.id, bound: r.state === 'bound' })));
@@ -103,14 +137,18 @@ export async function startSmsChannel(options: SmsChannelOptions): Promise<SmsCh
     if (demoConnectorId !== undefined) await pool.boundWithin(demoConnectorId, DEMO_BIND_WAIT_MS);
     if (options.syncSeconds > 0) timer = setInterval(() => void pool.sync().catch(report), options.syncSeconds * 1000);
   }
+  const dispatcher = pool && messages ? startSmsDispatcher(options, pool, messages) : undefined;
   return {
     pool,
     readiness: pool ? [smsReadiness(pool)] : [],
     simulator,
     note,
     changed: () => void pool?.sync().catch(report),
+    nudge: () => dispatcher?.nudge(),
     async close() {
+      closing = true;
       clearInterval(timer);
+      await dispatcher?.stop();
       await pool?.stop();
       await simulator?.close();
     },

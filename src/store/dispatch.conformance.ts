@@ -14,6 +14,7 @@ import { SqlCancel } from './sql/sql-cancel.js';
 import { SqlDispatch } from './sql/sql-dispatch.js';
 import { SqlInbound } from './sql/sql-inbound.js';
 import { SqlOutboxQueue } from './sql/sql-outbox-queue.js';
+import { resubmitSms } from './sql/sql-sms-messages.js';
 
 const LEASE = 30_000;
 const STATUS_OF_EVENT = { status_sent: 'sent', status_delivered: 'delivered', status_read: 'read', status_failed: 'failed' } as const;
@@ -227,6 +228,7 @@ export function describeDispatchConformance(): void {
         case 'upstream_rejected': return dispatch.settleFailed(task, refused(), at);
         case 'cancel': return void await cancels.cancelMessage(tenant.accountId, m.messageId, at);
         case 'expire': return dispatch.settleExpired(task, at);
+        case 'resubmit': return void await current().engine.transaction((trx) => resubmitSms(current().engine, trx, m.messageId, 'smsc_x', 1, at + 1_000, outage(), at));
         default: {
           const status = { kind: 'status', phoneNumberId: tenant.phoneNumberId, wamid, status: STATUS_OF_EVENT[event], at, recipientId: '4915112345678', errors: [] } as const;
           await inbound.applyStatuses([{ status, error: event === 'status_failed' ? refused() : undefined }], at);

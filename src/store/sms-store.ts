@@ -2,7 +2,11 @@
  * What the SMS channel keeps: SMPP connectors (the password sealed with the store's secret box and read back only by
  * the connector pool), routes by destination prefix, and the sender ids each account may use.
  */
+import type { CatalogEntry } from '../catalog/entry.js';
+import type { ReceiptOutcome } from '../domain/sms/receipt.js';
 import type { SmsRoute } from '../domain/sms/routing.js';
+import type { ClaimRequest } from '../runtime/job-queue.js';
+import type { DispatchJob } from './dispatch-store.js';
 
 export interface SmsConnectorRecord {
   readonly id: string;
@@ -48,6 +52,18 @@ export type SmsRouteWrite =
   | { readonly kind: 'prefix-taken'; readonly routeId: string }
   | { readonly kind: 'no-connector' };
 
+/**
+ * What a receipt did: moved its message (or found it already final), waits for other segments, went again (`retried`),
+ * or names no SMS of ours (yet: its message is not settled as sent).
+ */
+export type SmsReceiptResult = 'applied' | 'pending' | 'unknown' | 'retried';
+
+/**
+ * When an SMS whose receipt failed with `entry` goes again, after `attempts` submits since `firstAttemptAt`; null = it
+ * fails. The retry policy's answer, handed to the store.
+ */
+export type SmsRetryRule = (entry: CatalogEntry, attempts: number, firstAttemptAt: number) => number | null;
+
 export type ConnectorDeletion = 'deleted' | 'not-found' | 'in-use';
 
 export interface SmsStore {
@@ -68,4 +84,11 @@ export interface SmsStore {
   addSenderId(accountId: string, senderId: string, now: number): Promise<void>;
   listSenderIds(accountId: string): Promise<string[]>;
   removeSenderId(accountId: string, senderId: string): Promise<boolean>;
+
+  /** Leases due SMS jobs (outbox rows whose number_id is an enabled connector); the dispatch store loads and settles them. */
+  claimSmsJobs(request: ClaimRequest): Promise<DispatchJob[]>;
+  /** The SMS centre's ids of a message's segments, in order, kept before the message is settled as sent. */
+  recordSmsSubmits(messageId: string, connectorId: string, smscMessageIds: readonly string[], now: number): Promise<void>;
+  /** `retryAt`: when a failed SMS goes again (absent = it fails). */
+  applySmsReceipt(connectorId: string, smscMessageId: string, outcome: ReceiptOutcome, now: number, retryAt?: SmsRetryRule): Promise<SmsReceiptResult>;
 }

@@ -21,6 +21,8 @@ import type { WakeUps } from '../runtime/wake-ups.js';
 import type { GaugeStore } from './gauge-store.js';
 import type { DashboardReads } from './dashboard-store.js';
 import type { SmsStore } from './sms-store.js';
+import type { FailoverStore } from './failover-store.js';
+import type { FailoverRequest } from '../domain/failover.js';
 
 export interface StoreCapabilities {
   /** One writer at a time (SQLite): concurrent writes are funnelled through group commit rather than run in parallel. */
@@ -122,6 +124,8 @@ export interface AcceptItem {
   readonly admission?: AcceptAdmission;
   /** When it may leave, until when, its lane, and what is echoed in its events; absent = at once, normal, nothing. */
   readonly delivery?: DeliveryOptions;
+  /** An SMS to send instead if WhatsApp cannot reach the recipient (domain/failover.ts); absent = none. */
+  readonly failover?: FailoverRequest;
 }
 
 /** Counted limits, decided on the counts the accept transaction reads: a refused send is counted nowhere. */
@@ -283,6 +287,8 @@ export interface Store extends AccountStore {
   readonly dashboard: DashboardReads;
   /** The SMS channel's connectors, routes and per-account sender ids. */
   readonly sms: SmsStore;
+  /** WhatsApp-to-SMS failovers: which are due, and ending each once. */
+  readonly failover: FailoverStore;
 
   /**
    * Claims an Idempotency-Key for one request. Answers the live record that was there before (done, or another request's

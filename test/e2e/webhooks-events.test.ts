@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requireEntry } from '../../src/catalog/catalog.js';
 import { gatewayError, SwitchboardError } from '../../src/catalog/switchboard-error.js';
 import { raiseHealthEvents } from './raise-health-events.js';
+import { runDueFailovers } from '../../src/app/failover.js';
 import { startReceiver, startWebhookGateway, waitFor, type Receiver, type WebhookGateway } from './webhooks-harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -29,6 +30,14 @@ async function raiseEveryEvent(g: WebhookGateway): Promise<void> {
   // Taken back before any call, with a reference and metadata to echo.
   const taken = await g.call('POST', '/v1/messages', { to: '4915100999999', type: 'template', template: { name: 'hello_world', language: 'en_US' }, client_ref: 'r-1', metadata: { k: 1 } });
   expect((await g.call('DELETE', `/v1/messages/${String(taken.body.id)}`)).status).toBe(200);
+
+  // A failover whose wait ran out: its SMS is queued (on a connector that never binds) and message.failover told.
+  const connector = await store.sms.createConnector({ name: 'events', host: '127.0.0.1', port: 9, systemId: 'x', password: 'x', throughputPerSecond: 1, window: 1, enabled: false }, Date.now());
+  await store.sms.createRoute({ prefix: '', connectorId: connector.id, accountIds: null }, Date.now());
+  await store.sms.addSenderId(g.accountId, 'Events', Date.now());
+  const withFailover = await g.call('POST', '/v1/messages', { to: '4915100888888', type: 'template', template: { name: 'hello_world', language: 'en_US' }, failover: { channel: 'sms', text: 'x', after_seconds: 1 } });
+  expect(withFailover.status).toBe(202);
+  await runDueFailovers({ store, now: () => Date.now() + 5_000, maxSegments: 6, pollMs: 1000, onChanged: () => undefined });
 
   const number = (await store.listNumbers({ accountId: g.accountId }))[0]!;
   const owner = { numberId: number.id, accountId: g.accountId };

@@ -2,7 +2,8 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { MessageType } from '../message.js';
 
-export const PRICE_CATEGORIES = ['marketing', 'utility', 'authentication', 'service'] as const;
+/** `sms` prices one SMS segment. */
+export const PRICE_CATEGORIES = ['marketing', 'utility', 'authentication', 'service', 'sms'] as const;
 export type PriceCategory = (typeof PRICE_CATEGORIES)[number];
 
 /**

@@ -19,6 +19,7 @@ export const SEND_ERRORS = [
   'account_disconnected', 'webhook_backlog_full', 'spam_control_threshold_exceeded', 'messaging_limit_reached', ['meta', 131021],
   'invalid_user_id', ['meta', 130403], ['meta', 131050],
   'send_at_out_of_range', 'validity_out_of_range', 'metadata_too_large',
+  'invalid_sender', 'invalid_alphanumeric_sender', 'route_not_allowed', 'sms_too_many_segments',
 ] as const;
 export const TEMPLATE_ERRORS = [['meta', 132001], ['meta', 132000], ['meta', 132005], ['meta', 132012], ['meta', 132015], ['meta', 132016], ['meta', 132018]] as const;
 
@@ -71,7 +72,11 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
       // Another account's id answers exactly like an unknown one: existence is never confirmed.
       if (!message) throw gatewayError('message_not_found', { detail: `No message ${request.params.id} in your account.` });
       const pricing = await deps.store.health.messagePricing(message.accountId, message.id);
-      return { ...messageView(message), pricing: pricing ? pricingView(pricing) : null };
+      const view = messageView(message);
+      // Both attempts in one read: the failover SMS's own status beside the WhatsApp message's.
+      const smsId = message.failover?.smsMessageId;
+      const sms = smsId ? await deps.store.getMessage(message.accountId, smsId) : undefined;
+      return { ...view, ...(view.failover ? { failover: { ...view.failover, sms_status: sms?.status ?? null } } : {}), pricing: pricing ? pricingView(pricing) : null };
     },
   );
 

@@ -46,6 +46,7 @@ const MESSAGE_PROGRESS = { ...MESSAGE_OUTCOME, user_id: id('The recipient\u2019s
 const ECHO = {
   client_ref: { type: 'string', description: 'The `client_ref` (or `biz_opaque_callback_data`) given with the send.', examples: ['order-8812'] },
   metadata: { type: 'object', additionalProperties: true, description: 'The `metadata` object given with the send.', examples: [{ customer_id: 'c_42' }] },
+  channel: { type: 'string', const: 'sms', description: 'Present on the events of an SMS (`channel: "sms"` sends and failover SMS); absent for WhatsApp.' },
 };
 const ECHOED = Object.keys(ECHO);
 
@@ -156,6 +157,17 @@ const EVENT_DOCS: Record<DocumentedType, EventDoc> = {
   'message.canceled': {
     summary: 'A message was canceled before it was handed to Meta (DELETE /v1/messages/{id} or POST /v1/messages/cancel); its credit reservation was refunded.',
     data: messageData({ message_id: MESSAGE_OUTCOME.message_id, to: MESSAGE_OUTCOME.to }),
+  },
+  'message.failover': {
+    summary: 'WhatsApp could not reach the recipient (a failure such as meta/131026, or no `delivered` within `failover.after_seconds`): the failover SMS was queued as its own message (`sms_message_id`, whose events follow), or could not go (`status: refused`, `error`).',
+    data: messageData({
+      message_id: MESSAGE_OUTCOME.message_id, to: MESSAGE_OUTCOME.to,
+      channel: { type: 'string', const: 'sms', description: 'The channel failed over to.' },
+      status: { type: 'string', enum: ['triggered', 'refused'], description: 'Whether the SMS was queued.' },
+      reason: { type: 'string', enum: ['whatsapp_failed', 'not_delivered_in_time'], description: 'What triggered it.' },
+      sms_message_id: nullable('The SMS message (`msg_…`); null when refused.'),
+      error: { type: ['object', 'null'], additionalProperties: true, description: 'Why it could not go; null when queued.' },
+    }),
   },
   [TEST_EVENT_TYPE]: {
     summary: 'The example event of POST /v1/webhooks/{id}/test.',

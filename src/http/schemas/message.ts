@@ -76,7 +76,23 @@ export const SEND_MESSAGE_BODY = {
   properties: {
     ...MESSAGE_CONTENT_PROPERTIES,
     ...DELIVERY_REQUEST_PROPERTIES,
-    from: { type: 'string', description: 'Sending number (`num_…` or Meta phone_number_id); default: the account default number.' },
+    from: { type: 'string', description: 'Sending number (`num_…` or Meta phone_number_id); default: the account default number. With `channel: "sms"`: an SMS sender id the account may use (E.164 digits or up to 11 letters and digits); default: its first.' },
+    channel: {
+      type: 'string', enum: ['whatsapp', 'sms'], default: 'whatsapp',
+      description: '`sms` sends `text.body` as an SMS through the routed SMS connector: segments counted (GSM-7 or UCS-2) and priced per segment (price category `sms`); refused before anything is stored when no route serves `to` (could_not_route), the route is not open to the account (route_not_allowed), the sender id is not allowed (invalid_sender, invalid_alphanumeric_sender) or the text needs too many segments.',
+      examples: ['sms'],
+    },
+    failover: {
+      type: 'object', required: ['channel', 'text'], additionalProperties: false,
+      description: 'WhatsApp sends only: an SMS sent once instead when WhatsApp cannot reach the recipient (meta/131026, meta/131050, meta/130403, recipient_not_on_whatsapp) or, with `after_seconds`, when no `delivered` arrives in time. Its credit is reserved when it goes; `message.failover` tells the step, and the SMS is a message of its own (`failover.sms_message_id`).',
+      properties: {
+        channel: { type: 'string', enum: ['sms'] },
+        text: { type: 'string', minLength: 1 },
+        from: { type: 'string', description: 'SMS sender id; default: the account\u2019s first.' },
+        after_seconds: { type: 'integer', minimum: 1, maximum: 86400 },
+      },
+      examples: [{ channel: 'sms', text: 'Your code is 1234', after_seconds: 60 }],
+    },
   },
 } as const;
 
@@ -108,5 +124,19 @@ export const MESSAGE_VIEW_SCHEMA = {
     created_at: { type: 'string' },
     pricing: PRICING_VIEW_SCHEMA,
     ...DELIVERY_VIEW_PROPERTIES,
+    channel: { type: 'string', enum: ['whatsapp', 'sms'] },
+    failover: {
+      type: ['object', 'null'],
+      description: 'The failover to SMS this message was sent with; null when none.',
+      properties: {
+        channel: { type: 'string', enum: ['sms'] },
+        status: { type: 'string', enum: ['pending', 'triggered', 'not_needed', 'refused'] },
+        after_seconds: { type: ['integer', 'null'] },
+        sms_message_id: { type: ['string', 'null'], description: 'The SMS message it became (read it with GET /v1/messages/{id}).' },
+        sms_status: { type: ['string', 'null'], enum: [...MESSAGE_STATES, null], description: 'That SMS\u2019s status now.' },
+        error: { type: ['object', 'null'], additionalProperties: true },
+      },
+      examples: [{ channel: 'sms', status: 'triggered', after_seconds: null, sms_message_id: 'msg_01hq3v4k7m', sms_status: 'delivered', error: null }],
+    },
   },
 } as const;

@@ -1,7 +1,7 @@
 /** Maps rows of messages, templates and media to the domain's records (accounts, keys and numbers: account-rows.ts). */
 import type { Selectable } from 'kysely';
 import type { Priority } from '../../domain/delivery.js';
-import type { MessageRecord, MessageType } from '../../domain/message.js';
+import type { MessageFailover, MessageRecord, MessageType } from '../../domain/message.js';
 import type { MessageState } from '../../domain/message-state.js';
 import type { TemplateRecord, TemplateStatus } from '../../domain/template.js';
 import type { MediaRecord } from '../store.js';
@@ -21,6 +21,15 @@ export function toMessage(r: MessageRow): MessageRecord {
       sendAt: r.send_at, expiresAt: r.expires_at, priority: r.priority as Priority, clientRef: r.client_ref,
       metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as Record<string, unknown>),
     },
+    ...(r.failover_state ? { failover: toFailover(r) } : {}),
+  };
+}
+
+function toFailover(r: MessageRow): MessageFailover {
+  const request = JSON.parse(r.failover ?? '{}') as { afterSeconds?: number };
+  return {
+    state: r.failover_state ?? 'pending', afterSeconds: request.afterSeconds ?? null, smsMessageId: r.failover_message_id ?? null,
+    error: r.failover_error ? (JSON.parse(r.failover_error) as MessageFailover['error']) : null,
   };
 }
 

@@ -45,6 +45,9 @@ export interface MessagesTable {
   /** Delivery control (migration 11): the caller's reference and metadata (JSON), and when the message may leave. */
   client_ref: Defaulted<string | null>; metadata: Defaulted<string | null>; priority: Defaulted<string>;
   send_at: Defaulted<number | null>; expires_at: Defaulted<number | null>;
+  /** Failover to SMS (migration 15): the request (JSON), where it stands, when it is due, the SMS it became, why it was refused. */
+  failover: Defaulted<string | null>; failover_state: Defaulted<string | null>; failover_due_at: Defaulted<number | null>;
+  failover_message_id: Defaulted<string | null>; failover_error: Defaulted<string | null>;
 }
 
 export interface OutboxTable {
@@ -170,6 +173,7 @@ export interface Database {
   sms_connectors: SmsConnectorsTable;
   sms_routes: SmsRoutesTable;
   sms_sender_ids: SmsSenderIdsTable;
+  sms_submits: SmsSubmitsTable;
 }
 
 export interface SmsConnectorsTable {
@@ -185,3 +189,7 @@ export interface SmsRoutesTable {
 }
 
 export interface SmsSenderIdsTable { account_id: string; sender_id: string; created_at: number }
+
+export interface SmsSubmitsTable {
+  connector_id: string; smsc_message_id: string; message_id: string; attempt: number; segment: number; segments: number; outcome: string | null; created_at: number;
+}

@@ -70,6 +70,9 @@ async function readMessagingFacts(trx: Kysely<Database>, accountId: string, to: 
 const stateOf = (m: AcceptRow) => (m.delivery?.sendAt ? SCHEDULED_STATE : INITIAL_STATE);
 const dueAtOf = (m: AcceptRow, now: number) => m.delivery?.sendAt ?? now;
 
+/** A failover with `after_seconds` is due that long after the message may leave. */
+const failoverDueAt = (m: AcceptRow, now: number) => (m.failover?.afterSeconds === undefined ? null : dueAtOf(m, now) + m.failover.afterSeconds * 1000);
+
 /** An allowed send's three rows, as the group writes them. */
 interface AcceptedRows {
   readonly m: AcceptRow;
@@ -90,6 +93,8 @@ function precompileInserts(db: Kysely<Database>) {
       wamid: () => null, error: () => null, created_at: ({ now }) => now, updated_at: ({ now }) => now,
       client_ref: ({ m }) => m.delivery?.clientRef ?? null, metadata: ({ m }) => (m.delivery?.metadata ? JSON.stringify(m.delivery.metadata) : null),
       priority: ({ m }) => m.delivery?.priority ?? 'normal', send_at: ({ m }) => m.delivery?.sendAt ?? null, expires_at: ({ m }) => m.delivery?.expiresAt ?? null,
+      failover: ({ m }) => (m.failover ? JSON.stringify(m.failover) : null), failover_state: ({ m }) => (m.failover ? 'pending' : null),
+      failover_due_at: ({ m, now }) => failoverDueAt(m, now),
     })))),
     jobs: perLength((n) => precompile<readonly AcceptedRows[], unknown>((slot) => db.insertInto('outbox').values(rowSlots(slot, n, {
       id: ({ m }) => m.jobId, message_id: ({ m }) => m.id, number_id: ({ m }) => m.numberId, due_at: ({ m, now }) => dueAtOf(m, now), attempts: () => 0,

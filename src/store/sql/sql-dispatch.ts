@@ -6,7 +6,7 @@
 import { expireOverdue } from './sql-cancel.js';
 import type { Kysely } from 'kysely';
 import { gatewayError, type SwitchboardError } from '../../catalog/switchboard-error.js';
-import { hasExpired } from '../../domain/delivery.js';
+import { hasExpired, type MessageEcho } from '../../domain/delivery.js';
 import { accountDisconnectedEvent, messageFailedEvent, messageProgressEvent, type NewEvent } from '../../domain/events.js';
 import { decideNumberHold } from '../../domain/number-hold.js';
 import type { CallMark, DispatchJob, DispatchStore, DispatchTask, NumberRoute, SentOutcome } from '../dispatch-store.js';
@@ -24,6 +24,12 @@ import { removeJobs, removeUncalledJobs, requeueJobs } from './sql-outbox-queue.
 /** A probe's answer other than a new hold ends its number's hold (a paused number stays paused). */
 function endProbe(db: Kysely<Database>, numberId: string) {
   return db.updateTable('phone_numbers').set({ held_until: null, hold_error: null }).where('id', '=', numberId).where('paused', '=', 0);
+}
+
+/** What a loaded message's events echo; an SMS's payload names its channel. */
+function echoOfRow(row: { client_ref: string | null; metadata: string | null; payload: string }): MessageEcho {
+  const sms = (JSON.parse(row.payload) as { channel?: unknown }).channel === 'sms';
+  return { clientRef: row.client_ref, metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>), ...(sms ? { channel: 'sms' } : {}) };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
@@ -60,7 +66,7 @@ export class SqlDispatch implements DispatchStore {
           jobId: row.id, messageId: row.message_id, accountId: row.account_id, numberId: row.number_id, to: row.recipient,
           payload: JSON.parse(row.payload) as Record<string, unknown>, attempts: row.attempts, firstAttemptAt: row.first_attempt_at,
           wamid: row.wamid, interrupted, probe, rank: row.rank_at, expiresAt: row.expires_at, recheck: row.status === SCHEDULED_STATE,
-          echo: { clientRef: row.client_ref, metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>) },
+          echo: echoOfRow(row),
         });
       }
       return tasks;

@@ -2,6 +2,7 @@
  * The message half of the store, for every engine: durable accept through group commit and an accept writer (SQLite's
  * writer thread, or in-process), and reads with cursor paging.
  */
+import type { MessageEcho } from '../../domain/delivery.js';
 import { gatewayError } from '../../catalog/switchboard-error.js';
 import { messageAcceptedEvent } from '../../domain/events.js';
 import type { MessageRecord } from '../../domain/message.js';
@@ -25,6 +26,13 @@ export interface SqlMessagesOptions {
   readonly onCommitted: (accept: CommittedAccept) => void;
 }
 
+/** What the message's events echo: the caller's reference and metadata, and the channel of an SMS. */
+function echoOf(item: AcceptItem): { echo?: MessageEcho } {
+  const sms = item.payload['channel'] === 'sms';
+  if (!item.delivery && !sms) return {};
+  return { echo: { clientRef: item.delivery?.clientRef ?? null, metadata: item.delivery?.metadata ?? null, ...(sms ? { channel: 'sms' as const } : {}) } };
+}
+
 function toRow(item: AcceptItem, now: number): AcceptRow {
   const id = newId('msg', now);
   return {
@@ -32,7 +40,7 @@ function toRow(item: AcceptItem, now: number): AcceptRow {
     // One accepted event per message, so its id is the message id's under `evt_` (time-ordered like the message).
     acceptedEventId: `evt_${id.slice('msg_'.length)}`,
     acceptedEvent: messageAcceptedEvent({
-      accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type, ...(item.delivery ? { echo: item.delivery } : {}),
+      accountId: item.accountId, messageId: id, numberId: item.numberId, to: item.to, type: item.type, ...echoOf(item),
     }),
   };
 }

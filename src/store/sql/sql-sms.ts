@@ -3,10 +3,14 @@ import type { Selectable, Updateable } from 'kysely';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secret-box.js';
 import type {
-  ConnectorDeletion, NewSmsConnector, NewSmsRoute, SmsConnectorPatch, SmsConnectorRecord, SmsRouteRecord, SmsRouteWrite, SmsStore,
+  ConnectorDeletion, NewSmsConnector, NewSmsRoute, SmsConnectorPatch, SmsConnectorRecord, SmsRouteRecord, SmsReceiptResult, SmsRetryRule, SmsRouteWrite, SmsStore,
 } from '../sms-store.js';
 import type { SmsConnectorsTable, SmsRoutesTable } from './schema.js';
 import type { SqlEngine } from './sql-engine.js';
+import { applySmsReceipt, claimSmsJobs, recordSmsSubmits } from './sql-sms-messages.js';
+import type { ReceiptOutcome } from '../../domain/sms/receipt.js';
+import type { ClaimRequest } from '../../runtime/job-queue.js';
+import type { DispatchJob } from '../dispatch-store.js';
 
 function toConnector(r: Selectable<SmsConnectorsTable>): SmsConnectorRecord {
   return {
@@ -113,5 +117,17 @@ export class SqlSms implements SmsStore {
   async removeSenderId(accountId: string, senderId: string): Promise<boolean> {
     const deleted = await this.db.deleteFrom('sms_sender_ids').where('account_id', '=', accountId).where('sender_id', '=', senderId).executeTakeFirst();
     return deleted.numDeletedRows > 0n;
+  }
+
+  claimSmsJobs(request: ClaimRequest): Promise<DispatchJob[]> {
+    return claimSmsJobs(this.engine, request);
+  }
+
+  recordSmsSubmits(messageId: string, connectorId: string, smscMessageIds: readonly string[], now: number): Promise<void> {
+    return recordSmsSubmits(this.engine, messageId, connectorId, smscMessageIds, now);
+  }
+
+  applySmsReceipt(connectorId: string, smscMessageId: string, outcome: ReceiptOutcome, now: number, retryAt?: SmsRetryRule): Promise<SmsReceiptResult> {
+    return applySmsReceipt(this.engine, connectorId, smscMessageId, outcome, now, retryAt);
   }
 }

@@ -37,6 +37,7 @@ import { SqlWebhooks } from './sql-webhooks.js';
 import { SqlGauges } from './sql-gauges.js';
 import { SqlDashboardReads } from './sql-dashboard-reads.js';
 import { SqlSms } from './sql-sms.js';
+import { SqlFailover } from './sql-failover.js';
 
 export interface SqlStoreParts {
   readonly engine: SqlEngine;
@@ -70,6 +71,7 @@ export class SqlStore implements Store {
   readonly health: SqlHealth;
   readonly dashboard: SqlDashboardReads;
   readonly sms: SqlSms;
+  readonly failover: SqlFailover;
   private readonly engine: SqlEngine;
   private readonly accounts: SqlAccounts;
   private readonly messages: SqlMessages;
@@ -115,6 +117,7 @@ export class SqlStore implements Store {
     this.gauges = new SqlGauges(engine);
     this.dashboard = new SqlDashboardReads(engine);
     this.sms = new SqlSms(engine, secrets);
+    this.failover = new SqlFailover(engine);
   }
 
   createAccount(input: NewAccount, now: number): Promise<Account> {
