@@ -14,20 +14,11 @@ import { startGateway, type RunningGateway } from '../../src/main.js';
 import { DEMO_CONNECTOR_NAME } from '../../src/sms/sms-channel.js';
 import { startSmscSimulator, type SmscSimulator } from '../../src/simulator/smsc/smsc-simulator.js';
 import { callerOf, type TestGateway } from '../helpers/gateway.js';
+import { until } from '../helpers/until.js';
 import { testDatabaseUrl, withTestDatabase } from '../helpers/test-database.js';
 
 const ADMIN_KEY = 'sms-e2e-admin-key-0123456789abcdef';
 const FAST_RECONNECT = { reconnect: { baseMs: 50, maxMs: 200 } };
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('SMS channel in the gateway', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sms-'));

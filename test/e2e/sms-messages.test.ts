@@ -13,19 +13,10 @@ import { startGateway, type RunningGateway } from '../../src/main.js';
 import { startSmscSimulator, type SmscSimulator } from '../../src/simulator/smsc/smsc-simulator.js';
 import { DEFAULT_RETRY_SCHEDULE } from '../../src/domain/retry-policy.js';
 import { callerOf, type TestGateway } from '../helpers/gateway.js';
+import { until } from '../helpers/until.js';
 import { readTestDatabase, testDatabaseUrl } from '../helpers/test-database.js';
 
 const ADMIN_KEY = 'sms-messages-admin-key-0123456789ab';
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function configFor(dataDir: string, patch: Partial<GatewayConfig> = {}): GatewayConfig {
   return { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, databaseUrl: testDatabaseUrl(dataDir), adminKey: ADMIN_KEY, logLevel: 'silent', smsSyncSeconds: 0, ...patch };
