@@ -3,7 +3,7 @@ import { PRICING_VIEW_SCHEMA } from './pricing.js';
 import { MESSAGE_TYPES } from '../../domain/message.js';
 import { PRIORITIES } from '../../domain/delivery.js';
 import { MESSAGE_STATES } from '../../domain/message-state.js';
-import { finiteNumberField } from './numbers.js';
+import { finiteNumberField, integerField } from './numbers.js';
 
 const mediaObject = {
   type: 'object',
@@ -89,7 +89,7 @@ export const SEND_MESSAGE_BODY = {
         channel: { type: 'string', enum: ['sms'] },
         text: { type: 'string', minLength: 1 },
         from: { type: 'string', description: 'SMS sender id; default: the account\u2019s first.' },
-        after_seconds: { type: 'integer', minimum: 1, maximum: 86400 },
+        after_seconds: integerField(1, 86_400),
       },
       examples: [{ channel: 'sms', text: 'Your code is 1234', after_seconds: 60 }],
     },
