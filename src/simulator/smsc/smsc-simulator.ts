@@ -89,6 +89,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
   const triesByRecipient = new Map<string, number>();
   const pendingTimers = new Set<NodeJS.Timeout>();
   const unanswered = new Map<Session, number>();
+  /** Receipts due while no session of their system id was bound: kept for its next bind, as an SMS centre keeps them. */
+  const heldReceipts = new Map<string, Record<string, unknown>[]>();
   let peak = 0;
 
   function later(ms: number, work: () => void): void {
@@ -124,14 +126,22 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
 
   /**
    * A receipt goes to the session that submitted, or to another bound session of the same system id, as SMS centres
-   * do; it carries the text and the receipted_message_id and message_state TLVs.
+   * do, or waits for that system id's next bind; it carries the text and the receipted_message_id and message_state TLVs.
    */
   function sendReceipt(to: { systemId: string; preferred: Session }, receipt: { messageId: string; stat: ReceiptStat; text: string }, sourceAddr: string, destAddr: string): void {
     const target = [...bound].find((b) => b.session === to.preferred) ?? [...bound].find((b) => b.systemId === to.systemId);
-    target?.session.deliver_sm({
+    const deliverSm = {
       source_addr: destAddr, destination_addr: sourceAddr, esm_class: ESM_DELIVERY_RECEIPT, short_message: receipt.text,
       receipted_message_id: receipt.messageId, message_state: MESSAGE_STATE_OF[receipt.stat],
-    });
+    };
+    if (target) target.session.deliver_sm(deliverSm);
+    else heldReceipts.set(to.systemId, [...(heldReceipts.get(to.systemId) ?? []), deliverSm]);
+  }
+
+  function deliverHeldReceipts(to: BoundSession): void {
+    const held = heldReceipts.get(to.systemId) ?? [];
+    heldReceipts.delete(to.systemId);
+    for (const deliverSm of held) to.session.deliver_sm(deliverSm);
   }
 
   function onSubmit(session: Session, systemId: string, pdu: Pdu): void {
@@ -191,6 +201,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions): Promise
       }
       current = { session, systemId };
       bound.add(current);
+      deliverHeldReceipts(current);
     };
     session.on('bind_transceiver', bind);
     session.on('bind_transmitter', bind);
