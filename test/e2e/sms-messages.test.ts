@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config as GatewayConfig } from '../../src/config.js';
 import { startGateway, type RunningGateway } from '../../src/main.js';
 import { startSmscSimulator, type SmscSimulator } from '../../src/simulator/smsc/smsc-simulator.js';
-import { DEFAULT_RETRY_SCHEDULE } from '../../src/domain/retry-policy.js';
 import { callerOf, type TestGateway } from '../helpers/gateway.js';
 import { until } from '../helpers/until.js';
+import { startCarrierGateway, type CarrierGateway } from '../helpers/sms-carrier.js';
 import { readTestDatabase, testDatabaseUrl } from '../helpers/test-database.js';
 
 const ADMIN_KEY = 'sms-messages-admin-key-0123456789ab';
@@ -185,21 +185,15 @@ describe('an SMS whose receipt reports a transient failure', () => {
   let gateway: RunningGateway;
   let call: TestGateway['call'];
   const submitsTo = (to: string) => carrier.submits.filter((s) => s.to === to);
+  let wired: CarrierGateway;
   beforeAll(async () => {
     // Receipts come 300 ms after the submit: time for the test to clear a fault before the retried submit.
-    carrier = await startSmscSimulator({ accounts: [{ systemId: 'acme', password: 'pw' }], receiptDelayMs: 300 });
-    gateway = await startGateway(configFor(dataDir, { smsSimulator: false }), { logger: false, dispatcher: { retry: { ...DEFAULT_RETRY_SCHEDULE, baseMs: 50, maxAttempts: 3 } } });
+    wired = await startCarrierGateway(dataDir, { receiptDelayMs: 300 }, { throughputPerSecond: 20, window: 5 });
+    ({ carrier, gateway } = wired);
     call = callerOf(gateway.url);
-    const now = Date.now();
-    const connector = await gateway.store.sms.createConnector({ name: 'Carrier', host: carrier.host, port: carrier.port, systemId: 'acme', password: 'pw', throughputPerSecond: 20, window: 5 }, now);
-    await gateway.store.sms.createRoute({ prefix: '49', connectorId: connector.id, accountIds: null }, now);
-    await gateway.store.sms.addSenderId(gateway.firstStart.demo!.accountId, 'Acme', now);
-    await gateway.sms.pool!.sync();
-    await gateway.sms.pool!.boundWithin(connector.id, 5000);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await carrier?.close();
+    await wired?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
   const send = async (to: string) => String((await call('POST', '/v1/messages', { key: gateway.firstStart.demo!.key, body: { channel: 'sms', to, text: { body: 'retry me' } } })).body.id);

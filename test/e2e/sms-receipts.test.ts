@@ -11,12 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireEntry } from '../../src/catalog/catalog.js';
 import { isRetryable } from '../../src/catalog/entry.js';
-import { loadConfig } from '../../src/config.js';
-import { DEFAULT_RETRY_SCHEDULE } from '../../src/domain/retry-policy.js';
-import { startGateway, type RunningGateway } from '../../src/main.js';
-import { startSmscSimulator, type SmscSimulator } from '../../src/simulator/smsc/smsc-simulator.js';
+import type { RunningGateway } from '../../src/main.js';
+import type { SmscSimulator } from '../../src/simulator/smsc/smsc-simulator.js';
 import { callerOf, type TestGateway } from '../helpers/gateway.js';
-import { testDatabaseUrl } from '../helpers/test-database.js';
+import { startCarrierGateway, type CarrierGateway } from '../helpers/sms-carrier.js';
 import { until } from '../helpers/until.js';
 
 const REASONS = Array.from({ length: 13 }, (_, i) => i + 1);
@@ -27,24 +25,15 @@ describe('each SMS receipt reason on the message, treated by its retry class', (
   let carrier: SmscSimulator;
   let gateway: RunningGateway;
   let call: TestGateway['call'];
+  let wired: CarrierGateway;
   beforeAll(async () => {
-    carrier = await startSmscSimulator({
-      accounts: [{ systemId: 'acme', password: 'pw' }],
-      faults: REASONS.map((reason) => ({ to: recipientFor(reason), kind: 'receipt', stat: 'UNDELIV', err: reason })),
-    });
-    const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, databaseUrl: testDatabaseUrl(dataDir), logLevel: 'silent' as const, smsSyncSeconds: 0, smsSimulator: false };
-    gateway = await startGateway(config, { logger: false, dispatcher: { retry: { ...DEFAULT_RETRY_SCHEDULE, baseMs: 50, maxAttempts: 3 } } });
+    const faults = REASONS.map((reason) => ({ to: recipientFor(reason), kind: 'receipt' as const, stat: 'UNDELIV' as const, err: reason }));
+    wired = await startCarrierGateway(dataDir, { faults }, { throughputPerSecond: 50, window: 10 });
+    ({ carrier, gateway } = wired);
     call = callerOf(gateway.url);
-    const now = Date.now();
-    const connector = await gateway.store.sms.createConnector({ name: 'Carrier', host: carrier.host, port: carrier.port, systemId: 'acme', password: 'pw', throughputPerSecond: 50, window: 10 }, now);
-    await gateway.store.sms.createRoute({ prefix: '49', connectorId: connector.id, accountIds: null }, now);
-    await gateway.store.sms.addSenderId(gateway.firstStart.demo!.accountId, 'Acme', now);
-    await gateway.sms.pool!.sync();
-    await gateway.sms.pool!.boundWithin(connector.id, 5000);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await carrier?.close();
+    await wired?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
