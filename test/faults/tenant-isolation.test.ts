@@ -92,13 +92,23 @@ function outcome(answer: FaultAnswer): string {
   }
 }
 
+/** A window fixed for the whole test: a read that defaults to "the last hour" would otherwise move between two views. */
+const viewWindow = { since: new Date(Date.now() - 3_600_000).toISOString(), until: new Date(Date.now() + 3_600_000).toISOString() };
+
+/** The fixed window for the query parameters of `route` that take one. */
+function windowQuery(route: RouteEntry): string {
+  const names = Object.keys(route.query?.properties ?? {});
+  const pairs = Object.entries(viewWindow).filter(([name]) => names.includes(name));
+  return pairs.length === 0 ? '' : `?${new URLSearchParams(pairs).toString()}`;
+}
+
 /** What the victim sees through every GET of the route table, with each of its own values in the parameters. */
 async function victimView(routes: readonly RouteEntry[], base: URL): Promise<Map<string, string>> {
   const view = new Map<string, string>();
   for (const route of routes.filter((r) => r.method === 'GET')) {
     const fillings = route.params.length === 0 ? [''] : victimValues;
     for (const value of fillings) {
-      const path = fillPath(route, () => value);
+      const path = fillPath(route, () => value) + windowQuery(route);
       const answer = await sendFault(base, { method: 'GET', path, headers: { 'x-api-key': victim.key } });
       if (answer.status === 200) view.set(path, answer.text);
     }
