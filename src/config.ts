@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { isProcessRole, PROCESS_ROLES, type ProcessRole } from './domain/process-role.js';
+import { BACKGROUND_PLACEMENTS, isBackgroundPlacement, isProcessRole, PROCESS_ROLES, type BackgroundPlacement, type ProcessRole } from './domain/process-role.js';
 import { DEFAULT_RETENTION, type RetainedTable, type RetentionPolicy } from './domain/retention.js';
 import { DEFAULT_PRUNER_CONFIG } from './runtime/pruner.js';
 
@@ -55,6 +55,8 @@ export interface Config {
   readonly metaVerifyToken: string | undefined;
   /** What this process runs: the HTTP API, the background work, or both (domain/process-role.ts). */
   readonly role: ProcessRole;
+  /** Where role `all` runs its background work: a supervised child process, this process, or auto (domain/process-role.ts). */
+  readonly background: BackgroundPlacement;
   /**
    * How long a send cut short (by a crash, or an answer lost after the request was written) waits for Meta's status
    * webhook before it is sent again (docs/dispatch.md).
@@ -130,6 +132,7 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_DEMO', meaning: 'Create a demo account and number on a fresh database (default true; false to skip).' },
   { name: 'SWITCHBOARD_META_APP_SECRET', meaning: 'The Meta app secret: Meta\u2019s webhooks to /webhooks/meta are verified with it (required with a real upstream).' },
   { name: 'SWITCHBOARD_META_VERIFY_TOKEN', meaning: 'The verify token to enter in the Meta app\u2019s webhook settings (required with a real upstream).' },
+  { name: 'SWITCHBOARD_BACKGROUND', meaning: 'Where role all runs dispatch and webhooks: process (a child process it supervises, using a second core), inline (this process) or auto (default: process on SQLite, inline on PostgreSQL).' },
   { name: 'SWITCHBOARD_ROLE', meaning: 'What this process runs: api (HTTP only), worker (dispatch, webhooks, sync, pruning; probes only over HTTP) or all (default); `serve --role` wins.' },
   { name: 'SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE', meaning: 'Allow webhook endpoints on private and loopback addresses (default false).' },
   { name: 'SWITCHBOARD_WEBHOOK_BACKLOG_CAP', meaning: 'Undelivered webhook events per account before its sends are refused with 503 (default 100000).' },
@@ -183,6 +186,7 @@ const DEFAULTS: Config = {
   metaAppSecret: undefined,
   metaVerifyToken: undefined,
   role: 'all',
+  background: 'auto',
   recoveryGraceMs: 10_000,
   upstreamTimeoutMs: 15_000,
   templateSyncSeconds: 900,
@@ -226,6 +230,12 @@ function seconds(name: string, value: string | undefined): number[] | undefined 
 export function processRole(name: string, value: string | undefined): ProcessRole | undefined {
   if (value === undefined || value === '') return undefined;
   if (!isProcessRole(value)) throw new Error(`${name} must be one of ${PROCESS_ROLES.join(', ')} (got "${value}")`);
+  return value;
+}
+
+function backgroundPlacement(value: string | undefined): BackgroundPlacement | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isBackgroundPlacement(value)) throw new Error(`SWITCHBOARD_BACKGROUND must be one of ${BACKGROUND_PLACEMENTS.join(', ')} (got "${value}")`);
   return value;
 }
 
@@ -280,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metaAppSecret: env['SWITCHBOARD_META_APP_SECRET'] || undefined,
     metaVerifyToken: env['SWITCHBOARD_META_VERIFY_TOKEN'] || undefined,
     role: processRole('SWITCHBOARD_ROLE', env['SWITCHBOARD_ROLE']),
+    background: backgroundPlacement(env['SWITCHBOARD_BACKGROUND']),
     recoveryGraceMs: integer('SWITCHBOARD_RECOVERY_GRACE_MS', env['SWITCHBOARD_RECOVERY_GRACE_MS'], 0),
     upstreamTimeoutMs: integer('SWITCHBOARD_UPSTREAM_TIMEOUT_MS', env['SWITCHBOARD_UPSTREAM_TIMEOUT_MS'], 100),
     templateSyncSeconds: integer('SWITCHBOARD_TEMPLATE_SYNC_SECONDS', env['SWITCHBOARD_TEMPLATE_SYNC_SECONDS'], 0),

@@ -39,6 +39,14 @@ import { FailoverWorker } from './app/failover.js';
 /** How often due failovers are looked for between status changes (an `after_seconds` wait ends within this). */
 const FAILOVER_POLL_MS = 250;
 import type { SmppConnectorTiming } from './sms/smpp-connector.js';
+import { PartnerWakeUps } from './runtime/partner-wake-ups.js';
+import { BackgroundProcess } from './runtime/background-process.js';
+import { takeBackgroundLock } from './runtime/background-lock.js';
+import { sqliteFileOf } from './store/open-store.js';
+import type { RoleDuties } from './domain/process-role.js';
+
+/** How long a background process waits for an earlier one on the same SQLite file to finish its in-flight work. */
+const BACKGROUND_LOCK_WAIT_MS = 60_000;
 
 /** The part of the simulator's handle the gateway uses (src/simulator/index.ts), kept structural on purpose. */
 interface EmbeddedUpstream {
@@ -71,6 +79,8 @@ export interface RunningGateway {
   readonly metricsUrl: string | undefined;
   /** SMPP connectors (where the role runs background work) and the built-in SMSC simulator, when it runs. */
   readonly sms: SmsChannel;
+  /** The child process doing the background work of role `all`, when it runs in one. */
+  readonly background: BackgroundProcess | undefined;
   close(): Promise<void>;
 }
 
@@ -89,6 +99,10 @@ export interface GatewayOptions {
   readonly simulator?: Record<string, unknown>;
   /** SMPP connector timings over the defaults (tests shorten the reconnect backoff). */
   readonly smsTiming?: Partial<SmppConnectorTiming>;
+  /** Role `all` serves HTTP here and runs its background work in a child process (runtime/background-process.ts). */
+  readonly backgroundProcess?: boolean;
+  /** This process is the background process of a serving one: wake-ups cross to it over IPC. */
+  readonly partner?: PartnerWakeUps;
 }
 
 async function startEmbeddedUpstream(options: Record<string, unknown>): Promise<EmbeddedUpstream | { error: string }> {
@@ -127,8 +141,8 @@ async function mirrorNumbers(store: Store, upstream: EmbeddedUpstream): Promise<
 }
 
 /** Opens the store the role will use, or refuses the role (closing what it opened) before anything else starts. */
-async function openStoreFor(config: Config): Promise<Store> {
-  const store = await openStore(config, { maxGroupItems: config.groupCommitMaxItems });
+async function openStoreFor(config: Config, partner: PartnerWakeUps | undefined): Promise<Store> {
+  const store = await openStore(config, { maxGroupItems: config.groupCommitMaxItems, ...(partner ? { partner } : {}) });
   const decision = checkRole(config.role, { storeSharedAcrossProcesses: store.capabilities.sharedAcrossProcesses, upstreamConfigured: config.upstreamUrl !== undefined });
   if (decision.kind === 'start') return store;
   await store.close();
@@ -150,10 +164,37 @@ function randomSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** The SQLite file of a process that does background work on one, which must hold the background lock first. */
+function lockedFileOf(config: Config, duties: RoleDuties): string | undefined {
+  return duties.background ? sqliteFileOf(config) : undefined;
+}
+
+/** The child that does this process's background work, once it listens and knows the upstream the child must use. */
+async function startBackgroundProcess(upstreamBaseUrl: string | undefined, wakeUps: PartnerWakeUps): Promise<BackgroundProcess> {
+  if (upstreamBaseUrl === undefined)
+    throw new Error('the background process needs an upstream and the built-in simulator did not start: set SWITCHBOARD_UPSTREAM_URL, or SWITCHBOARD_BACKGROUND=inline');
+  const background = new BackgroundProcess({
+    // The child reaches the simulator this process started; it answers only its probes, on a port of its own.
+    env: { SWITCHBOARD_UPSTREAM_URL: upstreamBaseUrl, SWITCHBOARD_ROLE: 'worker', PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_METRICS_PORT: '', SWITCHBOARD_DEMO: 'false' },
+    wakeUps,
+    log: (message) => console.error(message),
+  });
+  await background.start();
+  return background;
+}
+
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
-  const duties = dutiesOf(config.role);
-  const store = await openStoreFor(config);
+  const splitOff = options.backgroundProcess === true && config.role === 'all';
+  const duties: RoleDuties = splitOff ? { api: true, background: false } : dutiesOf(config.role);
+  const partner = splitOff ? new PartnerWakeUps() : options.partner;
+  const lockedFile = lockedFileOf(config, duties);
+  const releaseLock = lockedFile === undefined ? undefined : await takeBackgroundLock(lockedFile, BACKGROUND_LOCK_WAIT_MS);
+  const store = await openStoreFor(config, partner).catch((error: unknown) => {
+    releaseLock?.();
+    throw error;
+  });
+  let background: BackgroundProcess | undefined;
   const limits = openSharedLimits({ redisUrl: config.redisUrl, prefix: config.redisPrefix, permits: options.permits ?? DEFAULT_RATE_PERMIT_CONFIG, now: () => clock.now() });
   let upstream: EmbeddedUpstream | undefined;
   let upstreamNote: string;
@@ -172,7 +213,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     onError: (error) => console.error('pruning old rows failed:', error),
   });
   const metrics = new GatewayMetrics(() => clock.now());
-  metrics.watchQueues(store.gauges);
+  // A background process leaves the store's gauges to the serving process, whose /metrics merges both.
+  if (!options.partner) metrics.watchQueues(store.gauges);
   const webhooks = createWebhookDelivery(store, config, { now: () => clock.now(), metrics });
   const metaWebhooks = new MetaWebhookApplier({
     inbound: store.inbound,
@@ -267,10 +309,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const failoverWorker = failovers;
     // Every status change writes an event: the moment a failover may be decided.
     if (failoverWorker) store.wakeUps.on('events', () => failoverWorker.nudge());
-    const readiness = [storeReadiness(store), ...limitsReadiness, ...sms.readiness, ...(options.readiness ?? [])];
+    const backgroundReadiness = splitOff ? [{ name: 'background', check: async () => background?.state() ?? { ok: false as const, reason: 'the background process is starting' } }] : [];
+    const readiness = [storeReadiness(store), ...limitsReadiness, ...sms.readiness, ...backgroundReadiness, ...(options.readiness ?? [])];
     const logger = options.logger === false ? false : { level: config.logLevel };
     const failures = authFailureCounter({ limit: config.authFailureLimit, lockoutSeconds: config.authLockoutSeconds }, limits.requestLimiters);
-    const app = !duties.api ? await buildProbeApp({ readiness, logger, metrics: { registry: metrics.registry, auth: { store, clock, failures } } }) : await buildApp({
+    const app = !duties.api ? await buildProbeApp({ readiness, logger, metrics: { registry: metrics.exposition, auth: { store, clock, failures } } }) : await buildApp({
       store,
       clock,
       limits: {
@@ -304,10 +347,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const url = address.replace('[::1]', 'localhost');
     let metricsUrl: string | undefined;
     if (config.metricsPort !== undefined) {
-      metricsApp = buildMetricsApp({ registry: metrics.registry, logger });
+      metricsApp = buildMetricsApp({ registry: metrics.exposition, logger });
       metricsUrl = (await metricsApp.listen({ host: config.metricsHost, port: config.metricsPort })).replace('[::1]', 'localhost');
     }
     if (upstream && appSecret !== undefined) upstream.admin.setWebhook({ url: `${url}/webhooks/meta`, appSecret, ...(verifyToken ? { verifyToken } : {}) });
+    if (partner && splitOff) {
+      const started = await startBackgroundProcess(upstreamBaseUrl, partner);
+      background = started;
+      metrics.joinPartner(() => started.metrics());
+    }
     if (duties.background) {
       metaWebhooks.start();
       dispatcher?.start();
@@ -331,6 +379,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metrics,
       metricsUrl,
       sms: smsChannel,
+      background,
       async close() {
         await pruner?.stop();
         await retention?.close();
@@ -340,6 +389,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await templateSync?.stop();
         await closeWithin(app);
         if (metricsApp) await closeWithin(metricsApp);
+        // After the HTTP server: every message accepted until the last moment is still dispatched by the child.
+        await background?.stop();
         await metaWebhooks.stop();
         await smsChannel.close();
         await upstream?.close();
@@ -347,6 +398,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         await managementClient?.close();
         await limits.close();
         await store.close();
+        releaseLock?.();
       },
     };
   } catch (error) {
@@ -361,8 +413,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await upstream?.close().catch(() => undefined);
     await upstreamClient?.close().catch(() => undefined);
     await managementClient?.close().catch(() => undefined);
+    await background?.stop().catch(() => undefined);
     await limits.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    releaseLock?.();
     throw error;
   }
 }

@@ -1,8 +1,11 @@
 /** `switchboard serve` (what `npm start` runs): starts the gateway and prints how to use it. */
 import { Option, type Command } from 'commander';
 import { CONFIG_VARIABLES, loadConfig, processRole } from '../config.js';
-import { PROCESS_ROLES } from '../domain/process-role.js';
+import { backgroundInChild, PROCESS_ROLES } from '../domain/process-role.js';
 import { startGateway, type RunningGateway } from '../main.js';
+import { isPostgresUrl } from '../store/postgres/postgres-url.js';
+import { linkToServingProcess } from '../runtime/background-child.js';
+import { PARTNER_VARIABLE } from '../runtime/background-process.js';
 
 const ROLE_NOTES = {
   all: 'API and background work (dispatch, webhooks, template sync, pruning)',
@@ -15,6 +18,7 @@ function banner(gateway: RunningGateway): string {
     ? `Switchboard listening on ${gateway.url}  (probes: ${gateway.url}/healthz, ${gateway.url}/readyz)`
     : `Switchboard listening on ${gateway.url}  (API docs: ${gateway.url}/docs, OpenAPI: ${gateway.url}/openapi.json)`;
   const lines = [where, `Role: ${gateway.role} (${ROLE_NOTES[gateway.role]})`, `Upstream: ${gateway.upstreamNote}`, `SMS: ${gateway.sms.note}`];
+  if (gateway.background) lines.push(`Background work: child process ${gateway.background.pid} (SWITCHBOARD_BACKGROUND=inline keeps it in this process)`);
   lines.push(gateway.metricsUrl ? `Metrics: ${gateway.metricsUrl}/metrics (no key)` : `Metrics: ${gateway.url}/metrics (admin key)`);
   const { adminKey, demo } = gateway.firstStart;
   if (adminKey) lines.push('', `Admin key (shown once, store it now): ${adminKey}`);
@@ -43,19 +47,27 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--role <role>', 'what this process runs (default: SWITCHBOARD_ROLE, else all)').choices(PROCESS_ROLES))
     .action(async (options: { role?: string }) => {
       const config = loadConfig();
-      const gateway = await startGateway({ ...config, role: processRole('--role', options.role) ?? config.role });
-      console.log(banner(gateway));
+      const role = processRole('--role', options.role) ?? config.role;
+      let gateway: RunningGateway | undefined;
       let closing = false;
-      const stop = (signal: string) => {
+      const stop = (why: string) => {
         if (closing) return;
         closing = true;
-        console.log(`\n${signal}: closing (accepted messages are already on disk)`);
-        gateway.close().then(
+        if (!link) console.log(`\n${why}: closing (accepted messages are already on disk)`);
+        const closed = gateway ? gateway.close() : Promise.resolve();
+        closed.then(
           () => process.exit(0),
           () => process.exit(1),
         );
       };
-      process.once('SIGINT', () => stop('SIGINT'));
+      // Forked by a serving process: it stops this one (SIGTERM), or this one stops when it is gone.
+      const link = linkToServingProcess(process.env[PARTNER_VARIABLE] !== undefined, () => stop('the serving process is gone'));
+      const background = !link && backgroundInChild(role, config.background, !isPostgresUrl(config.databaseUrl));
+      gateway = await startGateway({ ...config, role }, link ? { partner: link.wakeUps } : { backgroundProcess: background });
+      if (link) link.started(gateway.metrics.registry);
+      else console.log(banner(gateway));
+      // Ctrl-C reaches the whole process group; a background process waits for its serving process to stop it.
+      process.once('SIGINT', () => (link ? undefined : stop('SIGINT')));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
 }

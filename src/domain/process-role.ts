@@ -47,3 +47,21 @@ export function checkRole(role: ProcessRole, facts: RoleFacts): RoleDecision {
     return { kind: 'refuse', reason: `role "${role}" needs SWITCHBOARD_UPSTREAM_URL (for example one \`switchboard simulate\` shared by every process): the built-in simulator lives inside one process only` };
   return { kind: 'start' };
 }
+
+/**
+ * Where a process of role `all` runs its background work: in a child process it starts and supervises (the second core
+ * works on dispatch and webhooks while this one answers HTTP), in its own event loop, or `auto`: a child on the embedded
+ * SQLite store (the only way it uses a second core), in-process on PostgreSQL, where separate `api` and `worker`
+ * processes are the operator's choice.
+ */
+export const BACKGROUND_PLACEMENTS = ['auto', 'process', 'inline'] as const;
+export type BackgroundPlacement = (typeof BACKGROUND_PLACEMENTS)[number];
+
+export function isBackgroundPlacement(value: string): value is BackgroundPlacement {
+  return (BACKGROUND_PLACEMENTS as readonly string[]).includes(value);
+}
+
+export function backgroundInChild(role: ProcessRole, placement: BackgroundPlacement, embeddedStore: boolean): boolean {
+  if (role !== 'all') return false;
+  return placement === 'process' || (placement === 'auto' && embeddedStore);
+}

@@ -224,7 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminNumberRoutes(scope, { store, clock });
     accountControlRoutes(scope, { store, clock });
     smsAdminRoutes(scope, { store, clock, pool: undefined, changed: () => undefined, maxSegments: 6, ...deps.sms });
-    if (deps.metrics) metricsRoutes(scope, { registry: deps.metrics.registry, needsAdminKey: true });
+    if (deps.metrics) metricsRoutes(scope, { registry: deps.metrics.exposition, needsAdminKey: true });
   });
 
   return app;

@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { buildBareApp, type AppLogger } from './bare-app.js';
 import { metricsRoutes } from './routes/metrics.js';
 
-export function buildMetricsApp(deps: { readonly registry: Registry; readonly logger?: AppLogger }): FastifyInstance {
+export function buildMetricsApp(deps: { readonly registry: Pick<Registry, 'contentType' | 'metrics'>; readonly logger?: AppLogger }): FastifyInstance {
   const app = buildBareApp(deps.logger);
   metricsRoutes(app, { registry: deps.registry, needsAdminKey: false });
   return app;

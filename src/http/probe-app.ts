@@ -13,7 +13,7 @@ export interface ProbeAppDeps {
   readonly readiness: readonly ReadinessCheck[];
   readonly logger?: AppLogger;
   /** This process's metrics and how admin keys are checked; absent = no /metrics here. */
-  readonly metrics?: { readonly registry: Registry; readonly auth: Omit<AuthOptions, 'kind'> };
+  readonly metrics?: { readonly registry: Pick<Registry, 'contentType' | 'metrics'>; readonly auth: Omit<AuthOptions, 'kind'> };
 }
 
 export async function buildProbeApp(deps: ProbeAppDeps): Promise<FastifyInstance> {

@@ -7,7 +7,8 @@
  * Label values are ids of our own (`num_…`, `ep_…`), catalog codes, closed sets and upstream hosts: never a recipient's
  * number, a message id or free text.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PartnerMetrics } from '../runtime/partner-link.js';
 import type { CatalogEntry } from '../catalog/entry.js';
 import type { MessageState } from '../domain/message-state.js';
 import type { GaugeStore, QueueReadings } from '../store/gauge-store.js';
@@ -61,9 +62,13 @@ export class GatewayMetrics {
   private queues: GaugeStore | undefined;
   private queueReading: { readonly at: number; readonly readings: Promise<QueueReadings> } | undefined;
   private circuits: () => readonly CircuitReading[] = () => [];
+  private partner: (() => Promise<PartnerMetrics>) | undefined;
+  /** What `/metrics` serves: this process's registry, summed with its background process's when it has one. */
+  readonly exposition: Pick<Registry, 'contentType' | 'metrics'>;
 
   constructor(private readonly now: () => number = Date.now) {
     const registers = [(this.registry = new Registry())];
+    this.exposition = { contentType: this.registry.contentType, metrics: async () => (await this.view()).metrics() };
     this.accepted = new Counter({ name: 'switchboard_messages_accepted_total', help: 'Messages this process accepted (stored with their outbox job), by sending number.', labelNames: ['number'], registers });
     this.statuses = new Counter({
       name: 'switchboard_message_status_total', labelNames: ['number', 'status'], registers,
@@ -145,6 +150,21 @@ export class GatewayMetrics {
   /** Where the queue gauges read; without it they are empty (a process with no store to watch). */
   watchQueues(store: GaugeStore): void {
     this.queues = store;
+  }
+
+  /**
+   * The background process this one started: its counters add to this process's (each counts what its own process did,
+   * so the sum counts nothing twice); it reads no store gauges (see main.ts), so those are not doubled either.
+   */
+  joinPartner(read: () => Promise<PartnerMetrics>): void {
+    this.partner = read;
+  }
+
+  /** This process's metrics and its partner's, merged the way a scraper summing over processes would see them. */
+  async view(): Promise<Registry> {
+    if (!this.partner) return this.registry;
+    const [own, theirs] = await Promise.all([this.registry.getMetricsAsJSON(), this.partner()]);
+    return AggregatorRegistry.aggregate([own, theirs]);
   }
 
   /** Where the circuit gauge reads: the dispatcher's breakers. */

@@ -7,6 +7,7 @@ import { openPostgresStore } from './postgres/postgres-store.js';
 import { isPostgresUrl, parsePostgresUrl } from './postgres/postgres-url.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
+import type { WakeUps } from '../runtime/wake-ups.js';
 
 export interface StoreConfig {
   readonly dataDir: string;
@@ -34,11 +35,17 @@ export function sqliteFileOf(config: StoreConfig): string | undefined {
   return match ? resolve(match[1]!) : undefined;
 }
 
-export async function openStore(config: StoreConfig, options: { maxGroupItems?: number } = {}): Promise<Store> {
+export interface OpenStoreOptions {
+  readonly maxGroupItems?: number;
+  /** The embedded file is shared with a partner process; these wake-ups reach it (ignored by PostgreSQL, which has its own). */
+  readonly partner?: WakeUps;
+}
+
+export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
   const secrets = createSecretBox(config.secretKey ?? dataDirSecret(config.dataDir));
   const groups = options.maxGroupItems ? { maxGroupItems: options.maxGroupItems } : {};
   if (isPostgresUrl(config.databaseUrl)) return openPostgresStore({ ...parsePostgresUrl(config.databaseUrl), secrets, ...groups });
   const file = sqliteFileOf(config);
   if (file === undefined) throw new Error(`DATABASE_URL "${config.databaseUrl}" is neither a postgres:// URL nor a sqlite: or file: URL`);
-  return openSqliteStore({ file, secrets, ...groups });
+  return openSqliteStore({ file, secrets, ...groups, ...(options.partner ? { partner: options.partner } : {}) });
 }

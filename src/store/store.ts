@@ -39,11 +39,14 @@ export interface StoreCapabilities {
    * other writers. Without it (SQLite) a write transaction already excludes every other writer.
    */
   readonly rowLocks: boolean;
-  /** How a worker learns that new work is due: from this process only, or from any process sharing the store. */
+  /**
+   * How a worker learns that new work is due: from this process only, from the one partner process this one was started
+   * with (over IPC), or from any process sharing the store.
+   */
   readonly wakeUps: WakeUpReach;
 }
 
-export const WAKE_UP_REACHES = ['in-process', 'across-processes'] as const;
+export const WAKE_UP_REACHES = ['in-process', 'partner-process', 'across-processes'] as const;
 export type WakeUpReach = (typeof WAKE_UP_REACHES)[number];
 
 export type { KeyKind } from '../domain/api-key.js';

@@ -1,5 +1,6 @@
 /** Runs the real `switchboard serve` in a child process, as an operator would, and kills it hard (SIGKILL) on demand. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './shared.js';
 import { withTestDatabase } from './test-database.js';
@@ -39,10 +40,27 @@ export function serveProcess(env: NodeJS.ProcessEnv, ready?: RegExp, args: reado
   });
 }
 
+/** The processes `pid` started (a serving process's background process), read from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A crash of the whole gateway: the process and the background process it started die at once, without a word. */
 export function killHard(child: ChildProcess): Promise<void> {
   return new Promise((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();
     child.once('exit', () => done());
+    for (const pid of childrenOf(child.pid!)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     child.kill('SIGKILL');
   });
 }

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { AUTH_ERRORS, errorResponses } from '../schemas/problem.js';
 
 export interface MetricsRouteDeps {
-  readonly registry: Registry;
+  readonly registry: Pick<Registry, 'contentType' | 'metrics'>;
   /** Inside the admin scope on the API's port; without a key on the metrics listener. */
   readonly needsAdminKey: boolean;
 }

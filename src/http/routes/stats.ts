@@ -70,7 +70,7 @@ export function statsRoutes(app: FastifyInstance, deps: StatsRouteDeps): void {
   }, async function errorStatsRoute(request) {
     const window = windowOf(request);
     // Refusals are counted per process for every account: only an admin key may see them.
-    const preflight = request.account === null && deps.metrics ? await preflightCounts(deps.metrics.registry) : null;
+    const preflight = request.account === null && deps.metrics ? await preflightCounts(await deps.metrics.view()) : null;
     return errorStats(window, await deps.store.dashboard.failureCounts(window), preflight);
   });
 
@@ -88,7 +88,7 @@ export function statsRoutes(app: FastifyInstance, deps: StatsRouteDeps): void {
     ]);
     return {
       numbers: numbers.map((n) => numberQueueView(n, now)),
-      circuits: deps.metrics ? await circuitStates(deps.metrics.registry) : null,
+      circuits: deps.metrics ? await circuitStates(await deps.metrics.view()) : null,
       webhooks: endpoints.map(endpointBacklogView),
     };
   });

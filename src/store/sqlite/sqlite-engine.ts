@@ -67,14 +67,20 @@ function immediateTransaction(db: Kysely<Database>) {
     });
 }
 
-export function createSqliteEngine(connection: SqliteDatabase): SqlEngine {
+/**
+ * The file shared with a partner process (a serving process and its background process): another process writes the
+ * tables too, so nothing may be mirrored in memory. Claims still take the file's write lock, which orders both.
+ */
+export const SHARED_SQLITE_CAPABILITIES: StoreCapabilities = { ...SQLITE_CAPABILITIES, sharedAcrossProcesses: true, wakeUps: 'partner-process' };
+
+export function createSqliteEngine(connection: SqliteDatabase, capabilities = SQLITE_CAPABILITIES): SqlEngine {
   const statements = withStatementCache(connection);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   return {
     db,
     transaction: immediateTransaction(db),
     jsonWithNumber: (column, key, value) => sql<string>`json_set(${sql.ref(column)}, ${`$.${key}`}, ${value})`,
-    capabilities: SQLITE_CAPABILITIES,
+    capabilities,
     // Synchronous on purpose: the statements run back to back without an await between them, cheaper than an awaited
     // transaction. It waits for Kysely's connection first: begun inside a `transaction` still open, it would only be a
     // savepoint of it, and that transaction's rollback would take it along after the caller was told it was written.
