@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { CONFIG_VARIABLES, loadConfig, processRole } from '../config.js';
 import { backgroundInChild, PROCESS_ROLES } from '../domain/process-role.js';
 import { startGateway, type RunningGateway } from '../main.js';
-import { isPostgresUrl } from '../store/postgres/postgres-url.js';
+import { sqliteFileOf } from '../store/open-store.js';
 import { linkToServingProcess } from '../runtime/background-child.js';
 import { PARTNER_VARIABLE } from '../runtime/background-process.js';
 
@@ -48,13 +48,14 @@ export function registerServe(program: Command): void {
     .action(async (options: { role?: string }) => {
       const config = loadConfig();
       const role = processRole('--role', options.role) ?? config.role;
-      let gateway: RunningGateway | undefined;
+      // Set once started; a stop asked for during the start exits without a gateway to close.
+      const running: { gateway?: RunningGateway } = {};
       let closing = false;
       const stop = (why: string) => {
         if (closing) return;
         closing = true;
         if (!link) console.log(`\n${why}: closing (accepted messages are already on disk)`);
-        const closed = gateway ? gateway.close() : Promise.resolve();
+        const closed = running.gateway ? running.gateway.close() : Promise.resolve();
         closed.then(
           () => process.exit(0),
           () => process.exit(1),
@@ -62,8 +63,9 @@ export function registerServe(program: Command): void {
       };
       // Forked by a serving process: it stops this one (SIGTERM), or this one stops when it is gone.
       const link = linkToServingProcess(process.env[PARTNER_VARIABLE] !== undefined, () => stop('the serving process is gone'));
-      const background = !link && backgroundInChild(role, config.background, !isPostgresUrl(config.databaseUrl));
-      gateway = await startGateway({ ...config, role }, link ? { partner: link.wakeUps } : { backgroundProcess: background });
+      const background = !link && backgroundInChild(role, config.background, sqliteFileOf(config) !== undefined);
+      const gateway = await startGateway({ ...config, role }, link ? { partner: link.wakeUps } : { backgroundProcess: background });
+      running.gateway = gateway;
       if (link) link.started(gateway.metrics.registry);
       else console.log(banner(gateway));
       // Ctrl-C reaches the whole process group; a background process waits for its serving process to stop it.

@@ -1,6 +1,6 @@
 /** The roles' duties and start rule, as tables. */
 import { describe, expect, it } from 'vitest';
-import { checkRole, dutiesOf, isProcessRole, type ProcessRole } from './process-role.js';
+import { backgroundInChild, checkRole, dutiesOf, isProcessRole, type BackgroundPlacement, type ProcessRole } from './process-role.js';
 
 describe('dutiesOf', () => {
   it.each([
@@ -33,4 +33,17 @@ it('knows the roles and nothing else', () => {
   expect(['api', 'worker', 'all'].every(isProcessRole)).toBe(true);
   expect(isProcessRole('API')).toBe(false);
   expect(isProcessRole('dispatch')).toBe(false);
+});
+
+describe('backgroundInChild', () => {
+  it.each([
+    ['all', 'auto', true, true],
+    ['all', 'auto', false, false],
+    ['all', 'process', false, true],
+    ['all', 'inline', true, false],
+    ['api', 'process', true, false],
+    ['worker', 'auto', true, false],
+  ] as const)('role %s, placement %s, embedded store %s: child %s', (role: ProcessRole, placement: BackgroundPlacement, embedded, child) => {
+    expect(backgroundInChild(role, placement, embedded)).toBe(child);
+  });
 });
