@@ -30,6 +30,12 @@ export interface StoreCapabilities {
   /** Several gateway processes may share the store, so in-flight state must live in the store, not in memory. */
   readonly sharedAcrossProcesses: boolean;
   /**
+   * Background workers of several processes may claim at once, so the store tracks which lease owners are alive. Where
+   * only one process does the background work (SQLite, even when a serving process shares the file), every lease found
+   * when a worker starts was left by a run that is over.
+   */
+  readonly workersAcrossProcesses: boolean;
+  /**
    * Workers claim due rows with `FOR UPDATE SKIP LOCKED`, so claimers in parallel pass each other's rows by; without
    * it a claim is one write transaction that takes the database's single write lock.
    */

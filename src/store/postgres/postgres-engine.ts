@@ -11,6 +11,7 @@ import type { SqlEngine } from '../sql/sql-engine.js';
 export const POSTGRES_CAPABILITIES: StoreCapabilities = {
   singleWriter: false,
   sharedAcrossProcesses: true,
+  workersAcrossProcesses: true,
   skipLocked: true,
   rowLocks: true,
   wakeUps: 'across-processes',

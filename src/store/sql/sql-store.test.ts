@@ -6,6 +6,7 @@ import { describe } from 'vitest';
 import { ENGINE_NAMES, engineRuns } from '../../../test/helpers/engines.js';
 import { databaseUrlOn } from '../../../test/helpers/test-database.js';
 import { openStore } from '../open-store.js';
+import { PartnerWakeUps } from '../../runtime/partner-wake-ups.js';
 import { describeQueueConformance } from '../queue.conformance.js';
 import { describeStoreConformance } from '../store.conformance.js';
 
@@ -20,3 +21,14 @@ for (const engine of ENGINE_NAMES) {
     describeQueueConformance(engine, open);
   });
 }
+
+// The SQLite file a serving process shares with its background process: nothing mirrored, in-flight state in the file.
+describe.skipIf(!engineRuns('sqlite'))('the whole store [sqlite shared with a partner process]', () => {
+  const open = async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
+    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: 'store-conformance-secret' }, { partner: new PartnerWakeUps() });
+    return { dataDir, store, dispose: async () => (await store.close(), rmSync(dataDir, { recursive: true, force: true })) };
+  };
+  describeStoreConformance('sqlite', open);
+  describeQueueConformance('sqlite', open);
+});

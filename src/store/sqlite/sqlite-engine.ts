@@ -13,6 +13,7 @@ import type { SqliteDatabase } from './sqlite-database.js';
 export const SQLITE_CAPABILITIES: StoreCapabilities = {
   singleWriter: true,
   sharedAcrossProcesses: false,
+  workersAcrossProcesses: false,
   skipLocked: false,
   rowLocks: false,
   wakeUps: 'in-process',
