@@ -1,4 +1,4 @@
-/** The whole store, opened as the gateway opens it, through the store and queue conformance suites on every engine. */
+/** The whole store, opened as the gateway opens it, through the store, queue and gauge conformance suites on every engine. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { describe } from 'vitest';
 import { ENGINE_NAMES, engineRuns } from '../../../test/helpers/engines.js';
 import { databaseUrlOn } from '../../../test/helpers/test-database.js';
 import { openStore } from '../open-store.js';
+import { describeGaugeConformance } from '../gauges.conformance.js';
 import { describeQueueConformance } from '../queue.conformance.js';
 import { describeStoreConformance } from '../store.conformance.js';
 
@@ -18,5 +19,6 @@ for (const engine of ENGINE_NAMES) {
   describe.skipIf(!engineRuns(engine))(`the whole store [${engine}]`, () => {
     describeStoreConformance(engine, open);
     describeQueueConformance(engine, open);
+    describeGaugeConformance(engine, open);
   });
 }
