@@ -22,15 +22,18 @@ export interface BackpressureOptions {
 
 export function backpressurePlugin(app: FastifyInstance, options: BackpressureOptions): void {
   const { gate, onRefused } = options;
-  app.addHook('preHandler', async function admitSends(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  app.addHook('preHandler', function admitSends(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const messages = request.routeOptions.config.sends?.(request.body) ?? 0;
-    if (messages <= 0) return;
-    const decision = await gate.admit(messages);
-    if (decision.kind === 'refuse') {
-      onRefused?.(decision.backlog);
-      throw decision.error;
-    }
-    // Settled once the answer is out (or the client went away): by then the accept has stored or refused them.
-    reply.raw.once('close', () => gate.settle(messages));
+    // Requests that send nothing pass without a promise being made.
+    if (messages <= 0) return done();
+    gate.admit(messages).then((decision) => {
+      if (decision.kind === 'refuse') {
+        onRefused?.(decision.backlog);
+        return done(decision.error);
+      }
+      // Settled once the answer is out (or the client went away): by then the accept has stored or refused them.
+      reply.raw.once('close', () => gate.settle(messages));
+      done();
+    }, done);
   });
 }
