@@ -28,7 +28,7 @@ describe('admitSend', () => {
     const decision = refusal([dispatch(10, 100), webhooks(250, 200, 100)]);
     expect(decision.backlog).toBe('webhooks');
     expect(decision.error.entry).toMatchObject({ code: 'gateway_overloaded', httpStatus: 503, retry: { class: 'throttled' } });
-    expect(decision.error.detail).toContain('250 events are waiting for customer webhooks');
+    expect(decision.error.detail).toContain('250 deliveries are waiting for customer webhook endpoints');
   });
 
   it('tells the sender how long the excess takes to drain at the recent rate', () => {

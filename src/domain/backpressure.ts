@@ -22,7 +22,7 @@ export type SendAdmission =
   | { readonly kind: 'admit' }
   | { readonly kind: 'refuse'; readonly backlog: BacklogKind; readonly error: SwitchboardError };
 
-export const ADMIT: SendAdmission = { kind: 'admit' };
+const ADMIT: SendAdmission = { kind: 'admit' };
 
 /** A client told to wait less than a second would only ask again at once; one told to wait longer may give up. */
 export const RETRY_AFTER_BOUNDS = { minSeconds: 1, maxSeconds: 30 } as const;
@@ -31,11 +31,11 @@ export const UNKNOWN_DRAIN_RETRY_SECONDS = 5;
 
 const DESCRIBED: Record<BacklogKind, string> = {
   dispatch: 'messages are waiting to be dispatched',
-  webhooks: 'events are waiting for customer webhooks',
+  webhooks: 'deliveries are waiting for customer webhook endpoints',
 };
 
 /** Seconds until the figure is expected back under its bound: the excess over the recent drain rate, clamped. */
-export function secondsToDrain(figure: BacklogFigure): number {
+function secondsToDrain(figure: BacklogFigure): number {
   const excess = figure.waiting - figure.bound + 1;
   if (figure.drainPerSecond === null) return UNKNOWN_DRAIN_RETRY_SECONDS;
   if (figure.drainPerSecond <= 0) return RETRY_AFTER_BOUNDS.maxSeconds;
