@@ -1,4 +1,4 @@
-/** The queue readings for the metrics, written once for every engine: grouped counts over the outbox and the pending deliveries. */
+/** What the store reads for the metrics and for back-pressure, written once for every engine: counts over the outbox and the pending deliveries. */
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import type { BacklogReading, GaugeStore, QueueReadings } from '../gauge-store.js';
