@@ -2,7 +2,8 @@
  * Back-pressure over real sockets, on a gateway that accepts but does not dispatch, with a small bound on the messages
  * due: sends past it get 503 gateway_overloaded with Retry-After on every send surface (native, batch, SMS, the
  * Cloud-compatible path in Graph's shape), reads, cancels and read marks still answer, and once the backlog drains
- * (here: the queued messages are canceled) sends are accepted again.
+ * (here: the queued messages are canceled) sends are accepted again. The same with a bound on pending webhook
+ * deliveries, drained by removing the endpoint they wait for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_CONTENT_TYPE } from '../../src/catalog/problem.js';
@@ -20,8 +21,8 @@ function expectRetryAfter(res: HttpAnswer): void {
   expect(seconds).toBeLessThanOrEqual(30);
 }
 
-async function gatewayBoundedAt(dueMessages: number, metrics?: GatewayMetrics): Promise<{ gw: TestGateway; tenant: TestTenant }> {
-  const gw = await startTestGateway({ app: { backpressure: { dueMessages, pendingDeliveries: 0 }, ...(metrics ? { metrics } : {}) } });
+async function gatewayBoundedAt(bounds: { dueMessages?: number; pendingDeliveries?: number }, metrics?: GatewayMetrics): Promise<{ gw: TestGateway; tenant: TestTenant }> {
+  const gw = await startTestGateway({ app: { backpressure: { dueMessages: 0, pendingDeliveries: 0, ...bounds }, ...(metrics ? { metrics } : {}) } });
   const tenant = await gw.createTenant();
   // A customer wrote an hour ago: text sends pass the service window.
   await gw.store.recordInbound(tenant.numberId, TO, Date.now() - 3600_000);
@@ -34,7 +35,7 @@ describe('back-pressure on the native send API', () => {
   let gw: TestGateway;
   let tenant: TestTenant;
   const accepted: string[] = [];
-  beforeAll(async () => ({ gw, tenant } = await gatewayBoundedAt(BOUND, metrics)));
+  beforeAll(async () => ({ gw, tenant } = await gatewayBoundedAt({ dueMessages: BOUND }, metrics)));
   afterAll(() => gw.close());
 
   const send = (body: unknown, headers: Record<string, string> = {}) => gw.call('POST', '/v1/messages', { key: tenant.key, body, headers });
@@ -86,7 +87,7 @@ describe('back-pressure on the native send API', () => {
 describe('back-pressure on the Cloud-API-compatible surface', () => {
   let gw: TestGateway;
   let tenant: TestTenant;
-  beforeAll(async () => ({ gw, tenant } = await gatewayBoundedAt(1)));
+  beforeAll(async () => ({ gw, tenant } = await gatewayBoundedAt({ dueMessages: 1 })));
   afterAll(() => gw.close());
 
   const cloud = (body: Record<string, unknown>) =>
@@ -110,5 +111,32 @@ describe('back-pressure on the Cloud-API-compatible surface', () => {
     expect((await gw.call('DELETE', `/v1/messages/${wamid}`, { key: tenant.key })).status).toBe(200);
     const again = await until(() => cloud(TEXT), (r) => r.status !== 503, 'a Cloud send accepted after the drain');
     expect(again.status, JSON.stringify(again.body)).toBe(200);
+  });
+});
+
+describe('back-pressure on pending customer-webhook deliveries', () => {
+  let gw: TestGateway;
+  let tenant: TestTenant;
+  beforeAll(async () => ({ gw, tenant } = await gatewayBoundedAt({ pendingDeliveries: 2 })));
+  afterAll(() => gw.close());
+
+  const send = () => gw.call('POST', '/v1/messages', { key: tenant.key, body: TEXT });
+
+  it('refuses sends while the deliveries wait, and accepts again once they are gone', async () => {
+    const endpoint = await gw.call('POST', '/v1/webhooks', { key: tenant.key, body: { url: 'https://example.com/hook', event_types: ['message.accepted'] } });
+    expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+    for (let i = 0; i < 2; i += 1) expect((await send()).status).toBe(202);
+    // What the webhook worker does first: one pending delivery per accepted event (no worker posts them here).
+    await gw.store.webhooks.fanOutEvents(Date.now(), 100);
+
+    const refused = await until(send, (r) => r.status !== 202, 'a send refused once the deliveries are counted');
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('gateway_overloaded');
+    expect(refused.body.detail).toContain('webhook');
+    expectRetryAfter(refused);
+
+    expect((await gw.call('DELETE', `/v1/webhooks/${endpoint.body.id}`, { key: tenant.key })).status).toBe(204);
+    const again = await until(send, (r) => r.status !== 503, 'a send accepted after the deliveries are gone');
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
   });
 });
