@@ -47,7 +47,7 @@ const TOPOLOGIES: readonly Topology[] = [
 ];
 
 /** The simulator child: set up over its `/_sim` routes, asked over IPC for the sends it received. */
-class SimulatorProcess implements SenderSimulator {
+export class SimulatorProcess implements SenderSimulator {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
@@ -106,7 +106,7 @@ class SimulatorProcess implements SenderSimulator {
 }
 
 /** Every send seen at the simulator, by message id (the first arrival counts). */
-class Arrivals {
+export class Arrivals {
   private readonly at = new Map<string, number>();
   count = 0;
 
@@ -153,7 +153,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Closed loop: FEEDERS send batches, taking turns over the gateways, while fewer than WINDOW messages are on their way. */
-async function saturate(apis: readonly GatewayApi[], sender: Sender, sim: SimulatorProcess, arrivals: Arrivals): Promise<{ accepted: Map<string, number>; sustained: number }> {
+export async function saturate(apis: readonly GatewayApi[], sender: Sender, sim: SimulatorProcess, arrivals: Arrivals): Promise<{ accepted: Map<string, number>; sustained: number }> {
   const accepted = new Map<string, number>();
   const startedAt = Date.now();
   const stopAt = startedAt + SATURATE_S * 1000;

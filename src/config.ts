@@ -43,6 +43,10 @@ export interface Config {
   readonly webhookAllowPrivate: boolean;
   /** Undelivered webhook events per account past which its new sends are refused (webhook_backlog_full). */
   readonly webhookBacklogCap: number;
+  /** Messages accepted and due but not yet dispatched, across the gateway, past which new sends get 503 gateway_overloaded (0 = no bound). */
+  readonly maxDueMessages: number;
+  /** Customer-webhook deliveries pending across the gateway past which new sends get 503 gateway_overloaded (0 = no bound). */
+  readonly maxPendingWebhookDeliveries: number;
   /** Waits in seconds before each webhook retry; attempts in all = length + 1. */
   readonly webhookRetrySchedule: readonly number[];
   /** A webhook endpoint failing with no success for this many seconds is disabled. */
@@ -136,6 +140,8 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_ROLE', meaning: 'What this process runs: api (HTTP only), worker (dispatch, webhooks, sync, pruning; probes only over HTTP) or all (default); `serve --role` wins.' },
   { name: 'SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE', meaning: 'Allow webhook endpoints on private and loopback addresses (default false).' },
   { name: 'SWITCHBOARD_WEBHOOK_BACKLOG_CAP', meaning: 'Undelivered webhook events per account before its sends are refused with 503 (default 100000).' },
+  { name: 'SWITCHBOARD_MAX_DUE_MESSAGES', meaning: 'Messages accepted and due but not yet dispatched, across the gateway, before new sends are refused with 503 gateway_overloaded and Retry-After; scheduled messages count once due (default 20000; 0 = no bound).' },
+  { name: 'SWITCHBOARD_MAX_PENDING_WEBHOOKS', meaning: 'Customer-webhook deliveries pending across the gateway before new sends are refused with 503 gateway_overloaded and Retry-After (default 500000; 0 = no bound).' },
   { name: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', meaning: 'Seconds before each webhook retry, comma-separated (default 0,5,300,1800,7200,18000,36000,36000).' },
   { name: 'SWITCHBOARD_WEBHOOK_DISABLE_AFTER', meaning: 'Seconds of failure with no success before an endpoint is disabled (default 432000, 5 days).' },
   { name: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', meaning: 'Deadline of one webhook post in milliseconds (default 15000).' },
@@ -180,6 +186,10 @@ const DEFAULTS: Config = {
   demo: true,
   webhookAllowPrivate: false,
   webhookBacklogCap: 100_000,
+  // About 15 s of one SQLite process's sustained dispatch and a minute of one PostgreSQL process's (docs/deployment.md).
+  maxDueMessages: 20_000,
+  // Five accounts' webhook backlog caps: the per-account cap is what stops one dead endpoint; this is the backstop.
+  maxPendingWebhookDeliveries: 500_000,
   webhookRetrySchedule: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
   webhookDisableAfterSeconds: 5 * 24 * 3600,
   webhookTimeoutMs: 15_000,
@@ -284,6 +294,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: flag('SWITCHBOARD_DEMO', env['SWITCHBOARD_DEMO']),
     webhookAllowPrivate: flag('SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE', env['SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE']),
     webhookBacklogCap: integer('SWITCHBOARD_WEBHOOK_BACKLOG_CAP', env['SWITCHBOARD_WEBHOOK_BACKLOG_CAP'], 1),
+    maxDueMessages: integer('SWITCHBOARD_MAX_DUE_MESSAGES', env['SWITCHBOARD_MAX_DUE_MESSAGES'], 0),
+    maxPendingWebhookDeliveries: integer('SWITCHBOARD_MAX_PENDING_WEBHOOKS', env['SWITCHBOARD_MAX_PENDING_WEBHOOKS'], 0),
     webhookRetrySchedule: seconds('SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', env['SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE']),
     webhookDisableAfterSeconds: integer('SWITCHBOARD_WEBHOOK_DISABLE_AFTER', env['SWITCHBOARD_WEBHOOK_DISABLE_AFTER'], 1),
     webhookTimeoutMs: integer('SWITCHBOARD_WEBHOOK_TIMEOUT_MS', env['SWITCHBOARD_WEBHOOK_TIMEOUT_MS'], 100),

@@ -324,6 +324,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       requestLimiters: limits.requestLimiters,
       trustProxy: config.trustProxy,
       deliveryBounds: { ...DEFAULT_DELIVERY_BOUNDS, horizonMs: config.scheduleHorizonSeconds * 1000 },
+      backpressure: { dueMessages: config.maxDueMessages, pendingDeliveries: config.maxPendingWebhookDeliveries },
       logger,
       readiness,
       onAccepted: () => {

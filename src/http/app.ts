@@ -14,6 +14,8 @@ import { jsonBodyPlugin } from './plugins/json-body.js';
 import { problemPlugin } from './plugins/problem.js';
 import { accountQuota } from './plugins/account-quota.js';
 import { accountRateLimit } from './plugins/rate-limit.js';
+import { backpressurePlugin } from './plugins/backpressure.js';
+import { BackpressureGate, type BackpressureBounds } from '../app/backpressure-gate.js';
 import { generateRequestId, requestIdPlugin } from './plugins/request-id.js';
 import { memoryRequestLimiters, type RequestLimiters } from './request-limiters.js';
 import { accountControlRoutes } from './routes/account-controls.js';
@@ -57,6 +59,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Called after each commit that stored messages (the dispatcher's nudge). */
   readonly onAccepted?: () => void;
+  /** What may wait across the gateway before sends are refused with 503 gateway_overloaded; absent = no bound. */
+  readonly backpressure?: BackpressureBounds;
   /** Customer webhooks: private targets allowed?, the backlog cap, the sender for test sends, the worker's nudge. */
   readonly webhooks?: { readonly allowPrivate?: boolean; readonly backlogCap?: number; readonly sender?: WebhookSender; readonly onReplay?: () => void };
   /** Meta's webhook receiver: its secrets, and who to tell when a delivery was stored. */
@@ -127,6 +131,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: false, removeAdditional: false }, plugins: [finiteNumbersPlugin] },
   });
 
+  const metrics = deps.metrics;
+  const backpressure = new BackpressureGate(store.gauges, deps.backpressure ?? { dueMessages: 0, pendingDeliveries: 0 }, () => clock.now(),
+    (error) => app.log.warn({ err: error }, 'counting the backlog for back-pressure failed'));
   const requestLimiters = deps.requestLimiters ?? memoryRequestLimiters;
   const failures = deps.authFailures ?? authFailureCounter(deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS, requestLimiters);
   authDecorations(app);
@@ -178,6 +185,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scope.addHook('onRequest', authenticate({ store, clock, kind: 'account', failures }));
     scope.addHook('onRequest', rateLimit);
     scope.addHook('onRequest', quota);
+    // Before the idempotency claim: a refused send costs no store write.
+    if (backpressure.enabled) backpressurePlugin(scope, { gate: backpressure, ...(metrics ? { onRefused: (backlog) => metrics.sendRefusedOverloaded(backlog) } : {}) });
     idempotencyPlugin(scope, { store, clock });
     messageRoutes(scope, sendDeps);
     batchRoutes(scope, { ...sendDeps, maxRecipients: limits.batchMaxRecipients });

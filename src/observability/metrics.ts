@@ -10,6 +10,7 @@
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PartnerMetrics } from '../runtime/partner-link.js';
 import type { CatalogEntry } from '../catalog/entry.js';
+import type { BacklogKind } from '../domain/backpressure.js';
 import type { MessageState } from '../domain/message-state.js';
 import type { GaugeStore, QueueReadings } from '../store/gauge-store.js';
 
@@ -48,6 +49,7 @@ export class GatewayMetrics {
   private readonly statuses: Counter<'number' | 'status'>;
   private readonly failures: Counter<'namespace' | 'code'>;
   private readonly refusals: Counter<'code'>;
+  private readonly overloadRefusals: Counter<'backlog'>;
   private readonly upstreamCalls: Counter<'outcome' | 'retry_class'>;
   private readonly upstreamSeconds: Histogram<'outcome'>;
   private readonly permitWaits: Counter<'limited_by'>;
@@ -78,6 +80,10 @@ export class GatewayMetrics {
     this.refusals = new Counter({
       name: 'switchboard_preflight_refusals_total', labelNames: ['code'], registers,
       help: 'Sends this process refused before they cost an upstream request (preflight rules, and the credit and counted limits of the accept transaction), by catalog code.',
+    });
+    this.overloadRefusals = new Counter({
+      name: 'switchboard_send_overload_refusals_total', labelNames: ['backlog'], registers,
+      help: 'Send requests this process refused with 503 gateway_overloaded (back-pressure), by the backlog over its bound: dispatch or webhooks.',
     });
     this.upstreamCalls = new Counter({
       name: 'switchboard_upstream_calls_total', labelNames: ['outcome', 'retry_class'], registers,
@@ -199,6 +205,10 @@ export class GatewayMetrics {
 
   preflightRefused(entry: Pick<CatalogEntry, 'code'>): void {
     this.refusals.inc({ code: String(entry.code) });
+  }
+
+  sendRefusedOverloaded(backlog: BacklogKind): void {
+    this.overloadRefusals.inc({ backlog });
   }
 
   upstreamCall(outcome: UpstreamCallOutcome, retryClass: string, seconds: number): void {

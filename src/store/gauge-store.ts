@@ -22,7 +22,20 @@ export interface QueueReadings {
   readonly webhookBacklog: readonly EndpointBacklogReading[];
 }
 
+/** How much waits across the gateway, each figure counted up to a limit (a figure at its limit means "at least"). */
+export interface BacklogReading {
+  /** Outbox jobs due now: accepted and not yet dispatched (scheduled ones wait until their time, so are not counted). */
+  readonly dueJobs: number;
+  /** Customer-webhook deliveries not yet delivered (or failed for good). */
+  readonly pendingDeliveries: number;
+}
+
 export interface GaugeStore {
   /** Two grouped counts: cheap enough for a scrape every few seconds, not for a hot path. */
   readQueues(now: number): Promise<QueueReadings>;
+  /**
+   * Two counts that stop at their limits (0 = not counted), so each costs at most its limit in index entries: cheap
+   * enough for a few reads per second by the send path's back-pressure.
+   */
+  readBacklog(now: number, limits: BacklogReading): Promise<BacklogReading>;
 }

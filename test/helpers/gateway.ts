@@ -89,7 +89,7 @@ export async function createTenantWith(call: TestGateway['call'], adminKey: stri
 }
 
 export async function startTestGateway(
-  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy' | 'requestLimiters' | 'circuits'> } = {},
+  options: { clock?: Clock; limits?: AppDeps['limits']; wrapStore?: (store: Store) => Store; app?: Pick<AppDeps, 'authFailureLimits' | 'trustProxy' | 'requestLimiters' | 'circuits' | 'backpressure' | 'metrics'> } = {},
 ): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const inner = await openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir), secretKey: 'test-secret-key-0123456789' });

@@ -551,6 +551,13 @@ const GATEWAY_INPUTS = {
     retry: { class: 'transient', delaySeconds: 5 },
     action: 'Retry after `Retry-After` seconds; if it persists, the operator should check that the database is up and reachable.',
   },
+  gateway_overloaded: {
+    title: 'Gateway overloaded',
+    meaning: 'More messages are waiting to be dispatched, or more events are waiting for customer webhooks, across the whole gateway than its operator lets it hold, so new sends are refused until the backlog drains. Nothing of the refused request was stored.',
+    httpStatus: 503,
+    retry: { class: 'throttled', delaySeconds: 5 },
+    action: 'Send again after `Retry-After` seconds (how long the backlog needs to drain) and slow down; reads and cancels keep working meanwhile.',
+  },
   meta_signature_invalid: {
     title: 'Webhook signature invalid',
     meaning: 'A POST to /webhooks/meta did not carry a valid X-Hub-Signature-256 for the configured app secret, so it was not accepted.',

@@ -53,7 +53,7 @@ export function batchRoutes(app: FastifyInstance, deps: SendDeps & { maxRecipien
   app.post<{ Body: BatchBody }>(
     '/v1/messages/batch',
     {
-      config: { idempotent: true },
+      config: { idempotent: true, sends: (body) => (body as BatchBody).messages.length },
       schema: {
         tags: ['messages'],
         summary: 'Send many messages',

@@ -41,8 +41,12 @@ const SEND_RESPONSE = {
 /** Meta's read mark on the same path as sends: `{ status: "read", message_id, typing_indicator? }`. */
 export type CloudReadMark = (account: Account, messageId: string, typing: boolean) => Promise<void>;
 
+function isReadMark(body: unknown): boolean {
+  return (body as Record<string, unknown>)['status'] === 'read';
+}
+
 function readMarkOf(body: Record<string, unknown>): { messageId: string; typing: boolean } | undefined {
-  if (body['status'] !== 'read') return undefined;
+  if (!isReadMark(body)) return undefined;
   const messageId = body['message_id'];
   if (typeof messageId !== 'string' || messageId === '')
     throw gatewayError('missing_required_field', { detail: '`message_id` is required to mark a message read.', field: 'message_id' });
@@ -56,7 +60,8 @@ export function cloudRoutes(app: FastifyInstance, deps: SendDeps, markRead?: Clo
   app.post<{ Params: { version: string; phoneNumberId: string }; Body: Record<string, unknown> }>(
     '/:version/:phoneNumberId/messages',
     {
-      config: { idempotent: true, errorShape: 'graph' },
+      // A read mark on the same path sends nothing, so back-pressure lets it through.
+      config: { idempotent: true, errorShape: 'graph', sends: (body) => (isReadMark(body) ? 0 : 1) },
       schema: {
         tags: ['cloud-api'],
         summary: 'Send a message with a Cloud API body (Graph-compatible)',

@@ -16,7 +16,7 @@ export const SEND_ERRORS = [
   'invalid_phone_number', 'text_too_long', 'media_mime_mismatch', 'invalid_media_link', 'invalid_coordinates', 'media_not_found',
   'phone_number_not_authorized', 'could_not_route', 'phone_number_not_registered', 'insufficient_credit', 'recipient_opted_out',
   'outside_service_window', 'template_not_approved', 'idempotency_in_progress', 'idempotency_key_reused',
-  'account_disconnected', 'webhook_backlog_full', 'spam_control_threshold_exceeded', 'messaging_limit_reached', ['meta', 131021],
+  'account_disconnected', 'webhook_backlog_full', 'gateway_overloaded', 'spam_control_threshold_exceeded', 'messaging_limit_reached', ['meta', 131021],
   'invalid_user_id', ['meta', 130403], ['meta', 131050],
   'send_at_out_of_range', 'validity_out_of_range', 'metadata_too_large',
   'invalid_sender', 'invalid_alphanumeric_sender', 'route_not_allowed', 'sms_too_many_segments',
@@ -32,7 +32,7 @@ export function messageRoutes(app: FastifyInstance, deps: SendDeps): void {
   app.post<{ Body: Record<string, unknown> }>(
     '/v1/messages',
     {
-      config: { idempotent: true },
+      config: { idempotent: true, sends: () => 1 },
       schema: {
         tags: ['messages'],
         summary: 'Send a message',

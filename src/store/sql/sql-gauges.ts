@@ -1,6 +1,7 @@
-/** The queue readings for the metrics, written once for every engine: grouped counts over the outbox and the pending deliveries. */
-import { sql } from 'kysely';
-import type { GaugeStore, QueueReadings } from '../gauge-store.js';
+/** What the store reads for the metrics and for back-pressure, written once for every engine: counts over the outbox and the pending deliveries. */
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Database } from './schema.js';
+import type { BacklogReading, GaugeStore, QueueReadings } from '../gauge-store.js';
 import type { SqlEngine } from './sql-engine.js';
 import { PENDING_DELIVERY } from './webhook-rows.js';
 
@@ -22,5 +23,21 @@ export class SqlGauges implements GaugeStore {
       outbox: outbox.map((row) => ({ numberId: row.number_id, jobs: Number(row.jobs), oldestDueAt: row.oldest_due_at === null ? null : Number(row.oldest_due_at) })),
       webhookBacklog: backlog.map((row) => ({ endpointId: row.endpoint_id, pending: Number(row.pending) })),
     };
+  }
+
+  async readBacklog(now: number, limits: BacklogReading): Promise<BacklogReading> {
+    const db = this.engine.db;
+    // Each count reads at most its limit of rows from its index (outbox_due; the pending deliveries' partial index).
+    const countUpTo = async (limit: number, rows: () => SelectQueryBuilder<Database, keyof Database, object>): Promise<number> => {
+      if (limit <= 0) return 0;
+      const row = await db.selectFrom(rows().select(sql<number>`1`.as('one')).limit(limit).as('capped'))
+        .select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    };
+    const [dueJobs, pendingDeliveries] = await Promise.all([
+      countUpTo(limits.dueJobs, () => db.selectFrom('outbox').where('due_at', '<=', now)),
+      countUpTo(limits.pendingDeliveries, () => db.selectFrom('webhook_deliveries').where('status', '=', PENDING_DELIVERY)),
+    ]);
+    return { dueJobs, pendingDeliveries };
   }
 }
