@@ -82,6 +82,16 @@ export class CustomerEndpoint {
     return this.seen.get(messageId)?.mask === ALL_EVENTS;
   }
 
+  /** How many of `messageIds` still miss each event type, for a step's failure report. */
+  missing(messageIds: Iterable<string>): string {
+    const counts = MESSAGE_EVENTS.map(() => 0);
+    for (const id of messageIds) {
+      const mask = this.seen.get(id)?.mask ?? 0;
+      MESSAGE_EVENTS.forEach((_, i) => (counts[i]! += mask & (1 << i) ? 0 : 1));
+    }
+    return MESSAGE_EVENTS.map((type, i) => `${type} ${counts[i]}`).join(', ');
+  }
+
   /** When `read` arrived for the message, if it did. */
   readAt(messageId: string): number | undefined {
     const at = this.seen.get(messageId)?.readAt;

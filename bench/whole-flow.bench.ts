@@ -81,7 +81,8 @@ function cpuFigures(d: Deployment, before: CpuReading, after: CpuReading): (labe
       const role = d.topology.processes[i]!.SWITCHBOARD_ROLE ?? 'all';
       for (const t of threadUsage(before.gateways[i]!, after.gateways[i]!, seconds).filter((u) => u.percent >= THREAD_SHOWN_PERCENT)) {
         const where = t.pid === g.child.pid ? `gateway (${role})` : `gateway (${role}) child pid ${t.pid} "${t.processName}"`;
-        figures.push({ name: `${label}: CPU ${where} thread "${t.threadName}" tid ${t.tid}`, value: t.percent, unit: '% of a core' });
+        const thread = t.tid === t.pid ? 'main thread' : `thread "${t.threadName}" tid ${t.tid}`;
+        figures.push({ name: `${label}: CPU ${where} ${thread}`, value: t.percent, unit: '% of a core' });
       }
       figures.push({ name: `${label}: CPU gateway (${role}) all threads and children`, value: percent(sum(after.gateways[i]!) - sum(before.gateways[i]!)), unit: '% of a core' });
     });
@@ -124,7 +125,7 @@ async function runStep(d: Deployment, sim: SimulatorProcess, mode: SendMode, rat
   const refused = offered.offered - offered.accepted.size;
   const failure =
     refused > 0 ? `${refused} of ${offered.offered} not accepted (${answersText(offered)})`
-    : complete < offered.accepted.size ? `${offered.accepted.size - complete} of ${offered.accepted.size} without all four events ${GRACE_S} s after the step`
+    : complete < offered.accepted.size ? `${offered.accepted.size - complete} of ${offered.accepted.size} without all four events ${GRACE_S} s after the step (missing: ${d.endpoint.missing(offered.accepted.keys())})`
     : lagP99 > LAG_P99_MAX_MS ? `event lag p99 ${lagP99} ms > ${LAG_P99_MAX_MS} ms`
     : '';
   console.log(`  ${d.topology.key} ${mode} ${rate} msg/s: ${failure || 'sustained'} (event lag p99 ${lagP99} ms, accept p99 ${percentile(offered.acceptLatencies, 0.99)} ms)`);
