@@ -32,6 +32,7 @@ const FILL = setting('BENCH_WHOLE_FLOW_FILL', 100_000);
 const SOAK_S = setting('BENCH_WHOLE_FLOW_SOAK_S', 600);
 const RATES = (process.env.BENCH_WHOLE_FLOW_RATES ?? '300,600,1000,1500,2000,3000,4000,6000,8000').split(',').map(Number);
 const LAG_P99_MAX_MS = 3000;
+const WARM_UP_S = 3;
 const LIGHT_SHARE = 0.8;
 const OVERLOAD_FACTOR = 4;
 const RSS_EVERY_S = 30;
@@ -132,8 +133,15 @@ async function runStep(d: Deployment, sim: SimulatorProcess, mode: SendMode, rat
   return { rate, offered, lagP99, failure, cpuFigures: cpuFigures(d, before, after) };
 }
 
-/** Steps up through RATES until one is not sustained; the highest sustained step, if any, and the first that failed. */
+/**
+ * Steps up through RATES until one is not sustained; the highest sustained step, if any, and the first that failed.
+ * A short warm-up at the first rate comes before, so that the first step is not charged with a cold start (compiling
+ * hot paths, opening connections).
+ */
 async function series(d: Deployment, sim: SimulatorProcess, mode: SendMode): Promise<{ best?: StepOutcome; failed?: StepOutcome }> {
+  const warmUp = await offerLoad(d.api, d.sender, mode, RATES[0]!, WARM_UP_S);
+  d.acceptedTotal += warmUp.accepted.size;
+  await completeBy(d.endpoint, warmUp.accepted, warmUp.endedAt + GRACE_S * 1000);
   let best: StepOutcome | undefined;
   for (const rate of RATES) {
     const step = await runStep(d, sim, mode, rate, STEP_S);
