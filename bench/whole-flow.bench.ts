@@ -59,9 +59,6 @@ function readCpu(d: Deployment, sim: SimulatorProcess): CpuReading {
   return { at: Date.now(), gateways: d.gateways.map((g) => threadTimes(g.child.pid!)), simulator: threadTimes(sim.pid), bench: process.cpuUsage() };
 }
 
-function sum(times: readonly ThreadTime[]): number {
-  return times.reduce((s, t) => s + t.cpuSeconds, 0);
-}
 
 interface StepOutcome {
   readonly rate: number;
@@ -75,22 +72,23 @@ interface StepOutcome {
 /** Per-thread CPU of the gateway processes (and their children), the simulator's and the bench's, between two readings. */
 function cpuFigures(d: Deployment, before: CpuReading, after: CpuReading): (label: string) => BenchFigure[] {
   const seconds = (after.at - before.at) / 1000;
-  const percent = (cpuSeconds: number) => (cpuSeconds / seconds) * 100;
+  const total = (usage: readonly { percent: number }[]) => usage.reduce((sum, t) => sum + t.percent, 0);
   return (label) => {
     const figures: BenchFigure[] = [];
     d.gateways.forEach((g, i) => {
       const role = d.topology.processes[i]!.SWITCHBOARD_ROLE ?? 'all';
-      for (const t of threadUsage(before.gateways[i]!, after.gateways[i]!, seconds).filter((u) => u.percent >= THREAD_SHOWN_PERCENT)) {
+      const usage = threadUsage(before.gateways[i]!, after.gateways[i]!, seconds);
+      for (const t of usage.filter((u) => u.percent >= THREAD_SHOWN_PERCENT)) {
         const where = t.pid === g.child.pid ? `gateway (${role})` : `gateway (${role}) child pid ${t.pid} "${t.processName}"`;
         const thread = t.tid === t.pid ? 'main thread' : `thread "${t.threadName}" tid ${t.tid}`;
         figures.push({ name: `${label}: CPU ${where} ${thread}`, value: t.percent, unit: '% of a core' });
       }
-      figures.push({ name: `${label}: CPU gateway (${role}) all threads and children`, value: percent(sum(after.gateways[i]!) - sum(before.gateways[i]!)), unit: '% of a core' });
+      figures.push({ name: `${label}: CPU gateway (${role}) all threads and children`, value: total(usage), unit: '% of a core' });
     });
     const benchMicros = after.bench.user + after.bench.system - before.bench.user - before.bench.system;
     figures.push(
-      { name: `${label}: CPU simulator process`, value: percent(sum(after.simulator) - sum(before.simulator)), unit: '% of a core' },
-      { name: `${label}: CPU bench process (load, customer endpoint)`, value: percent(benchMicros / 1e6), unit: '% of a core' },
+      { name: `${label}: CPU simulator process`, value: total(threadUsage(before.simulator, after.simulator, seconds)), unit: '% of a core' },
+      { name: `${label}: CPU bench process (load, customer endpoint)`, value: (benchMicros / 1e6 / seconds) * 100, unit: '% of a core' },
     );
     return figures;
   };
