@@ -36,7 +36,7 @@ const WARM_UP_S = 3;
 const LIGHT_SHARE = 0.8;
 const OVERLOAD_FACTOR = 4;
 const RSS_EVERY_S = 30;
-/** How long an overload's or a fill's backlog may take to reach the endpoint before the bench goes on regardless. */
+/** How long the backlog of a failed step, an overload or a fill may take to reach the endpoint before the bench goes on regardless. */
 const DRAIN_MAX_S = 120;
 /** The simulator reports `sent` at once, `delivered` after 5 ms and `read` after this. */
 const READ_AFTER_MS = 10;
@@ -143,7 +143,11 @@ async function series(d: Deployment, sim: SimulatorProcess, mode: SendMode): Pro
   let best: StepOutcome | undefined;
   for (const rate of RATES) {
     const step = await runStep(d, sim, mode, rate, STEP_S);
-    if (step.failure) return { ...(best ? { best } : {}), failed: step };
+    if (step.failure) {
+      // What the failed step left behind must not be charged to the phases that follow on this deployment.
+      await completeBy(d.endpoint, step.offered.accepted, Date.now() + DRAIN_MAX_S * 1000);
+      return { ...(best ? { best } : {}), failed: step };
+    }
     best = step;
   }
   return best ? { best } : {};
