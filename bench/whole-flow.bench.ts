@@ -104,6 +104,11 @@ async function completeBy(endpoint: CustomerEndpoint, accepted: ReadonlyMap<stri
   }
 }
 
+/** Waits (at most DRAIN_MAX_S) for a backlog to reach the endpoint, so that it is not charged to the phase after. */
+function drain(d: Deployment, accepted: ReadonlyMap<string, number>): Promise<number> {
+  return completeBy(d.endpoint, accepted, Date.now() + DRAIN_MAX_S * 1000);
+}
+
 function assertSignatures(endpoint: CustomerEndpoint): void {
   if (endpoint.badSignatures.length > 0) throw new Error(`whole-flow: customer webhook signatures did not verify:\n${endpoint.badSignatures.slice(0, 5).join('\n')}`);
 }
@@ -144,8 +149,7 @@ async function series(d: Deployment, sim: SimulatorProcess, mode: SendMode): Pro
   for (const rate of RATES) {
     const step = await runStep(d, sim, mode, rate, STEP_S);
     if (step.failure) {
-      // What the failed step left behind must not be charged to the phases that follow on this deployment.
-      await completeBy(d.endpoint, step.offered.accepted, Date.now() + DRAIN_MAX_S * 1000);
+      await drain(d, step.offered.accepted);
       return { ...(best ? { best } : {}), failed: step };
     }
     best = step;
@@ -197,6 +201,7 @@ async function soak(d: Deployment, label: string, rate: number): Promise<BenchFi
   const complete = await completeBy(d.endpoint, accepted, lastEnd + GRACE_S * 1000);
   assertSignatures(d.endpoint);
   figures.push({ name: `${label}: soak messages with all four events`, value: complete / Math.max(1, accepted.size), unit: 'ratio', note: `of ${accepted.size}, ${GRACE_S} s after the soak` });
+  await drain(d, accepted);
   return figures;
 }
 
@@ -217,7 +222,7 @@ async function overload(d: Deployment, label: string, sustained: number): Promis
     { name: `${label}: overload ×${OVERLOAD_FACTOR}: upstream rate`, value: upstreamRate, unit: 'msg/s', note: `sends the simulator received during the step; sustained ${sustained} msg/s` },
     { name: `${label}: overload ×${OVERLOAD_FACTOR}: upstream / sustained`, value: upstreamRate / sustained, unit: 'ratio', note: 'the goal: within 10 % of 1' },
   ];
-  const complete = await completeBy(d.endpoint, offered.accepted, Date.now() + DRAIN_MAX_S * 1000);
+  const complete = await drain(d, offered.accepted);
   console.log(`  ${d.topology.key} overload: ${complete} of ${offered.accepted.size} accepted reached all four events after the step`);
   return figures;
 }
@@ -229,7 +234,7 @@ async function bytesPerMessage(d: Deployment, label: string, rate: number): Prom
   if (missing > 0) {
     const offered = await offerLoad(d.api, d.sender, 'batch', rate, Math.ceil(missing / rate));
     d.acceptedTotal += offered.accepted.size;
-    const complete = await completeBy(d.endpoint, offered.accepted, Date.now() + DRAIN_MAX_S * 1000);
+    const complete = await drain(d, offered.accepted);
     assertSignatures(d.endpoint);
     if (complete < offered.accepted.size) delivered = `${offered.accepted.size - complete} of the fill's messages still missing events after ${DRAIN_MAX_S} s`;
   }
