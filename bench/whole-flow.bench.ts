@@ -144,7 +144,7 @@ async function runStep(d: Deployment, sim: SimulatorProcess, mode: SendMode, rat
 async function series(d: Deployment, sim: SimulatorProcess, mode: SendMode): Promise<{ best?: StepOutcome; failed?: StepOutcome }> {
   const warmUp = await offerLoad(d.api, d.sender, mode, RATES[0]!, WARM_UP_S);
   d.acceptedTotal += warmUp.accepted.size;
-  await completeBy(d.endpoint, warmUp.accepted, warmUp.endedAt + GRACE_S * 1000);
+  await drain(d, warmUp.accepted);
   let best: StepOutcome | undefined;
   for (const rate of RATES) {
     const step = await runStep(d, sim, mode, rate, STEP_S);
