@@ -36,17 +36,20 @@ export async function createSender(api: GatewayApi, sim: SenderSimulator, mps: n
 }
 
 let recipient = 0;
+/** One template send to a new recipient, from the sender's numbers in turn. */
+export function templateMessage(sender: Sender) {
+  recipient += 1;
+  return {
+    to: `4915${String(50_000_000 + recipient)}`,
+    type: 'template',
+    template: { name: 'hello_world', language: 'en_US' },
+    from: sender.numbers[recipient % sender.numbers.length],
+  };
+}
+
 /** Sends one batch of `size` templates, each to a new recipient, spread over the sender's numbers; notes each id's accept time. */
 export async function sendBatch(api: GatewayApi, sender: Sender, size: number, accepted: Map<string, number>): Promise<void> {
-  const messages = Array.from({ length: size }, () => {
-    recipient += 1;
-    return {
-      to: `4915${String(50_000_000 + recipient)}`,
-      type: 'template',
-      template: { name: 'hello_world', language: 'en_US' },
-      from: sender.numbers[recipient % sender.numbers.length],
-    };
-  });
+  const messages = Array.from({ length: size }, () => templateMessage(sender));
   const res = await api.call(sender.key, 'POST', '/v1/messages/batch', { messages });
   const at = Date.now();
   for (const r of (res.body.results as { id?: string }[] | undefined) ?? []) if (r.id) accepted.set(r.id, at);

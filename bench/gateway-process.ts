@@ -45,14 +45,21 @@ export function spawnGateway(dataDir: string, upstreamUrl: string, env: Record<s
   });
 }
 
+export interface ApiAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Record<string, unknown>;
+}
+
 export class GatewayApi {
   private readonly pool: Pool;
-  constructor(url: string) {
-    this.pool = new Pool(url, { connections: 16 });
+  /** `connections`: at most this many requests on their way at once; more wait in the client, as they would in a caller's pool. */
+  constructor(url: string, connections = 16) {
+    this.pool = new Pool(url, { connections });
   }
-  async call(key: string, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  async call(key: string, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<ApiAnswer> {
     const res = await this.pool.request({ method, path, headers: { 'x-api-key': key, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+    return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, unknown> };
   }
   close(): Promise<void> {
     return this.pool.close();

@@ -15,7 +15,8 @@ import type { Benchmark, BenchFigure } from './bench.js';
 import { createSender, type Sender } from './bench-sender.js';
 import { percentile } from './bench-stats.js';
 import { GatewayApi, spawnGateway } from './gateway-process.js';
-import { Arrivals, saturate, SimulatorProcess } from './scale.bench.js';
+import { Arrivals, saturate } from './scale.bench.js';
+import { SimulatorProcess } from './simulator-process.js';
 
 const NUMBERS = 10;
 const NUMBER_MPS = 1000;

@@ -8,8 +8,9 @@ import { scaleBenchmark } from './scale.bench.js';
 import { simulatorBenchmark } from './simulator.bench.js';
 import { smsBenchmark } from './sms.bench.js';
 import { webhooksBenchmark } from './webhooks.bench.js';
+import { wholeFlowBenchmark } from './whole-flow.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark, retentionBenchmark, scaleBenchmark, smsBenchmark, overloadBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark, retentionBenchmark, scaleBenchmark, smsBenchmark, overloadBenchmark, wholeFlowBenchmark];
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => wanted.includes(b.name));

@@ -9,8 +9,11 @@ import { startSimulator } from '../src/simulator/index.js';
 export type ReceivedSend = readonly [at: number, messageId: string];
 
 void (async () => {
-  // Statuses as in the dispatch benchmark: `sent` at once, `delivered` 5 ms later, no `read`.
-  const sim = await startSimulator({ port: 0, recordLimit: 1_000_000, statusDelaysMs: { sent: 0, delivered: 5, read: -1 }, logger: false });
+  // Statuses as in the dispatch benchmark: `sent` at once, `delivered` 5 ms later; `read` after the milliseconds given
+  // as the first argument (the whole-flow benchmark's customers read everything), else never.
+  const readArgument = process.argv[2];
+  const read = readArgument === undefined ? -1 : Number(readArgument);
+  const sim = await startSimulator({ port: 0, recordLimit: 1_000_000, statusDelaysMs: { sent: 0, delivered: 5, read }, logger: false });
   process.send?.({ url: sim.url });
   process.on('message', (ask: 'sends' | 'stop') => {
     if (ask === 'stop') {

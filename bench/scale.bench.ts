@@ -6,18 +6,16 @@
  * gateways saturated (a closed loop keeps at most WINDOW messages accepted but not yet at the upstream), the time from
  * accept to the simulator's receipt at a light fixed load, and the ratio of (b) and (c) to (a).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchFigure } from './bench.js';
 import { postgresBenchDatabase, postgresUnreachable, type BenchDatabase } from './bench-database.js';
 import { benchRedis, redisUnreachable, type BenchRedis } from './bench-redis.js';
-import { createSender, feed, sendBatch, type Sender, type SenderSimulator } from './bench-sender.js';
+import { createSender, feed, sendBatch, type Sender } from './bench-sender.js';
 import { percentile } from './bench-stats.js';
-import { APP_SECRET, GatewayApi, spawnGateway, VERIFY_TOKEN, type GatewayProcess } from './gateway-process.js';
-import type { ReceivedSend } from './scale-simulator.js';
+import { GatewayApi, spawnGateway, type GatewayProcess } from './gateway-process.js';
+import { SimulatorProcess } from './simulator-process.js';
 
 const NUMBERS = 10;
 const NUMBER_MPS = 1000;
@@ -45,65 +43,6 @@ const TOPOLOGIES: readonly Topology[] = [
   { label: '(b) PostgreSQL + Redis, one process', shared: true, processes: 1 },
   { label: '(c) PostgreSQL + Redis, three processes (role all)', shared: true, processes: 3 },
 ];
-
-/** The simulator child: set up over its `/_sim` routes, asked over IPC for the sends it received. */
-export class SimulatorProcess implements SenderSimulator {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static async start(): Promise<SimulatorProcess> {
-    const child = fork(fileURLToPath(new URL('./scale-simulator.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const { url } = await new Promise<{ url: string }>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as { url: string }));
-      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    });
-    return new SimulatorProcess(child, url);
-  }
-
-  private async admin<T>(method: 'POST' | 'PUT', path: string, body: unknown): Promise<T> {
-    const res = await fetch(`${this.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`simulator ${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-
-  createBusiness(input: Record<string, never>) {
-    return this.admin<{ wabaId: string; accessToken: string }>('POST', '/_sim/businesses', input);
-  }
-  createTemplate(input: object) {
-    return this.admin('POST', '/_sim/templates', input);
-  }
-  createPhoneNumber(input: object) {
-    return this.admin<{ phoneNumberId: string; displayPhoneNumber: string }>('POST', '/_sim/phone-numbers', input);
-  }
-  setWebhook(gatewayUrl: string) {
-    return this.admin('PUT', '/_sim/webhook', { url: `${gatewayUrl}/webhooks/meta`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
-  }
-
-  /** Waits (at most `maxMs`) for the status webhooks still queued, so that none reaches the next configuration's gateway. */
-  async flushWebhooks(maxMs: number): Promise<void> {
-    await Promise.race([this.admin('POST', '/_sim/webhook/flush', {}), sleep(maxMs)]);
-  }
-
-  /** The sends received since the last call. */
-  collect(): Promise<readonly ReceivedSend[]> {
-    return new Promise((resolve) => {
-      this.child.once('message', (m) => resolve((m as { sends: ReceivedSend[] }).sends));
-      this.child.send('sends');
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send('stop');
-    await exited;
-  }
-}
 
 /** Every send seen at the simulator, by message id (the first arrival counts). */
 export class Arrivals {
