@@ -2,15 +2,20 @@
  * Bytes stored per message on SQLite, by table and index, after the whole flow of BENCH_ROW_MESSAGES messages
  * (default 100,000) driven through the store's own ports: an idempotent accept, the dispatcher's claim, call mark and
  * sent settle, Meta's three status webhooks (sent with pricing, delivered, read) stored raw and applied, the fan-out
- * of the four events to one endpoint, and each delivery's one successful attempt. Sizes come from SQLite's `dbstat`
- * table (pages in use per table and index), after a checkpoint; nothing is pruned (every row is within retention).
+ * of the four events to one endpoint, and each delivery's one successful attempt. Then one pruning pass with the
+ * default retention, as the gateway's pruner makes every minute (every message, event and attempt is within its
+ * horizon: only what is kept for no time at all goes). Sizes come from SQLite's `dbstat` table (pages in use per table
+ * and index), after a checkpoint. The process's heap after each tenth of the run (after a collection, when node runs
+ * with --expose-gc) shows whether the store keeps anything per message in memory.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Benchmark, BenchFigure as Figure } from './bench.js';
-import { openStore, sqliteFileOf } from '../src/store/open-store.js';
+import { openStore, sqliteFileOf, type StoreConfig } from '../src/store/open-store.js';
+import { openRetention } from '../src/store/open-retention.js';
+import { DEFAULT_RETENTION, RETAINED_TABLES } from '../src/domain/retention.js';
 import type { Store } from '../src/store/store.js';
 import { parseMetaWebhook } from '../src/webhooks/inbound/parse.js';
 import { buildEnvelope, type NumberRef, type StatusPayload } from '../src/simulator/webhook-payload.js';
@@ -113,6 +118,27 @@ async function deliverEvents(flow: Flow): Promise<void> {
   }
 }
 
+/** Every table once through the pruner's port, with the default horizons, until a batch comes back short. */
+async function prunePass(config: StoreConfig): Promise<void> {
+  const retention = openRetention(config);
+  try {
+    for (const table of RETAINED_TABLES) {
+      if (table === 'credit_ledger') continue;
+      while ((await retention.store.pruneBatch(table, Date.now() - DEFAULT_RETENTION[table], 1000)) === 1000);
+    }
+  } finally {
+    await retention.close();
+  }
+}
+
+const mib = (bytes: number) => bytes / 2 ** 20;
+
+/** Heap in use now, after a full collection where node allows one. */
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 interface ObjectSize { readonly name: string; readonly table: string; readonly kind: 'table' | 'index'; readonly bytes: number }
 
 /** Pages in use per table and index (dbstat), each index under its table. */
@@ -159,16 +185,20 @@ export const rowSizeBenchmark: Benchmark = {
     const file = sqliteFileOf(config)!;
     const started = Date.now();
     const store = await openStore(config);
+    const heap: number[] = [];
     try {
       const flow = await setUp(store);
+      const tenth = Math.max(BATCH, Math.floor(MESSAGES / 10 / BATCH) * BATCH);
       for (let from = 0; from < MESSAGES; from += BATCH) {
         await accept(flow, from, Math.min(MESSAGES, from + BATCH));
         await applyStatuses(flow, await dispatch(flow));
         await deliverEvents(flow);
+        if ((from + BATCH) % tenth === 0) heap.push(heapUsed());
       }
     } finally {
       await store.close();
     }
+    await prunePass(config);
     const seconds = (Date.now() - started) / 1000;
     try {
       const sizes = objectSizes(file);
@@ -176,6 +206,8 @@ export const rowSizeBenchmark: Benchmark = {
       return [
         { name: 'total', value: total / MESSAGES, unit: 'B/message', note: `${MESSAGES.toLocaleString('en')} messages, whole flow in ${seconds.toFixed(0)} s; file ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB` },
         ...perMessageFigures(sizes, MESSAGES),
+        { name: 'heap after the first tenth', value: mib(heap[0] ?? 0), unit: 'MiB', note: `then ${heap.map((h) => mib(h).toFixed(0)).join(', ')} MiB after each tenth${'gc' in globalThis ? '' : ' (no --expose-gc: not collected first)'}` },
+        { name: 'heap growth, first tenth to end', value: mib((heap.at(-1) ?? 0) - (heap[0] ?? 0)), unit: 'MiB' },
       ];
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
