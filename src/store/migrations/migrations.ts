@@ -19,7 +19,7 @@ import { smallerRows } from './016-smaller-rows.js';
 export interface Migration {
   readonly id: number;
   readonly name: string;
-  /** SQL in the common subset (TEXT, BIGINT, INTEGER); BLOB is the one type a PostgreSQL migrator must read as BYTEA. */
+  /** SQL in the common subset (TEXT, BIGINT, INTEGER); BLOB is the one type a PostgreSQL migrator must read as BYTEA, and a closing WITHOUT ROWID the one clause it leaves out. */
   readonly statements: readonly string[];
 }
 

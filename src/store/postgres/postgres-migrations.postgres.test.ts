@@ -61,7 +61,7 @@ describe.skipIf(!engineRuns('postgres'))('migrations on both engines', () => {
     }
   });
 
-  it('carry webhook deliveries forward to migration 16: pending and failed stay, delivered ones go', async () => {
+  it('carry webhook deliveries and attempts forward to migration 16: pending and failed deliveries stay, delivered ones go, attempts stay', async () => {
     const { schema, drop } = await createTestSchema();
     const engine = createPostgresEngine({ url: TEST_POSTGRES_URL, schema, maxConnections: 1 });
     try {
@@ -74,9 +74,15 @@ describe.skipIf(!engineRuns('postgres'))('migrations on both engines', () => {
         id: `dlv_${status}`, event_id: `evt_${status}`, endpoint_id: 'ep_1', account_id: 'acct_1', status, attempts: 1, next_attempt_at: null,
         lease_owner: null, lease_expires_at: null, created_at: 1, updated_at: 1,
       }))).execute();
+      await engine.db.insertInto('webhook_attempts').values({
+        id: 'atmpt_1', endpoint_id: 'ep_1', delivery_id: 'dlv_delivered', event_id: 'evt_delivered', url: 'https://x.example', trigger: 'scheduled',
+        outcome: 'delivered', status_code: 200, duration_ms: 3, response_excerpt: null, next_attempt_at: null, created_at: 1,
+      }).execute();
       await migratePostgres(engine.db);
       const left = await engine.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
       expect(left.map((r) => r.id)).toEqual(['dlv_failed', 'dlv_pending']);
+      expect(await engine.db.selectFrom('webhook_attempts').select(['id', 'delivery_id', 'status_code']).execute())
+        .toEqual([{ id: 'atmpt_1', delivery_id: 'dlv_delivered', status_code: 200 }]);
     } finally {
       await engine.close();
       await drop();

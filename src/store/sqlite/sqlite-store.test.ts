@@ -63,7 +63,7 @@ describe('sqlite specifics', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps pending and failed webhook deliveries and removes those already delivered (their attempts stay)', async () => {
+  it('keeps pending and failed webhook deliveries, removes those already delivered, and carries their attempts into the table keyed by endpoint', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
     const before = new Database(join(dataDir, 'switchboard.db'));
     before.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
@@ -83,6 +83,9 @@ describe('sqlite specifics', () => {
     const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
     expect(db.prepare('SELECT id FROM webhook_deliveries ORDER BY id').pluck().all()).toEqual(['dlv_failed', 'dlv_pending']);
     expect(db.prepare('SELECT delivery_id FROM webhook_attempts').pluck().all()).toEqual(['dlv_delivered']);
+    // Attempts are keyed by endpoint and id, with no row id and no index beside the one retention walks by time.
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'webhook_attempts'`).pluck().get()).toMatch(/PRIMARY KEY \(endpoint_id, id\)\) WITHOUT ROWID$/);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_attempts'`).pluck().all()).toEqual(['webhook_attempts_created']);
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
