@@ -4,13 +4,18 @@ import { acceptBenchmark } from './accept.bench.js';
 import { dispatchBenchmark } from './dispatch.bench.js';
 import { overloadBenchmark } from './overload.bench.js';
 import { retentionBenchmark } from './retention.bench.js';
+import { rowSizeBenchmark } from './row-size.bench.js';
+import { rssBenchmark } from './rss.bench.js';
 import { scaleBenchmark } from './scale.bench.js';
 import { simulatorBenchmark } from './simulator.bench.js';
 import { smsBenchmark } from './sms.bench.js';
 import { webhooksBenchmark } from './webhooks.bench.js';
 import { wholeFlowBenchmark } from './whole-flow.bench.js';
 
-const BENCHMARKS: readonly Benchmark[] = [simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark, retentionBenchmark, scaleBenchmark, smsBenchmark, overloadBenchmark, wholeFlowBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  simulatorBenchmark, acceptBenchmark, dispatchBenchmark, webhooksBenchmark, retentionBenchmark, rowSizeBenchmark, rssBenchmark, scaleBenchmark, smsBenchmark,
+  overloadBenchmark, wholeFlowBenchmark,
+];
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => wanted.includes(b.name));

@@ -104,10 +104,10 @@ const HOUR_MS = 3600 * 1000;
 const RETENTION_VARIABLES: readonly { table: RetainedTable; name: string; unitMs: number; min: number; meaning: string }[] = [
   { table: 'messages', name: 'SWITCHBOARD_RETAIN_MESSAGES_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a message is kept once dispatch has finished with it (sent, delivered, read or failed)' },
   { table: 'events', name: 'SWITCHBOARD_RETAIN_EVENTS_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a customer-webhook event is kept once fanned out and its deliveries are gone' },
-  { table: 'webhook_deliveries', name: 'SWITCHBOARD_RETAIN_WEBHOOK_DELIVERIES_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a delivered or failed webhook delivery is kept (and can be replayed)' },
+  { table: 'webhook_deliveries', name: 'SWITCHBOARD_RETAIN_WEBHOOK_DELIVERIES_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a failed webhook delivery is kept (and can be replayed); a delivered one is not kept, its attempt is the record' },
   { table: 'webhook_attempts', name: 'SWITCHBOARD_RETAIN_WEBHOOK_ATTEMPTS_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a webhook attempt is kept' },
   { table: 'idempotency_keys', name: 'SWITCHBOARD_RETAIN_IDEMPOTENCY_HOURS', unitMs: HOUR_MS, min: 24, meaning: 'Hours an Idempotency-Key is kept (at least 24, the time it is honoured)' },
-  { table: 'meta_webhooks', name: 'SWITCHBOARD_RETAIN_META_WEBHOOKS_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a Meta webhook delivery is kept once applied' },
+  { table: 'meta_webhooks', name: 'SWITCHBOARD_RETAIN_META_WEBHOOKS_DAYS', unitMs: 24 * HOUR_MS, min: 0, meaning: 'Days a Meta webhook delivery is kept once applied (0 = removed by the next pruning pass after it is applied)' },
   { table: 'inbound_messages', name: 'SWITCHBOARD_RETAIN_INBOUND_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days a customer\u2019s inbound message is kept' },
   { table: 'media', name: 'SWITCHBOARD_RETAIN_MEDIA_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days an uploaded media file is kept' },
   { table: 'credit_ledger', name: 'SWITCHBOARD_LEDGER_COMPACT_DAYS', unitMs: 24 * HOUR_MS, min: 1, meaning: 'Days after which an account\u2019s settled ledger rows are folded into one balance-forward row' },

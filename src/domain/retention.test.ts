@@ -27,6 +27,9 @@ describe('decideRetention', () => {
     ['an old pending delivery', { table: 'webhook_deliveries', at: old, pending: true }, 'keep:in_use'],
     ['an old applied Meta delivery', { table: 'meta_webhooks', at: old, applied: true }, 'remove'],
     ['an old unapplied Meta delivery', { table: 'meta_webhooks', at: old, applied: false }, 'keep:in_use'],
+    // Applied, its effects are in the rows it changed: by default its raw body is not kept at all.
+    ['a Meta delivery applied a moment ago', { table: 'meta_webhooks', at: recent, applied: true }, 'remove'],
+    ['a recent unapplied Meta delivery', { table: 'meta_webhooks', at: recent, applied: false }, 'keep:in_use'],
     ['an old attempt', { table: 'webhook_attempts', at: old }, 'remove'],
     ['an old inbound message', { table: 'inbound_messages', at: old }, 'remove'],
     ['an old upload', { table: 'media', at: old }, 'remove'],

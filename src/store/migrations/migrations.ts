@@ -14,11 +14,12 @@ import { contactIdentity } from './012-contact-identity.js';
 import { healthAndPricing } from './013-health-and-pricing.js';
 import { smsConnectors } from './014-sms-connectors.js';
 import { smsSubmits } from './015-sms-submits.js';
+import { smallerRows } from './016-smaller-rows.js';
 
 export interface Migration {
   readonly id: number;
   readonly name: string;
-  /** SQL in the common subset (TEXT, BIGINT, INTEGER); BLOB is the one type a PostgreSQL migrator must read as BYTEA. */
+  /** SQL in the common subset (TEXT, BIGINT, INTEGER); BLOB is the one type a PostgreSQL migrator must read as BYTEA, and a closing WITHOUT ROWID the one clause it leaves out. */
   readonly statements: readonly string[];
 }
 
@@ -26,7 +27,7 @@ export interface Migration {
 export const SCHEMA_MIGRATIONS_TABLE =
   'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, deliveryControl, contactIdentity, healthAndPricing, smsConnectors, smsSubmits];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, deliveryControl, contactIdentity, healthAndPricing, smsConnectors, smsSubmits, smallerRows];
 
 /** The migrations not yet recorded as applied, in order. */
 export function pendingMigrations(applied: ReadonlySet<number>): Migration[] {

@@ -6,7 +6,7 @@ import { TEST_POSTGRES_URL } from '../../../test/helpers/postgres-server.js';
 import { MIGRATIONS } from '../migrations/migrations.js';
 import type { Database } from '../sql/schema.js';
 import { createPostgresEngine } from './postgres-engine.js';
-import { migratePostgres } from './postgres-migrations.js';
+import { migratePostgres, toPostgres } from './postgres-migrations.js';
 
 interface Column { readonly table: string; readonly column: string; readonly type: string; readonly notNull: boolean }
 
@@ -57,6 +57,34 @@ describe.skipIf(!engineRuns('postgres'))('migrations on both engines', () => {
       expect(applied.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
     } finally {
       await Promise.all(starters.map((engine) => engine.close()));
+      await drop();
+    }
+  });
+
+  it('carry webhook deliveries and attempts forward to migration 16: pending and failed deliveries stay, delivered ones go, attempts stay', async () => {
+    const { schema, drop } = await createTestSchema();
+    const engine = createPostgresEngine({ url: TEST_POSTGRES_URL, schema, maxConnections: 1 });
+    try {
+      await sql.raw('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)').execute(engine.db);
+      for (const m of MIGRATIONS.filter((m) => m.id < 16)) {
+        for (const statement of m.statements) await sql.raw(toPostgres(statement)).execute(engine.db);
+        await engine.db.insertInto('schema_migrations').values({ id: m.id, name: m.name, applied_at: 0 }).execute();
+      }
+      await engine.db.insertInto('webhook_deliveries').values(['pending', 'delivered', 'failed'].map((status) => ({
+        id: `dlv_${status}`, event_id: `evt_${status}`, endpoint_id: 'ep_1', account_id: 'acct_1', status, attempts: 1, next_attempt_at: null,
+        lease_owner: null, lease_expires_at: null, created_at: 1, updated_at: 1,
+      }))).execute();
+      await engine.db.insertInto('webhook_attempts').values({
+        id: 'atmpt_1', endpoint_id: 'ep_1', delivery_id: 'dlv_delivered', event_id: 'evt_delivered', url: 'https://x.example', trigger: 'scheduled',
+        outcome: 'delivered', status_code: 200, duration_ms: 3, response_excerpt: null, next_attempt_at: null, created_at: 1,
+      }).execute();
+      await migratePostgres(engine.db);
+      const left = await engine.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
+      expect(left.map((r) => r.id)).toEqual(['dlv_failed', 'dlv_pending']);
+      expect(await engine.db.selectFrom('webhook_attempts').select(['id', 'delivery_id', 'status_code']).execute())
+        .toEqual([{ id: 'atmpt_1', delivery_id: 'dlv_delivered', status_code: 200 }]);
+    } finally {
+      await engine.close();
       await drop();
     }
   });

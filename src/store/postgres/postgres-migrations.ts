@@ -1,6 +1,6 @@
 /**
  * Brings a PostgreSQL schema up to date with the one migration list both engines share. The statements are in the
- * common subset; BLOB is the one type spelled differently (BYTEA). Processes starting together take an advisory lock
+ * common subset; BLOB is the one type spelled differently (BYTEA), and SQLite's WITHOUT ROWID is left out. Processes starting together take an advisory lock
  * for the schema first, so exactly one of them migrates and the others find the work done.
  */
 import { sql, type Kysely } from 'kysely';
@@ -8,7 +8,8 @@ import { pendingMigrations, SCHEMA_MIGRATIONS_TABLE } from '../migrations/migrat
 import type { Database } from '../sql/schema.js';
 
 export function toPostgres(statement: string): string {
-  return statement.replace(/\bBLOB\b/g, 'BYTEA');
+  // SQLite's table without a row id is an ordinary table keyed the same way here.
+  return statement.replace(/\bBLOB\b/g, 'BYTEA').replace(/\)\s*WITHOUT ROWID\s*$/, ')');
 }
 
 /** Creates `schema` when it is missing (several processes may start at once: IF NOT EXISTS, retried once on a race). */

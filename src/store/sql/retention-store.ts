@@ -55,8 +55,10 @@ export class RetentionStore {
           eb.selectFrom('webhook_deliveries').select('id').where('status', '<>', PENDING_DELIVERY).where('updated_at', '<=', cutoff)
             .orderBy('updated_at').limit(limit));
       case 'webhook_attempts':
-        return db.deleteFrom('webhook_attempts').where('id', 'in', (eb) =>
-          eb.selectFrom('webhook_attempts').select('id').where('created_at', '<=', cutoff).orderBy('created_at').limit(limit));
+        // By the whole key: attempts are keyed by (endpoint, id), and no index finds an id alone (migration 16).
+        return db.deleteFrom('webhook_attempts').where((eb) =>
+          eb(eb.refTuple('endpoint_id', 'id'), 'in',
+            eb.selectFrom('webhook_attempts').select(['endpoint_id', 'id']).where('created_at', '<=', cutoff).orderBy('created_at').limit(limit).$asTuple('endpoint_id', 'id')));
       case 'meta_webhooks':
         return db.deleteFrom('meta_webhooks').where('id', 'in', (eb) =>
           eb.selectFrom('meta_webhooks').select('id').where('applied_at', 'is not', null).where('received_at', '<=', cutoff)

@@ -55,9 +55,9 @@ export class SqlDeliveryQueue implements DeliveryQueue {
       pending.set({ lease_expires_at: slot((v) => v.until) }).where('lease_owner', '=', slot((v) => v.owner)).where('id', 'in', eachSlot(slot, n, (v) => v.ids))));
     this.releaseRun = perLength((n) => precompile<{ ids: readonly string[]; dueAt: number }, unknown>((slot) =>
       pending.set({ lease_owner: null, lease_expires_at: null, next_attempt_at: slot((v) => v.dueAt) }).where('id', 'in', eachSlot(slot, n, (v) => v.ids))));
+    // Delivered deliveries are not kept (migration 16): completing a pending one removes it.
     this.completeRun = perLength((n) => precompile<{ ids: readonly string[] }, unknown>((slot) =>
-      pending.set({ status: 'delivered', manual: 0, next_attempt_at: null, lease_owner: null, lease_expires_at: null })
-        .where('id', 'in', eachSlot(slot, n, (v) => v.ids))));
+      db.deleteFrom('webhook_deliveries').where('status', '=', PENDING_DELIVERY).where('id', 'in', eachSlot(slot, n, (v) => v.ids))));
   }
 
   private get db() {

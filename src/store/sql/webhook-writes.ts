@@ -54,16 +54,19 @@ export class WebhookWrites {
       }))
         // A replay may have given the endpoint this event before the fan-out reached it.
         .onConflict((oc) => oc.columns(['event_id', 'endpoint_id']).doNothing())));
-    const finished = (status: 'delivered' | 'failed') => perLength((n) => precompile<{ ids: readonly string[]; at: number }, unknown>((slot) =>
-      db.updateTable('webhook_deliveries')
-        .set((eb) => ({
-          status, attempts: eb('attempts', '+', 1), manual: 0, next_attempt_at: null, lease_owner: null, lease_expires_at: null,
-          updated_at: slot((v) => v.at),
-        }))
-        .where('id', 'in', eachSlot(slot, n, (v) => v.ids))
-        // A delivery failed meanwhile (its endpoint was disabled) stays failed: only a pending one fails now.
-        .$if(status === 'failed', (q) => q.where('status', '=', PENDING_DELIVERY))));
-    this.finish = { delivered: finished('delivered'), failed: finished('failed') };
+    this.finish = {
+      // A delivered delivery is not kept: its attempt row is the log of it (migration 16).
+      delivered: perLength((n) => precompile<{ ids: readonly string[]; at: number }, unknown>((slot) =>
+        db.deleteFrom('webhook_deliveries').where('id', 'in', eachSlot(slot, n, (v) => v.ids)))),
+      failed: perLength((n) => precompile<{ ids: readonly string[]; at: number }, unknown>((slot) =>
+        db.updateTable('webhook_deliveries')
+          .set((eb) => ({
+            status: 'failed', attempts: eb('attempts', '+', 1), manual: 0, next_attempt_at: null, lease_owner: null, lease_expires_at: null,
+            updated_at: slot((v) => v.at),
+          }))
+          // A delivery failed meanwhile (its endpoint was disabled) stays failed: only a pending one fails now.
+          .where('id', 'in', eachSlot(slot, n, (v) => v.ids)).where('status', '=', PENDING_DELIVERY))),
+    };
     this.retry = precompile<{ id: string; next: number; at: number }, unknown>((slot) => db.updateTable('webhook_deliveries')
       .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: slot((v) => v.next), lease_owner: null, lease_expires_at: null, updated_at: slot((v) => v.at) }))
       .where('id', '=', slot((v) => v.id)).where('status', '=', PENDING_DELIVERY));

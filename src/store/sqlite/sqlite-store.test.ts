@@ -63,6 +63,33 @@ describe('sqlite specifics', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('keeps pending and failed webhook deliveries, removes those already delivered, and carries their attempts into the table keyed by endpoint', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
+    const before = new Database(join(dataDir, 'switchboard.db'));
+    before.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.id < 16)) {
+      for (const statement of m.statements) before.exec(statement);
+      before.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, 0)').run(m.id, m.name);
+    }
+    for (const status of ['pending', 'delivered', 'failed']) {
+      before.prepare(`INSERT INTO webhook_deliveries (id, event_id, endpoint_id, account_id, status, attempts, created_at, updated_at)
+        VALUES (?, ?, 'ep_1', 'acct_1', ?, 1, 1, 1)`).run(`dlv_${status}`, `evt_${status}`, status);
+    }
+    before.prepare(`INSERT INTO webhook_attempts (id, endpoint_id, delivery_id, event_id, url, trigger, outcome, duration_ms, created_at)
+      VALUES ('atmpt_1', 'ep_1', 'dlv_delivered', 'evt_delivered', 'https://x.example', 'scheduled', 'delivered', 3, 1)`).run();
+    before.close();
+    const store = await openStore({ dataDir, databaseUrl: undefined, secretKey: undefined });
+    await store.close();
+    const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
+    expect(db.prepare('SELECT id FROM webhook_deliveries ORDER BY id').pluck().all()).toEqual(['dlv_failed', 'dlv_pending']);
+    expect(db.prepare('SELECT delivery_id FROM webhook_attempts').pluck().all()).toEqual(['dlv_delivered']);
+    // Attempts are keyed by endpoint and id, with no row id and no index beside the one retention walks by time.
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'webhook_attempts'`).pluck().get()).toMatch(/PRIMARY KEY \(endpoint_id, id\)\) WITHOUT ROWID$/);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_attempts'`).pluck().all()).toEqual(['webhook_attempts_created']);
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('sees its own credit debits at once through the accounts\u2019 read cache', async () => {
     const { store, dispose } = await tempStore();
     const account = await store.createAccount({ name: 'x', credit: 10 }, 1);
