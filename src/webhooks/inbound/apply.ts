@@ -85,6 +85,7 @@ export class MetaWebhookApplier {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    this.passAt = Number.POSITIVE_INFINITY;
     await this.busy;
   }
 
