@@ -3,7 +3,7 @@
  * flowing back) at each number's configured pace. Reports sustained msg/s for one number at 1,000 msg/s and for ten
  * numbers at 80 msg/s, the busiest second seen at the upstream, and the p99 time from accept to upstream call.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDatabase } from './bench-database.js';
@@ -15,6 +15,21 @@ import { startSimulator } from '../src/simulator/index.js';
 import type { RunningSimulator } from '../src/simulator/types.js';
 
 const SUSTAIN_S = Number(process.env.BENCH_DISPATCH_SECONDS ?? 30);
+/** Linux counts a thread's CPU in ticks of 1/100 s (USER_HZ). */
+const TICK_MS = 10;
+
+/**
+ * CPU milliseconds the process's main thread has used so far (user + system), read from /proc; undefined where
+ * there is no /proc. The main thread runs accept, dispatch and Meta webhook application: its CPU bounds the flow.
+ */
+function mainThreadCpuMs(pid: number | undefined): number | undefined {
+  const stat = `/proc/${pid}/task/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return undefined;
+  // The fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+  const text = readFileSync(stat, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
 
 function sendsOf(sim: RunningSimulator, phoneNumberIds: readonly string[], ids: ReadonlyMap<string, number>) {
   return sim.admin
@@ -49,12 +64,20 @@ export const dispatchBenchmark: Benchmark = {
       figures.push({ name: 'accept → upstream call p99 (200 msg/s, unthrottled)', value: percentile(latencies, 0.99), unit: 'ms' });
       figures.push({ name: 'accept → upstream call p50', value: percentile(latencies, 0.5), unit: 'ms' });
 
+      const cpuBefore = mainThreadCpuMs(gateway.child.pid);
       const heavy = await feed([api], fast, 1100, SUSTAIN_S);
       await waitForSends(sim, fast.phoneNumberIds, heavy, 30_000);
+      // Their status webhooks come shortly after the last sends: wait for them to be applied too.
+      await new Promise((r) => setTimeout(r, 2_000));
+      const cpuAfter = mainThreadCpuMs(gateway.child.pid);
       const one = rates(sendsOf(sim, fast.phoneNumberIds, heavy).map((s) => s.at));
       figures.push({ name: `one number at 1,000 msg/s: sustained over ${SUSTAIN_S} s`, value: one.sustained, unit: 'msg/s', note: 'target ≥ 950' });
       figures.push({ name: 'one number: busiest second at the upstream', value: one.busiestSecond, unit: 'msg', note: 'must not exceed 1,000' });
       figures.push({ name: 'one number: delivered / accepted', value: sendsOf(sim, fast.phoneNumberIds, heavy).length / heavy.size, unit: 'ratio' });
+      if (cpuBefore !== undefined && cpuAfter !== undefined) {
+        const note = 'accept, dispatch and status webhooks; no customer webhooks';
+        figures.push({ name: 'one number: gateway main-thread CPU per message', value: (cpuAfter - cpuBefore) / heavy.size, unit: 'ms', note });
+      }
 
       const spread = await feed([api], ten, 900, 10);
       await waitForSends(sim, ten.phoneNumberIds, spread, 30_000);

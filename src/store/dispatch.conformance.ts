@@ -172,6 +172,34 @@ export function describeDispatchConformance(): void {
       expect(await eventsOf(failed.messageId)).toHaveLength(1);
     });
 
+    it('settles retries and failures that arrive together each as it would alone', async () => {
+      const t = nextEra();
+      const { tenant } = await seed(5, { at: t, credit: 10, reserve: 1 });
+      const [retried, waiting, failed, other, alreadySent] = await claimTasks('w1', t) as [DispatchTask, DispatchTask, DispatchTask, DispatchTask, DispatchTask];
+      await db().updateTable('messages').set({ status: 'sent' }).where('id', '=', alreadySent.messageId).execute();
+      const otherError = new SwitchboardError(gatewayEntry('upstream_rejected'), { detail: 'another reason' });
+      await Promise.all([
+        dispatch.settleRetry(retried, t + 60_000, outage(), t + 1, false),
+        dispatch.settleFailed(failed, refused(), t + 1),
+        dispatch.settleRetry(waiting, t + 50_000, outage(), t + 1, true),
+        dispatch.settleFailed(other, otherError, t + 2),
+        dispatch.settleFailed(alreadySent, refused(), t + 1),
+      ]);
+      expect(await job(retried.jobId)).toMatchObject({ due_at: t + 60_000, attempts: 1, waits_for_upstream: 0, lease_owner: null });
+      expect(await job(waiting.jobId)).toMatchObject({ due_at: t + 50_000, attempts: 1, waits_for_upstream: 1, lease_owner: null });
+      expect(await message(retried.messageId)).toMatchObject({ status: 'accepted', updated_at: t + 1 });
+      for (const task of [failed, other, alreadySent]) expect(await job(task.jobId)).toBeUndefined();
+      expect(await message(failed.messageId)).toMatchObject({ status: 'failed', updated_at: t + 1 });
+      expect(await message(other.messageId)).toMatchObject({ status: 'failed', updated_at: t + 2 });
+      expect(JSON.parse((await message(other.messageId)).error!)).toMatchObject({ detail: 'another reason' });
+      expect(await eventsOf(failed.messageId)).toMatchObject([{ type: 'message.failed' }]);
+      expect(await eventsOf(other.messageId)).toMatchObject([{ type: 'message.failed', data: { error: { detail: 'another reason' } } }]);
+      expect(await eventsOf(alreadySent.messageId)).toEqual([]);
+      expect(await eventsOf(retried.messageId)).toEqual([]);
+      // Two refunded (the failures that moved their messages), none for the retries or the one Meta has.
+      expect(await balanceOf(tenant.accountId)).toBe(12);
+    });
+
     it('hands claimed messages back to accepted, and nothing for no tasks', async () => {
       const t = nextEra();
       await seed(2, { at: t });

@@ -95,6 +95,36 @@ export function describeInboundConformance(): void {
       expect((await message(m!.messageId)).wamid).toBe(wamid);
     });
 
+    it('applies a batch of many messages’ statuses message by message, in the order they came', async () => {
+      const tenant = await seedTenant(current().engine, now);
+      const [wa, wc] = [unique('wamid.A'), unique('wamid.C')];
+      const [a] = await seedMessages(current().engine, tenant, 1, { at: now, status: 'queued', wamid: wa });
+      const [b] = await seedMessages(current().engine, tenant, 1, { at: now, status: 'queued' });
+      const [c] = await seedMessages(current().engine, tenant, 1, { at: now, status: 'sent', wamid: wc });
+      const wb = unique('wamid.B');
+      const error = gatewayError('upstream_rejected', { detail: 'Message undeliverable' });
+      const outcomes = await inbound.applyStatuses([
+        { status: status(tenant, wa, 'sent'), error: undefined },
+        { status: status(tenant, wb, 'sent', b!.messageId), error: undefined },
+        { status: status(tenant, wa, 'delivered'), error: undefined },
+        { status: status(tenant, wb, 'delivered', b!.messageId), error: undefined },
+        { status: status(tenant, wc, 'failed'), error },
+        { status: status(tenant, wa, 'sent'), error: undefined },
+        { status: status(tenant, wa, 'read'), error: undefined },
+        { status: status(tenant, wc, 'read'), error: undefined },
+        // The callback data's message has its wamid now: another wamid does not take it.
+        { status: status(tenant, unique('wamid.B2'), 'read', b!.messageId), error: undefined },
+      ], now + 1);
+      expect(outcomes).toEqual(['moved', 'moved', 'moved', 'moved', 'moved', 'unchanged', 'moved', 'unchanged', 'unknown_message']);
+      expect(await message(a!.messageId)).toMatchObject({ status: 'read', wamid: wa });
+      expect(JSON.parse((await message(a!.messageId)).status_times)).toEqual({ queued: now, sent: now + 1, delivered: now + 1, read: now + 1 });
+      expect(await message(b!.messageId)).toMatchObject({ status: 'delivered', wamid: wb });
+      expect(await message(c!.messageId)).toMatchObject({ status: 'failed' });
+      expect((await eventsOf(a!.messageId)).map((e) => e.type)).toEqual(['message.sent', 'message.delivered', 'message.read']);
+      expect((await eventsOf(b!.messageId)).map((e) => [e.type, e.data.wamid])).toEqual([['message.sent', wb], ['message.delivered', wb]]);
+      expect(await eventsOf(c!.messageId)).toMatchObject([{ type: 'message.failed', data: { wamid: wc, error: { code: error.entry.code } } }]);
+    });
+
     it('finds which number and account a phone number id belongs to', async () => {
       const tenant = await seedTenant(current().engine, now);
       expect(await inbound.findNumberOwner(tenant.phoneNumberId)).toEqual({ numberId: tenant.numberId, accountId: tenant.accountId });

@@ -4,7 +4,6 @@
  * or refund the message's credit reservation (sql-credit.ts).
  */
 import { expireOverdue } from './sql-cancel.js';
-import type { Kysely } from 'kysely';
 import { gatewayError, type SwitchboardError } from '../../catalog/switchboard-error.js';
 import { hasExpired, type MessageEcho } from '../../domain/delivery.js';
 import { accountDisconnectedEvent, messageFailedEvent, messageProgressEvent, type NewEvent } from '../../domain/events.js';
@@ -16,15 +15,11 @@ import { errorJson } from './error-json.js';
 import { insertEvent, insertEvents } from './event-rows.js';
 import { SCHEDULED_STATE } from '../../domain/message-state.js';
 import { lockMessagesInOrder, transitionQuery } from './message-transition.js';
-import type { Database } from './schema.js';
 import { refundReservations, writeFate } from './sql-credit.js';
 import type { SqlEngine } from './sql-engine.js';
 import { removeJobs, removeUncalledJobs, requeueJobs } from './sql-outbox-queue.js';
-
-/** A probe's answer other than a new hold ends its number's hold (a paused number stays paused). */
-function endProbe(db: Kysely<Database>, numberId: string) {
-  return db.updateTable('phone_numbers').set({ held_until: null, hold_error: null }).where('id', '=', numberId).where('paused', '=', 0);
-}
+import { endProbe, FailureWriter, groupBy, type FailureSettle } from './sql-dispatch-failures.js';
+import { GroupCommit } from '../../runtime/group-commit.js';
 
 /** What a loaded message's events echo; an SMS's payload names its channel. */
 function echoOfRow(row: { client_ref: string | null; metadata: string | null; payload: string }): MessageEcho {
@@ -32,21 +27,22 @@ function echoOfRow(row: { client_ref: string | null; metadata: string | null; pa
   return { clientRef: row.client_ref, metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>), ...(sms ? { channel: 'sms' } : {}) };
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
-}
-
 export class SqlDispatch implements DispatchStore {
   /** Compiled once: the dispatch bench showed building it per sent message costing more than running it. */
   private readonly sent;
+  /** Retries and failures that arrive together share one transaction (a commit each cost more than their writes). */
+  private readonly failures: GroupCommit<FailureSettle, void>;
 
   constructor(
     private readonly engine: SqlEngine,
     private readonly secrets: SecretBox,
   ) {
     this.sent = precompileNamed(['id', 'now', 'wamid'], (slots) => transitionQuery(engine, engine.db, 'upstream_accepted', slots));
+    const failureWriter = new FailureWriter(engine);
+    this.failures = new GroupCommit<FailureSettle, void>({
+      maxItems: 500,
+      commit: (failures) => engine.transaction((trx) => failureWriter.write(trx, failures)).then(() => failures.map(() => undefined)),
+    });
   }
 
   async loadTasks(jobs: readonly DispatchJob[], now: number): Promise<DispatchTask[]> {
@@ -133,24 +129,12 @@ export class SqlDispatch implements DispatchStore {
     });
   }
 
-  async settleRetry(task: DispatchTask, dueAt: number, error: SwitchboardError, now: number, waitsForUpstream: boolean): Promise<void> {
-    const db = this.engine.db;
-    await this.engine.runAtomically([
-      requeueJobs(db, [task.jobId], dueAt, { attempted: true, waitsForUpstream }).compile(),
-      ...(task.probe ? [endProbe(db, task.numberId).compile()] : []),
-      transitionQuery(this.engine, db, 'retry', { id: task.messageId, now, error: errorJson(error) }).compile(),
-    ]);
+  settleRetry(task: DispatchTask, dueAt: number, error: SwitchboardError, now: number, waitsForUpstream: boolean): Promise<void> {
+    return this.failures.submit({ kind: 'retry', task, dueAt, error, now, waitsForUpstream });
   }
 
-  async settleFailed(task: DispatchTask, error: SwitchboardError, now: number): Promise<void> {
-    await this.engine.transaction(async (trx) => {
-      const failed = await transitionQuery(this.engine, trx, 'upstream_rejected', { id: task.messageId, now, error: errorJson(error) }).executeTakeFirst();
-      await removeJobs(trx, [task.jobId]).execute();
-      if (task.probe) await endProbe(trx, task.numberId).execute();
-      if (failed.numUpdatedRows === 0n) return;
-      await refundReservations(trx, [task.messageId], now);
-      await insertEvent(trx, messageFailedEvent(task, error), now).execute();
-    });
+  settleFailed(task: DispatchTask, error: SwitchboardError, now: number): Promise<void> {
+    return this.failures.submit({ kind: 'fail', task, error, now });
   }
 
   async settleExpired(task: DispatchTask, now: number): Promise<void> {
