@@ -15,6 +15,7 @@ import { healthAndPricing } from './013-health-and-pricing.js';
 import { smsConnectors } from './014-sms-connectors.js';
 import { smsSubmits } from './015-sms-submits.js';
 import { smallerRows } from './016-smaller-rows.js';
+import { outboxByNumber } from './017-outbox-by-number.js';
 
 export interface Migration {
   readonly id: number;
@@ -27,7 +28,7 @@ export interface Migration {
 export const SCHEMA_MIGRATIONS_TABLE =
   'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
 
-export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, deliveryControl, contactIdentity, healthAndPricing, smsConnectors, smsSubmits, smallerRows];
+export const MIGRATIONS: readonly Migration[] = [initial, dispatch, webhooks, controls, queuedState, tenantContactChecks, mediaChunks, upstreamWaits, retentionIndexes, webhookLanes, deliveryControl, contactIdentity, healthAndPricing, smsConnectors, smsSubmits, smallerRows, outboxByNumber];
 
 /** The migrations not yet recorded as applied, in order. */
 export function pendingMigrations(applied: ReadonlySet<number>): Migration[] {

@@ -1,4 +1,5 @@
 /** WhatsApp-to-SMS failover, written once for every engine (see failover-store.ts). */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { gatewayError, type SwitchboardError } from '../../catalog/switchboard-error.js';
 import { LANE_OF, rankOf } from '../../domain/delivery.js';
@@ -34,7 +35,8 @@ export class SqlFailover implements FailoverStore {
   async dueFailovers(now: number, limit: number): Promise<PendingFailover[]> {
     const rows = await this.engine.db.selectFrom('messages')
       .select(['id', 'account_id', 'recipient', 'status', 'error', 'failover', 'failover_due_at', 'client_ref', 'metadata'])
-      .where('failover_state', '=', 'pending')
+      // A literal, not a parameter: only then can SQLite read the partial index of pending failovers instead of every message.
+      .where('failover_state', '=', sql.lit('pending'))
       .where((eb) => eb.or([eb('status', 'in', DECIDED), eb('failover_due_at', '<=', now)]))
       .orderBy('id').limit(limit).execute();
     return rows.map((r) => ({

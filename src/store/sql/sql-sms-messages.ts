@@ -39,14 +39,25 @@ function outcomeOf(text: string | null): ReceiptOutcome | undefined {
 }
 
 /** Due SMS jobs of enabled connectors, leased to `owner`. */
+/** The due, unleased jobs of enabled SMS connectors, in rank order. */
+function dueSmsJobs(db: Kysely<Database>, connectorIds: readonly string[], now: number, limit: number) {
+  return db.selectFrom('outbox as o')
+    .select(['o.id', 'o.message_id', 'o.calling_since', 'o.number_id'])
+    .where('o.number_id', 'in', connectorIds).where('o.due_at', '<=', now)
+    .where((eb) => eb.or([eb('o.lease_expires_at', 'is', null), eb('o.lease_expires_at', '<=', now)]))
+    .orderBy('o.rank_at').limit(limit);
+}
+
+/**
+ * Claims SMS jobs. It polls often, so it looks before it locks: the connectors first (a small table), then their jobs,
+ * and only when some are due does it take the write lock (SQLite) or the rows (PostgreSQL) to lease them.
+ */
 export async function claimSmsJobs(engine: SqlEngine, { owner, now, leaseMs, limit }: ClaimRequest): Promise<DispatchJob[]> {
-  const { capabilities } = engine;
+  const { capabilities, db } = engine;
+  const connectorIds = (await db.selectFrom('sms_connectors').select('id').where('enabled', '=', 1).execute()).map((c) => c.id);
+  if (connectorIds.length === 0 || (await dueSmsJobs(db, connectorIds, now, 1).execute()).length === 0) return [];
   return engine.transaction(async (trx) => {
-    const due = await trx.selectFrom('outbox as o').innerJoin('sms_connectors as c', 'c.id', 'o.number_id')
-      .select(['o.id', 'o.message_id', 'o.calling_since', 'o.number_id'])
-      .where('o.due_at', '<=', now).where('c.enabled', '=', 1)
-      .where((eb) => eb.or([eb('o.lease_expires_at', 'is', null), eb('o.lease_expires_at', '<=', now)]))
-      .orderBy('o.rank_at').limit(limit)
+    const due = await dueSmsJobs(trx, connectorIds, now, limit)
       .$if(capabilities.skipLocked, (q) => q.forUpdate('o').skipLocked())
       .$if(capabilities.rowLocks && !capabilities.skipLocked, (q) => q.forUpdate('o'))
       .execute();
