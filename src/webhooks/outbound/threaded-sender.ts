@@ -1,0 +1,76 @@
+/**
+ * A webhook sender whose posts are made by a thread of their own (sender-thread.ts): the HTTP client, the socket
+ * writes and the reads of the answers cost the main thread nothing; it pays one message per batch of posts and one
+ * per batch of results. Behaves as the HttpWebhookSender it runs there.
+ */
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../runtime/module-worker.js';
+import type { HttpWebhookSenderOptions, WebhookPost, WebhookSender } from './webhook-sender.js';
+import type { AttemptResult } from '../../store/webhook-store.js';
+
+export type SenderRequest = { readonly type: 'posts'; readonly posts: readonly { seq: number; message: WebhookPost }[] } | { readonly type: 'close' };
+export type SenderReply = { readonly type: 'results'; readonly results: readonly { seq: number; result: AttemptResult }[] } | { readonly type: 'closed' };
+
+interface Waiter {
+  readonly resolve: (result: AttemptResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class ThreadedWebhookSender implements WebhookSender {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, Waiter>();
+  private outgoing: { seq: number; message: WebhookPost }[] = [];
+  private seq = 0;
+  private closed: Promise<void> | undefined;
+  /** Set when the thread died: posts fail at once instead of waiting for answers that cannot come. */
+  private dead: Error | undefined;
+
+  constructor(options: HttpWebhookSenderOptions) {
+    this.worker = startModuleWorker(import.meta.url, './sender-thread', { workerData: options });
+    this.worker.on('message', (reply: SenderReply) => {
+      if (reply.type !== 'results') return;
+      for (const { seq, result } of reply.results) {
+        this.waiting.get(seq)?.resolve(result);
+        this.waiting.delete(seq);
+      }
+    });
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', (code) => this.failAll(new Error(`the webhook sender thread exited with code ${code}`)));
+    // An idle sender must not keep the process alive.
+    this.worker.unref();
+  }
+
+  post(message: WebhookPost): Promise<AttemptResult> {
+    if (this.dead) return Promise.reject(this.dead);
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject });
+      // The posts started in this turn of the event loop cross to the thread together.
+      if (this.outgoing.push({ seq, message }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.dead ? Promise.resolve() : new Promise<void>((done) => {
+      this.worker.on('message', (reply: SenderReply) => {
+        if (reply.type === 'closed') void this.worker.terminate().then(() => done());
+      });
+      this.flush();
+      this.worker.postMessage({ type: 'close' } satisfies SenderRequest);
+    });
+    return this.closed;
+  }
+
+  private flush(): void {
+    if (this.outgoing.length === 0) return;
+    const request: SenderRequest = { type: 'posts', posts: this.outgoing };
+    this.outgoing = [];
+    this.worker.postMessage(request);
+  }
+
+  private failAll(error: Error): void {
+    this.dead ??= error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
