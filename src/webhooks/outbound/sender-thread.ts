@@ -5,17 +5,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HttpWebhookSender, type HttpWebhookSenderOptions } from './webhook-sender.js';
-import type { SenderReply, SenderRequest } from './threaded-sender.js';
+import type { NumberedPost, NumberedResult, SenderReply, SenderRequest } from './threaded-sender.js';
 import type { AttemptResult } from '../../store/webhook-store.js';
 
 const port = parentPort!;
 const sender = new HttpWebhookSender(workerData as HttpWebhookSenderOptions);
-let results: { seq: number; result: AttemptResult }[] = [];
+let results: NumberedResult[] = [];
 
 function answer(seq: number, result: AttemptResult): void {
   if (results.push({ seq, result }) > 1) return;
   setImmediate(() => {
-    const reply: SenderReply = { type: 'results', results };
+    const reply: SenderReply = { type: 'results', json: JSON.stringify(results) };
     results = [];
     port.postMessage(reply);
   });
@@ -26,5 +26,5 @@ port.on('message', (request: SenderRequest) => {
     void sender.close().then(() => port.postMessage({ type: 'closed' } satisfies SenderReply));
     return;
   }
-  for (const { seq, message } of request.posts) void sender.post(message).then((result) => answer(seq, result));
+  for (const { seq, message } of JSON.parse(request.json) as NumberedPost[]) void sender.post(message).then((result) => answer(seq, result));
 });

@@ -8,8 +8,17 @@ import { startModuleWorker } from '../../runtime/module-worker.js';
 import type { HttpWebhookSenderOptions, WebhookPost, WebhookSender } from './webhook-sender.js';
 import type { AttemptResult } from '../../store/webhook-store.js';
 
-export type SenderRequest = { readonly type: 'posts'; readonly posts: readonly { seq: number; message: WebhookPost }[] } | { readonly type: 'close' };
-export type SenderReply = { readonly type: 'results'; readonly results: readonly { seq: number; result: AttemptResult }[] } | { readonly type: 'closed' };
+export interface NumberedPost {
+  readonly seq: number;
+  readonly message: WebhookPost;
+}
+export interface NumberedResult {
+  readonly seq: number;
+  readonly result: AttemptResult;
+}
+/** Batches cross as one JSON string each (of NumberedPost[] and NumberedResult[]): cheaper than a structured clone of many small objects. */
+export type SenderRequest = { readonly type: 'posts'; readonly json: string } | { readonly type: 'close' };
+export type SenderReply = { readonly type: 'results'; readonly json: string } | { readonly type: 'closed' };
 
 interface Waiter {
   readonly resolve: (result: AttemptResult) => void;
@@ -19,7 +28,7 @@ interface Waiter {
 export class ThreadedWebhookSender implements WebhookSender {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, Waiter>();
-  private outgoing: { seq: number; message: WebhookPost }[] = [];
+  private outgoing: NumberedPost[] = [];
   private seq = 0;
   private closed: Promise<void> | undefined;
   /** Set when the thread died: posts fail at once instead of waiting for answers that cannot come. */
@@ -29,7 +38,7 @@ export class ThreadedWebhookSender implements WebhookSender {
     this.worker = startModuleWorker(import.meta.url, './sender-thread', { workerData: options });
     this.worker.on('message', (reply: SenderReply) => {
       if (reply.type !== 'results') return;
-      for (const { seq, result } of reply.results) {
+      for (const { seq, result } of JSON.parse(reply.json) as NumberedResult[]) {
         this.waiting.get(seq)?.resolve(result);
         this.waiting.delete(seq);
       }
@@ -63,7 +72,7 @@ export class ThreadedWebhookSender implements WebhookSender {
 
   private flush(): void {
     if (this.outgoing.length === 0) return;
-    const request: SenderRequest = { type: 'posts', posts: this.outgoing };
+    const request: SenderRequest = { type: 'posts', json: JSON.stringify(this.outgoing) };
     this.outgoing = [];
     this.worker.postMessage(request);
   }
