@@ -138,7 +138,7 @@ export const webhooksBenchmark: Benchmark = {
       const lag = await stats(receiver.url);
       const cpuFigures = cpuBefore && cpuAfter ? [
         { name: 'main-thread CPU per event delivered', value: ((cpuAfter.main - cpuBefore.main) / THROUGHPUT_EVENTS) * 1000, unit: 'µs', note: 'while draining the backlog: fan-out, claims, signing, posting, settling (/proc, 10 ms ticks)' },
-        { name: 'other threads\' CPU per event delivered', value: ((cpuAfter.others - cpuBefore.others) / THROUGHPUT_EVENTS) * 1000, unit: 'µs', note: 'same window: writer thread, GC helpers' },
+        { name: 'other threads\' CPU per event delivered', value: ((cpuAfter.others - cpuBefore.others) / THROUGHPUT_EVENTS) * 1000, unit: 'µs', note: 'same window: the webhook sender thread, the writer thread, GC helpers' },
       ] : [];
       return [
         ...cpuFigures,
