@@ -28,3 +28,4 @@ port.on('message', (request: SenderRequest) => {
   }
   for (const { seq, message } of JSON.parse(request.json) as NumberedPost[]) void sender.post(message).then((result) => answer(seq, result));
 });
+port.postMessage({ type: 'ready' } satisfies SenderReply);

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ThreadedWebhookSender } from './threaded-sender.js';
 
@@ -20,8 +21,8 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
 
-function sender(): ThreadedWebhookSender {
-  const s = new ThreadedWebhookSender({ timeoutMs: 300, connectionsPerOrigin: 4, allowPrivate: true });
+function sender(timeoutMs = 300): ThreadedWebhookSender {
+  const s = new ThreadedWebhookSender({ timeoutMs, connectionsPerOrigin: 4, allowPrivate: true });
   senders.push(s);
   return s;
 }
@@ -61,6 +62,18 @@ describe('ThreadedWebhookSender', () => {
   it('fails posts at once once closed', async () => {
     const s = sender();
     await s.close();
-    await expect(s.post(post('http://127.0.0.1:1/hook', 'evt_c'))).rejects.toThrow(/sender thread exited/);
+    await expect(s.post(post('http://127.0.0.1:1/hook', 'evt_c'))).rejects.toThrow(/sender is closed/);
+  });
+
+  it('fails the posts a dead thread had, and makes later ones from a new thread', async () => {
+    const url = await serve((_req, res) => res.end('ok'));
+    const silent = await serve(() => undefined);
+    const s = sender(30_000);
+    expect((await s.post(post(url, 'evt_d'))).outcome).toEqual({ kind: 'delivered' });
+    const stranded = s.post(post(silent, 'evt_e'));
+    await new Promise((r) => setTimeout(r, 50));
+    await (s as unknown as { worker: Worker }).worker.terminate();
+    await expect(stranded).rejects.toThrow(/sender thread exited/);
+    expect((await s.post(post(url, 'evt_f'))).outcome).toEqual({ kind: 'delivered' });
   });
 });

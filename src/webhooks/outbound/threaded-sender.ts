@@ -18,7 +18,7 @@ export interface NumberedResult {
 }
 /** Batches cross as one JSON string each (of NumberedPost[] and NumberedResult[]): cheaper than a structured clone of many small objects. */
 export type SenderRequest = { readonly type: 'posts'; readonly json: string } | { readonly type: 'close' };
-export type SenderReply = { readonly type: 'results'; readonly json: string } | { readonly type: 'closed' };
+export type SenderReply = { readonly type: 'ready' } | { readonly type: 'results'; readonly json: string } | { readonly type: 'closed' };
 
 interface Waiter {
   readonly resolve: (result: AttemptResult) => void;
@@ -26,27 +26,16 @@ interface Waiter {
 }
 
 export class ThreadedWebhookSender implements WebhookSender {
-  private readonly worker: Worker;
+  private worker: Worker;
   private readonly waiting = new Map<number, Waiter>();
   private outgoing: NumberedPost[] = [];
   private seq = 0;
   private closed: Promise<void> | undefined;
-  /** Set when the thread died: posts fail at once instead of waiting for answers that cannot come. */
+  /** Set once closed, or when a thread died before it ever ran: posts fail at once instead of waiting for answers that cannot come. */
   private dead: Error | undefined;
 
-  constructor(options: HttpWebhookSenderOptions) {
-    this.worker = startModuleWorker(import.meta.url, './sender-thread', { workerData: options });
-    this.worker.on('message', (reply: SenderReply) => {
-      if (reply.type !== 'results') return;
-      for (const { seq, result } of JSON.parse(reply.json) as NumberedResult[]) {
-        this.waiting.get(seq)?.resolve(result);
-        this.waiting.delete(seq);
-      }
-    });
-    this.worker.on('error', (error) => this.failAll(error));
-    this.worker.on('exit', (code) => this.failAll(new Error(`the webhook sender thread exited with code ${code}`)));
-    // An idle sender must not keep the process alive.
-    this.worker.unref();
+  constructor(private readonly options: HttpWebhookSenderOptions) {
+    this.worker = this.start();
   }
 
   post(message: WebhookPost): Promise<AttemptResult> {
@@ -61,13 +50,48 @@ export class ThreadedWebhookSender implements WebhookSender {
 
   close(): Promise<void> {
     this.closed ??= this.dead ? Promise.resolve() : new Promise<void>((done) => {
-      this.worker.on('message', (reply: SenderReply) => {
-        if (reply.type === 'closed') void this.worker.terminate().then(() => done());
+      this.dead = new Error('the webhook sender is closed');
+      const worker = this.worker;
+      worker.on('message', (reply: SenderReply) => {
+        if (reply.type === 'closed') void worker.terminate().then(() => done());
       });
       this.flush();
-      this.worker.postMessage({ type: 'close' } satisfies SenderRequest);
+      worker.postMessage({ type: 'close' } satisfies SenderRequest);
     });
     return this.closed;
+  }
+
+  private start(): Worker {
+    const worker = startModuleWorker(import.meta.url, './sender-thread', { workerData: this.options });
+    let ran = false;
+    worker.on('message', (reply: SenderReply) => {
+      if (reply.type === 'ready') ran = true;
+      if (reply.type !== 'results') return;
+      for (const { seq, result } of JSON.parse(reply.json) as NumberedResult[]) {
+        this.waiting.get(seq)?.resolve(result);
+        this.waiting.delete(seq);
+      }
+    });
+    const lost = (error: Error) => this.lost(worker, ran, error);
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`the webhook sender thread exited with code ${code}`)));
+    // An idle sender must not keep the process alive.
+    worker.unref();
+    return worker;
+  }
+
+  /**
+   * The posts the thread had fail (their deliveries are retried once their leases lapse); later ones go to a new
+   * thread, unless the sender is closing or the thread died before it ever ran (it would only die again).
+   */
+  private lost(worker: Worker, ran: boolean, error: Error): void {
+    if (worker !== this.worker) return;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+    this.outgoing = [];
+    if (this.dead) return;
+    if (ran) this.worker = this.start();
+    else this.dead = error;
   }
 
   private flush(): void {
@@ -75,11 +99,5 @@ export class ThreadedWebhookSender implements WebhookSender {
     const request: SenderRequest = { type: 'posts', json: JSON.stringify(this.outgoing) };
     this.outgoing = [];
     this.worker.postMessage(request);
-  }
-
-  private failAll(error: Error): void {
-    this.dead ??= error;
-    for (const waiter of this.waiting.values()) waiter.reject(error);
-    this.waiting.clear();
   }
 }
