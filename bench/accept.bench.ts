@@ -6,7 +6,7 @@
  * The servers run in a child process so that autocannon (this process) and the server each have a core.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './bench.js';
 import { benchDatabase, onPostgres } from './bench-database.js';
+import { threadCpu } from './thread-cpu.js';
 
 const ON_POSTGRES = onPostgres();
 
@@ -96,32 +97,6 @@ async function runServers(): Promise<void> {
   process.on('SIGTERM', () => void stop());
   process.stdin.on('end', () => void stop());
   process.stdin.resume();
-}
-
-/** CPU milliseconds of the servers' process, split into its main thread and the rest (SQLite writer, GC helpers). */
-interface ThreadCpu {
-  main: number;
-  others: number;
-}
-
-/** Reads /proc (Linux only; undefined elsewhere): where the accept path's time goes, beside how fast it is. */
-function threadCpu(pid: number): ThreadCpu | undefined {
-  const dir = `/proc/${pid}/task`;
-  if (!existsSync(dir)) return undefined;
-  const ticksToMs = 10; // USER_HZ is 100 on Linux
-  const cpu = { main: 0, others: 0 };
-  for (const tid of readdirSync(dir)) {
-    try {
-      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = (Number(fields[11]) + Number(fields[12])) * ticksToMs;
-      if (Number(tid) === pid) cpu.main += ms;
-      else cpu.others += ms;
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return cpu;
 }
 
 /**

@@ -6,13 +6,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { benchDatabase } from './bench-database.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/store/open-store.js';
 import type { AcceptItem, Store } from '../src/store/store.js';
 import { createWebhookDelivery } from '../src/webhooks/outbound/webhook-delivery.js';
 import type { Benchmark } from './bench.js';
+import { threadCpu } from './thread-cpu.js';
 
 const THROUGHPUT_EVENTS = Number(process.env['BENCH_WEBHOOK_EVENTS'] ?? 20_000);
 const STEADY_RATE = 500;
@@ -61,6 +63,23 @@ async function stats(url: string): Promise<{ count: number; p50: number; p99: nu
   return (await (await fetch(`${url}/stats`)).json()) as { count: number; p50: number; p99: number; max: number };
 }
 
+/** BENCH_PROFILE=<dir>: a CPU profile of the main thread while it drains the backlog, written there. */
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const dir = process.env['BENCH_PROFILE'];
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `webhooks-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 async function accept(store: Store, accountId: string, numberId: string, count: number, now: number): Promise<void> {
   const items: AcceptItem[] = Array.from({ length: count }, (_, i) => ({
     accountId, numberId, to: `49151${String(10_000_000 + i).slice(0, 8)}`, type: 'template', payload: { type: 'template', template: { name: 'hello_world' } }, creditCost: 0,
@@ -97,9 +116,13 @@ export const webhooksBenchmark: Benchmark = {
       // 1. Throughput: a backlog written first, then drained by the worker from a cold start.
       for (let done = 0; done < THROUGHPUT_EVENTS; done += 500) await accept(store, account.id, number.id, Math.min(500, THROUGHPUT_EVENTS - done), Date.now());
       const started = performance.now();
+      const cpuBefore = threadCpu(process.pid);
+      const profile = await startProfile();
       await delivery.start();
       await until('the backlog to be delivered', async () => (await stats(receiver.url)).count >= THROUGHPUT_EVENTS, deadline);
       const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = threadCpu(process.pid);
+      await profile?.stop();
       const throughput = THROUGHPUT_EVENTS / seconds;
 
       // 2. Lag at a steady 500 events/s: 25 events every 50 ms, each timestamped when written.
@@ -113,7 +136,12 @@ export const webhooksBenchmark: Benchmark = {
       }
       await until('the steady events to be delivered', async () => (await stats(receiver.url)).count >= steadyEvents, deadline);
       const lag = await stats(receiver.url);
+      const cpuFigures = cpuBefore && cpuAfter ? [
+        { name: 'main-thread CPU per event delivered', value: ((cpuAfter.main - cpuBefore.main) / THROUGHPUT_EVENTS) * 1000, unit: 'µs', note: 'while draining the backlog: fan-out, claims, signing, posting, settling (/proc, 10 ms ticks)' },
+        { name: 'other threads\' CPU per event delivered', value: ((cpuAfter.others - cpuBefore.others) / THROUGHPUT_EVENTS) * 1000, unit: 'µs', note: 'same window: the webhook sender thread, the writer thread, GC helpers' },
+      ] : [];
       return [
+        ...cpuFigures,
         { name: 'events delivered', value: throughput, unit: 'events/s', note: `${THROUGHPUT_EVENTS} message.accepted events to one local endpoint in ${seconds.toFixed(1)} s, signed, attempts recorded; target ≥ 2,000/s` },
         { name: 'delivery lag p99 at 500 events/s', value: lag.p99, unit: 'ms', note: `${steadyEvents} events over ${STEADY_SECONDS} s; p50 ${lag.p50} ms, max ${lag.max} ms; from the event's commit to the receiver` },
       ];

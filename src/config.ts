@@ -144,7 +144,7 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_MAX_PENDING_WEBHOOKS', meaning: 'Customer-webhook deliveries pending across the gateway before new sends are refused with 503 gateway_overloaded and Retry-After (default 500000; 0 = no bound).' },
   { name: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', meaning: 'Seconds before each webhook retry, comma-separated (default 0,5,300,1800,7200,18000,36000,36000).' },
   { name: 'SWITCHBOARD_WEBHOOK_DISABLE_AFTER', meaning: 'Seconds of failure with no success before an endpoint is disabled (default 432000, 5 days).' },
-  { name: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', meaning: 'Deadline of one webhook post in milliseconds (default 15000).' },
+  { name: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', meaning: 'Timeout of each wait of a webhook post in milliseconds: connecting, the answer\'s headers, reading its body (default 15000).' },
   { name: 'SWITCHBOARD_TEMPLATE_SYNC_SECONDS', meaning: 'How often templates and their review status are synced from the upstream (default 900; 0 = never).' },
   { name: 'SWITCHBOARD_CONTACT_CHECK_TTL_SECONDS', meaning: 'How long a contact check\u2019s answer is trusted (default 604800, 7 days).' },
   { name: 'SWITCHBOARD_SCHEDULE_HORIZON_SECONDS', meaning: 'How far ahead `send_at` may schedule a message (default 3024000, 35 days).' },

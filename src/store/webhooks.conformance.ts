@@ -190,6 +190,21 @@ export function describeWebhookConformance(): void {
         await hooks.settleAttempts([]);
       });
 
+      it('settles retries of one batch each due at its own time', async () => {
+        const ep = await endpoint('acct_a');
+        await events('acct_a', 3);
+        await hooks.fanOutEvents(T, 10);
+        const [a, b, c] = await claimTasks(ep.id);
+        await hooks.settleAttempts([
+          settle(a!, T + 10, FAILED, { kind: 'retry', at: T + 3_000 }),
+          settle(b!, T + 10, FAILED, { kind: 'retry', at: T + 1_000 }),
+          settle(c!, T + 11, FAILED, { kind: 'retry', at: T + 2_000 }),
+        ]);
+        expect((await claimTasks(ep.id, T + 1_000)).map((t) => t.deliveryId)).toEqual([b!.deliveryId]);
+        expect((await claimTasks(ep.id, T + 2_000)).map((t) => t.deliveryId)).toEqual([c!.deliveryId]);
+        expect((await claimTasks(ep.id, T + 3_000)).map((t) => [t.deliveryId, t.attempts])).toEqual([[a!.deliveryId, 1]]);
+      });
+
       it('keeps a failure streak from its first failure until a success, whatever the order inside one batch', async () => {
         const ep = await endpoint('acct_a');
         await events('acct_a', 6);

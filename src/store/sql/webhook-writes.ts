@@ -3,7 +3,7 @@
  * deliveries, attempt rows, failing what is pending, and settling a batch of attempts in a fixed few statements (not a
  * few per attempt: each is a round trip where the database is across a network). The hot ones are precompiled.
  */
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { failureStreaks } from '../../domain/webhook-delivery.js';
 import type { PlannedDelivery } from '../../domain/webhook-endpoint.js';
 import { newId } from '../ids.js';
@@ -11,6 +11,11 @@ import type { AttemptRecord, SettledAttempt } from '../webhook-store.js';
 import { eachSlot, paddedIdRuns, perLength, powerOfTwoRuns, precompile, rowSlots } from './precompiled.js';
 import type { Database } from './schema.js';
 import { PENDING_DELIVERY } from './webhook-rows.js';
+
+interface Retry {
+  readonly id: string;
+  readonly next: number;
+}
 
 interface NewDelivery extends PlannedDelivery {
   readonly id: string;
@@ -67,9 +72,14 @@ export class WebhookWrites {
           // A delivery failed meanwhile (its endpoint was disabled) stays failed: only a pending one fails now.
           .where('id', 'in', eachSlot(slot, n, (v) => v.ids)).where('status', '=', PENDING_DELIVERY))),
     };
-    this.retry = precompile<{ id: string; next: number; at: number }, unknown>((slot) => db.updateTable('webhook_deliveries')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: slot((v) => v.next), lease_owner: null, lease_expires_at: null, updated_at: slot((v) => v.at) }))
-      .where('id', '=', slot((v) => v.id)).where('status', '=', PENDING_DELIVERY));
+    // Each retry is due at its own time: one statement sets them all, the time picked by id.
+    this.retry = perLength((n) => precompile<{ retries: readonly Retry[]; at: number }, unknown>((slot) => {
+      const ids = Array.from({ length: n }, (_, i) => slot((v) => v.retries[i]!.id));
+      const dueAt = sql<number>`case ${sql.ref('id')} ${sql.join(ids.map((id, i) => sql`when ${id} then cast(${slot((v) => v.retries[i]!.next)} as bigint)`), sql` `)} end`;
+      return db.updateTable('webhook_deliveries')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: dueAt, lease_owner: null, lease_expires_at: null, updated_at: slot((v) => v.at) }))
+        .where('id', 'in', ids).where('status', '=', PENDING_DELIVERY);
+    }));
     const endpoints = db.updateTable('webhook_endpoints');
     this.streak = {
       cleared: precompile<{ id: string }, unknown>((slot) => endpoints.set({ failing_since: null }).where('id', '=', slot((v) => v.id)).where('failing_since', 'is not', null)),
@@ -94,7 +104,7 @@ export class WebhookWrites {
 
   /** Each attempt's row, its delivery's new state and its endpoint's failure streak, as statements run in one transaction. */
   settleStatements(settled: readonly SettledAttempt[]): CompiledQuery[] {
-    // Finished deliveries are stamped with the batch's last attempt: retention reads the stamp, milliseconds do not matter.
+    // Deliveries are stamped with the batch's last attempt: retention reads the stamp, milliseconds do not matter.
     const at = Math.max(...settled.map((s) => s.at));
     const finishing = (kind: 'delivered' | 'failed') => paddedIdRuns(settled.filter((s) => s.next.kind === kind).map((s) => s.task.deliveryId))
       .map((ids) => this.finish[kind](ids.length)({ ids, at }));
@@ -103,7 +113,8 @@ export class WebhookWrites {
       ...this.attemptInserts(settled.map(attemptOf)),
       ...finishing('delivered'),
       ...finishing('failed'),
-      ...settled.flatMap(({ task, next, at: attemptAt }) => next.kind === 'retry' ? [this.retry({ id: task.deliveryId, next: next.at, at: attemptAt })] : []),
+      ...powerOfTwoRuns(settled.flatMap(({ task, next }) => next.kind === 'retry' ? [{ id: task.deliveryId, next: next.at }] : []))
+        .map((retries) => this.retry(retries.length)({ retries, at })),
       ...streaks.map(([id, change]) => change.kind === 'cleared' ? this.streak.cleared({ id })
         : this.streak[change.startsFresh ? 'restarted' : 'started']({ id, since: change.since })),
     ];

@@ -2,7 +2,8 @@
  * SQLite's accept writer, the main-thread side of its writer thread: sends a group of requests, resolves with their
  * outcomes once committed on disk.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../runtime/module-worker.js';
 import type { AcceptJob, AcceptWriter, ItemOutcome, RequestOutcome } from '../sql/accept-writer.js';
 
 export interface WriterData {
@@ -26,20 +27,6 @@ interface Waiter {
   readonly reject: (e: Error) => void;
 }
 
-/**
- * The compiled build runs the worker's .js. Tests and `npm run dev` run this file as TypeScript, and a worker does not
- * inherit its parent's loader (nor, on Node 20, apply an `--import`ed one to its entry file), so a small bootstrap
- * registers tsx in the thread before importing the worker.
- */
-function startWorker(workerData: WriterData, transferList: MessagePort[]): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData, transferList });
-  const file = JSON.stringify(new URL('./sqlite-writer-worker.ts', import.meta.url).href);
-  // Resolved here, from this file: the bootstrap's own bare imports would resolve from the working directory.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const bootstrap = `import(${tsx}).then(({ register }) => { register(); return import(${file}); })`;
-  return new Worker(bootstrap, { eval: true, workerData, transferList });
-}
-
 export class SqliteWriter implements AcceptWriter {
   private readonly worker: Worker;
   private readonly responses: MessagePort;
@@ -55,7 +42,7 @@ export class SqliteWriter implements AcceptWriter {
     this.responses = channel.port1;
     const signal = new SharedArrayBuffer(4);
     this.signal = new Int32Array(signal);
-    this.worker = startWorker({ file, responses: channel.port2, signal }, [channel.port2]);
+    this.worker = startModuleWorker(import.meta.url, './sqlite-writer-worker', { workerData: { file, responses: channel.port2, signal } satisfies WriterData, transferList: [channel.port2] });
     this.worker.on('message', (reply: WriterReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => this.failAll(new Error(`the SQLite writer thread exited with code ${code}`)));

@@ -10,7 +10,7 @@ import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig } from './delivery-worker.js';
 import type { WebhookPost, WebhookSender } from './webhook-sender.js';
-import type { AttemptResult } from '../../store/webhook-store.js';
+import type { AttemptResult, DeliveryQueue, SettledAttempt, WebhookStore } from '../../store/webhook-store.js';
 import { testDatabaseUrl } from '../../../test/helpers/test-database.js';
 
 const SECRET = 'whsec_' + Buffer.alloc(24, 5).toString('base64');
@@ -57,9 +57,11 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function worker(sender: WebhookSender, config: Partial<DeliveryWorkerConfig> = {}): DeliveryWorker {
+function worker(
+  sender: WebhookSender, config: Partial<DeliveryWorkerConfig> = {}, ports: { webhooks?: WebhookStore; queue?: DeliveryQueue } = {},
+): DeliveryWorker {
   const w = new DeliveryWorker({
-    store: store.webhooks, queue: store.webhookQueue, sender, now: Date.now, random: () => 0.5,
+    store: ports.webhooks ?? store.webhooks, queue: ports.queue ?? store.webhookQueue, sender, now: Date.now, random: () => 0.5,
     config: { ...DEFAULT_DELIVERY_WORKER_CONFIG, idlePollMs: 10, schedule: { retriesMs: [10, 10], disableAfterMs: 3_600_000 }, ...config },
   });
   workers.push(w);
@@ -169,6 +171,40 @@ describe('DeliveryWorker', () => {
     expect(attempt).toMatchObject({ outcome: { kind: 'timeout' }, trigger: 'scheduled' });
     expect(attempt!.nextAttemptAt! - attempt!.createdAt).toBeGreaterThanOrEqual(60_000);
     expect(sender.posts).toHaveLength(1);
+  });
+
+  it('posts the next delivery while the attempts before it wait to be settled', async () => {
+    const sender = new ScriptedSender(() => Promise.resolve(OK));
+    let holding = true;
+    const held: (() => void)[] = [];
+    const webhooks: WebhookStore = Object.create(store.webhooks);
+    webhooks.settleAttempts = (settled: readonly SettledAttempt[]) => holding
+      ? new Promise<void>((done) => held.push(() => void store.webhooks.settleAttempts(settled).then(done)))
+      : store.webhooks.settleAttempts(settled);
+    await endpoint('https://a.example/h');
+    await accept(5);
+    const w = worker(sender, { perEndpointConcurrency: 1, perEndpointBuffer: 5 }, { webhooks });
+    await w.start();
+    await until(() => sender.posts.length === 5);
+    expect(w.counters.delivered).toBe(0);
+    holding = false;
+    while (held.length > 0) held.shift()!();
+    await until(() => w.counters.delivered === 5);
+    expect(await store.webhooks.countBacklog(accountId)).toBe(0);
+  });
+
+  it('claims a buffer\'s worth once the queue runs low, not the few deliveries finished since the last claim', async () => {
+    const sender = new ScriptedSender(() => new Promise((ok) => setTimeout(() => ok(OK), 5)));
+    let claims = 0;
+    const queue: DeliveryQueue = Object.create(store.webhookQueue);
+    queue.claim = (request) => ((claims += 1), store.webhookQueue.claim(request));
+    await endpoint('https://a.example/h');
+    await accept(200);
+    const w = worker(sender, { perEndpointConcurrency: 4, perEndpointBuffer: 100 }, { queue });
+    await w.start();
+    await until(() => w.counters.delivered === 200);
+    // Claiming at every chance took 14 claims here; at least 3 are needed (two buffers, then an empty one).
+    expect(claims).toBeLessThanOrEqual(6);
   });
 
   it('hands the deliveries it holds back to the store when stopped, for the next worker', async () => {

@@ -58,6 +58,9 @@ export const DEFAULT_DELIVERY_WORKER_CONFIG: DeliveryWorkerConfig = {
   reclaimOnStart: true,
 };
 
+/** How long settles are gathered into one transaction. */
+const SETTLE_GATHER_MS = 10;
+
 export interface DeliveryWorkerDeps {
   readonly store: WebhookStore;
   /** Claims, leases and hand-backs, lane by endpoint; the store holds what the deliveries carry. */
@@ -83,7 +86,10 @@ interface EndpointLane {
   /** This worker holds the lane's lease in the store: only then does it claim the endpoint's deliveries. */
   held: boolean;
   readonly queue: DeliveryTask[];
+  /** Attempts started and not yet settled. */
   inFlight: number;
+  /** Of those, the posts still waiting for their answer: what the endpoint's concurrency caps. */
+  posting: number;
   /** Due deliveries may be waiting in the store. */
   dirty: boolean;
   /** The earliest retry this worker scheduled for the endpoint and has not looked for yet. */
@@ -99,6 +105,7 @@ export class DeliveryWorker {
   private readonly lanes = new Map<string, EndpointLane>();
   private readonly settling: GroupCommit<SettledAttempt, void>;
   private readonly inFlight = new Set<Promise<void>>();
+  private posting = 0;
   private readonly loop: WorkLoop;
   private nextPollAt = 0;
   private nextScanAt = 0;
@@ -111,8 +118,11 @@ export class DeliveryWorker {
       throw new Error('delivery worker: need perEndpointConcurrency ≥ 1, perEndpointBuffer ≥ perEndpointConcurrency, maxInFlight ≥ 1');
     // A failed tick (a busy database, say) is tried again after a poll interval: the loop must never stop.
     this.loop = new WorkLoop(() => this.tick(), { retryAfterErrorMs: deps.config.idlePollMs, onError: (error) => this.report(error) });
+    // A post's slot is free once its answer is in, so nobody waits on a settle: gathering them for a while makes each
+    // transaction settle many attempts, and its commit (the same few index pages written whatever the batch) cheap.
     this.settling = new GroupCommit<SettledAttempt, void>({
       maxItems: 500,
+      gatherMs: SETTLE_GATHER_MS,
       commit: async (items) => (await deps.store.settleAttempts(items), items.map(() => undefined)),
     });
   }
@@ -146,7 +156,7 @@ export class DeliveryWorker {
   private lane(endpointId: string): EndpointLane {
     let lane = this.lanes.get(endpointId);
     if (!lane) {
-      lane = { held: false, queue: [], inFlight: 0, dirty: true, dueAt: Number.POSITIVE_INFINITY, tat: 0, endpoint: undefined, loadedAt: Number.NEGATIVE_INFINITY, failingSince: null };
+      lane = { held: false, queue: [], inFlight: 0, posting: 0, dirty: true, dueAt: Number.POSITIVE_INFINITY, tat: 0, endpoint: undefined, loadedAt: Number.NEGATIVE_INFINITY, failingSince: null };
       this.lanes.set(endpointId, lane);
     }
     return lane;
@@ -188,8 +198,8 @@ export class DeliveryWorker {
       }
       this.wakeAt = Math.min(this.wakeAt, lane.dueAt);
       if (!(await this.refreshEndpoint(endpointId, lane, now))) continue;
-      const room = config.perEndpointBuffer - lane.queue.length - lane.inFlight;
-      if (lane.dirty && room > 0) {
+      if (this.wantsClaim(lane)) {
+        const room = this.room(lane);
         const jobs = await queue.claim({ owner: config.owner, now, leaseMs: config.leaseMs, limit: room, lane: endpointId });
         const tasks = await store.loadDeliveries(jobs);
         lane.queue.push(...tasks);
@@ -205,8 +215,20 @@ export class DeliveryWorker {
     }
     await queue.releaseLanes(config.owner, handBack);
     if (!this.loop.running) return;
-    const busy = [...this.lanes.values()].some((l) => l.dirty && l.queue.length + l.inFlight < config.perEndpointBuffer);
+    const busy = [...this.lanes.values()].some((l) => this.wantsClaim(l));
     this.loop.schedule(Math.min(this.wakeAt, busy ? now + 5 : this.nextPollAt) - this.deps.now());
+  }
+
+  private room(lane: EndpointLane): number {
+    return this.deps.config.perEndpointBuffer - lane.queue.length - lane.inFlight;
+  }
+
+  /**
+   * Claims wait until the queue is down to a round of posts, then fill the buffer: a claim (a transaction, and a load)
+   * then brings a buffer's worth rather than the few deliveries that finished since the last one.
+   */
+  private wantsClaim(lane: EndpointLane): boolean {
+    return lane.dirty && this.room(lane) > 0 && lane.queue.length <= this.deps.config.perEndpointConcurrency;
   }
 
   /** Reloads the endpoint when its cache lapsed; an endpoint gone or disabled loses its queue (the store failed them). */
@@ -227,7 +249,7 @@ export class DeliveryWorker {
     const endpoint = lane.endpoint;
     if (!endpoint?.enabled) return;
     const concurrency = lane.failingSince === null ? config.perEndpointConcurrency : Math.min(config.failingEndpointConcurrency, config.perEndpointConcurrency);
-    while (lane.queue.length > 0 && lane.inFlight < concurrency && this.inFlight.size < config.maxInFlight) {
+    while (lane.queue.length > 0 && lane.posting < concurrency && this.posting < config.maxInFlight) {
       if (endpoint.rateLimitPerSecond !== null) {
         const permit = takePermit(paceOf(endpoint.rateLimitPerSecond), lane.tat, now);
         if (!permit.granted) {
@@ -238,6 +260,8 @@ export class DeliveryWorker {
       }
       const task = lane.queue.shift() as DeliveryTask;
       lane.inFlight += 1;
+      lane.posting += 1;
+      this.posting += 1;
       this.track(this.attempt(endpointId, lane, endpoint, task), endpointId, lane);
     }
   }
@@ -251,23 +275,18 @@ export class DeliveryWorker {
         if (!this.loop.running) return;
         // Keep this endpoint's own queue moving without waiting for a tick; claims happen in the tick.
         this.pump(endpointId, lane, this.deps.now());
-        if (lane.dirty || (lane.queue.length === 0 && lane.inFlight === 0)) this.loop.schedule(0);
+        if (this.wantsClaim(lane) || (lane.queue.length === 0 && lane.inFlight === 0)) this.loop.schedule(0);
       });
     this.inFlight.add(tracked);
   }
 
   private async attempt(endpointId: string, lane: EndpointLane, endpoint: SigningEndpoint, task: DeliveryTask): Promise<void> {
-    const { sender, now, config } = this.deps;
-    const message = buildWebhookPost(endpoint.url, endpoint.secrets, { id: task.eventId, type: task.eventType, at: task.eventAt, dataJson: task.data }, now());
-    const result = await sender.post(message);
-    this.counters.attempts += 1;
-    const at = now();
-    const next = this.decideNext(task, result, at);
-    await this.settling.submit({ task, url: endpoint.url, result, at, next });
+    const settled = await this.post(endpointId, lane, endpoint, task);
+    await this.settling.submit(settled);
+    const { result, at, next } = settled;
     this.deps.metrics?.customerWebhookAttempt(next.kind, result.durationMs / 1000);
     if (next.kind === 'delivered') {
       this.counters.delivered += 1;
-      lane.failingSince = null;
       return;
     }
     if (next.kind === 'retry') {
@@ -275,8 +294,27 @@ export class DeliveryWorker {
       lane.dueAt = Math.min(lane.dueAt, next.at);
       if (next.at <= at) lane.dirty = true;
     } else this.counters.failed += 1;
-    lane.failingSince ??= at;
-    if (shouldDisableEndpoint(lane.failingSince, at, config.schedule)) await this.disable(endpointId, lane, result, at);
+    if (lane.failingSince !== null && shouldDisableEndpoint(lane.failingSince, at, this.deps.config.schedule)) await this.disable(endpointId, lane, result, at);
+  }
+
+  /** Posts and decides what comes next; the endpoint's slot is free again as soon as the answer is in. */
+  private async post(endpointId: string, lane: EndpointLane, endpoint: SigningEndpoint, task: DeliveryTask): Promise<SettledAttempt> {
+    const { sender, now } = this.deps;
+    try {
+      const message = buildWebhookPost(endpoint.url, endpoint.secrets, { id: task.eventId, type: task.eventType, at: task.eventAt, dataJson: task.data }, now());
+      const result = await sender.post(message);
+      this.counters.attempts += 1;
+      const at = now();
+      const next = this.decideNext(task, result, at);
+      // Before the slot is given back: the next post's concurrency depends on whether the endpoint is failing.
+      if (next.kind === 'delivered') lane.failingSince = null;
+      else lane.failingSince ??= at;
+      return { task, url: endpoint.url, result, at, next };
+    } finally {
+      lane.posting -= 1;
+      this.posting -= 1;
+      if (this.loop.running) this.pump(endpointId, lane, now());
+    }
   }
 
   private decideNext(task: DeliveryTask, result: AttemptResult, at: number): SettledAttempt['next'] {

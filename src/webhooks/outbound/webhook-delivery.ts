@@ -1,7 +1,8 @@
 /** Builds customer-webhook delivery from the configuration: the HTTP sender, the worker, and what buildApp needs of them. */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DELIVERY_WORKER_CONFIG, DeliveryWorker, type DeliveryWorkerConfig, type DeliveryWorkerDeps } from './delivery-worker.js';
-import { HttpWebhookSender } from './webhook-sender.js';
+import { ThreadedWebhookSender } from './threaded-sender.js';
+import type { WebhookSender } from './webhook-sender.js';
 import type { Store } from '../../store/store.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
 
@@ -15,9 +16,9 @@ export interface WebhookDeliverySettings {
 
 export interface WebhookDelivery {
   readonly worker: DeliveryWorker;
-  readonly sender: HttpWebhookSender;
+  readonly sender: WebhookSender;
   /** For buildApp's `webhooks` option. */
-  readonly appOptions: { allowPrivate: boolean; backlogCap: number; sender: HttpWebhookSender; onReplay: () => void };
+  readonly appOptions: { allowPrivate: boolean; backlogCap: number; sender: WebhookSender; onReplay: () => void };
   start(log?: DeliveryWorkerDeps['log']): Promise<void>;
   stop(): Promise<void>;
 }
@@ -33,7 +34,7 @@ export function createWebhookDelivery(
     schedule: { retriesMs: settings.webhookRetrySchedule.map((s) => s * 1000), disableAfterMs: settings.webhookDisableAfterSeconds * 1000 },
     ...options.worker,
   };
-  const sender = new HttpWebhookSender({ timeoutMs: settings.webhookTimeoutMs, connectionsPerOrigin: config.perEndpointConcurrency, allowPrivate: settings.webhookAllowPrivate });
+  const sender = new ThreadedWebhookSender({ timeoutMs: settings.webhookTimeoutMs, connectionsPerOrigin: config.perEndpointConcurrency, allowPrivate: settings.webhookAllowPrivate });
   let log: DeliveryWorkerDeps['log'];
   const worker = new DeliveryWorker({ store, queue, sender, now: options.now, random: Math.random, config, log: (...args) => log?.(...args), ...(options.metrics ? { metrics: options.metrics } : {}) });
   let started = false;

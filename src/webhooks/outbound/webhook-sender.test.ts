@@ -65,6 +65,25 @@ describe('HttpWebhookSender', () => {
     expect(refused.excerpt).toMatch(/ECONNREFUSED/);
   });
 
+  it('calls an answer whose body stops coming a timeout', async () => {
+    const stalled = await serve((_req, res) => res.writeHead(200).write('partial'));
+    const result = await sender({ timeoutMs: 200 }).post(post(stalled));
+    expect(result.outcome).toEqual({ kind: 'timeout' });
+    expect(result.durationMs).toBeLessThan(1_500);
+  });
+
+  it('cuts off an answer that keeps dripping past the timeout, though no single pause is that long', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const dripping = await serve((_req, res) => {
+      res.writeHead(200);
+      timers.push(setInterval(() => res.write('.'), 20));
+      res.on('close', () => timers.forEach(clearInterval));
+    });
+    const result = await sender({ timeoutMs: 200 }).post(post(dripping));
+    expect(result).toMatchObject({ outcome: { kind: 'timeout' }, statusCode: null });
+    expect(result.durationMs).toBeLessThan(1_500);
+  });
+
   it('refuses private targets unless allowed: literals before connecting, names at connect time', async () => {
     const url = await serve((_req, res) => res.end());
     const guarded = sender({ allowPrivate: false });

@@ -1,7 +1,7 @@
 /**
- * The HTTP edge of customer webhooks: one POST with undici, a deadline on the whole exchange, redirects never followed,
- * the private-address guard applied again to the address DNS answers at connect time, and the first bytes of the
- * answer kept for the attempt log.
+ * The HTTP edge of customer webhooks: one POST with undici, bounded by the client's own timeouts (no timer per post),
+ * redirects never followed, the private-address guard applied again to the address DNS answers at connect time, and
+ * the first bytes of the answer kept for the attempt log.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, request } from 'undici';
@@ -23,7 +23,12 @@ export interface WebhookSender {
 }
 
 export interface HttpWebhookSenderOptions {
-  /** Deadline for connect, headers and the read of the answer's first bytes together. */
+  /**
+   * The timeout of each wait: connecting, the answer's headers once the request is written, and each pause in its
+   * body. The body is read no longer than this from the start of the post, checked as its bytes arrive, so a
+   * receiver that keeps dripping bytes is cut off too: an attempt lasts at most about three of these. The client's
+   * timers are coarse (past a second, they fire up to a second late), the price of sharing one timer among all posts.
+   */
   readonly timeoutMs: number;
   /** Connections per endpoint origin (the worker's per-endpoint concurrency). */
   readonly connectionsPerOrigin: number;
@@ -57,7 +62,7 @@ export function guardedLookup(hostname: string, options: LookupOptions, callback
 function isTimeout(error: unknown): boolean {
   const e = error as { name?: string; code?: string; cause?: unknown } | undefined;
   if (!e) return false;
-  if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') return true;
+  if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') return true;
   return e.cause !== undefined && e.cause !== e && isTimeout(e.cause);
 }
 
@@ -89,16 +94,15 @@ export class HttpWebhookSender implements WebhookSender {
     const verdict = checkWebhookUrl(message.url, this.options.allowPrivate);
     // An address literal never reaches the lookup: the URL check above is its connect-time check.
     if (!verdict.ok) return { outcome: { kind: 'network' }, statusCode: null, durationMs: elapsed(), excerpt: `refused: ${verdict.reason}` };
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
       const response = await request(verdict.url, {
         method: 'POST',
         headers: { ...message.headers, 'content-type': 'application/json', 'user-agent': 'Switchboard-Webhooks/1' },
         body: message.body,
         dispatcher: this.agent,
-        signal,
       });
-      const excerpt = await this.readExcerpt(response.body);
+      const excerpt = await this.readExcerpt(response.body, started);
+      if (excerpt === undefined) return { outcome: { kind: 'timeout' }, statusCode: null, durationMs: elapsed(), excerpt: 'the answer took longer than the timeout to read' };
       const status = response.statusCode;
       const retryAfter = response.headers['retry-after'];
       const retryAfterSeconds = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now);
@@ -107,12 +111,15 @@ export class HttpWebhookSender implements WebhookSender {
         : { kind: 'status', status, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
       return { outcome, statusCode: status, durationMs: elapsed(), excerpt };
     } catch (error) {
-      return { outcome: { kind: isTimeout(error) || signal.aborted ? 'timeout' : 'network' }, statusCode: null, durationMs: elapsed(), excerpt: describe(error) };
+      return { outcome: { kind: isTimeout(error) ? 'timeout' : 'network' }, statusCode: null, durationMs: elapsed(), excerpt: describe(error) };
     }
   }
 
-  /** Keeps the first bytes; drains a small answer so the connection is reused, drops a large one. */
-  private async readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  /**
+   * Keeps the first bytes; drains a small answer so the connection is reused, drops a large one, and drops one still
+   * coming past the timeout (undefined).
+   */
+  private async readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }, started: number): Promise<string | undefined> {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let total = 0;
@@ -123,6 +130,10 @@ export class HttpWebhookSender implements WebhookSender {
         keptBytes += part.length;
       }
       total += chunk.length;
+      if (performance.now() - started > this.options.timeoutMs) {
+        body.destroy();
+        return undefined;
+      }
       if (total > DRAIN_LIMIT) {
         body.destroy();
         break;
