@@ -35,10 +35,11 @@ export class SqlFailover implements FailoverStore {
   async dueFailovers(now: number, limit: number): Promise<PendingFailover[]> {
     const rows = await this.engine.db.selectFrom('messages')
       .select(['id', 'account_id', 'recipient', 'status', 'error', 'failover', 'failover_due_at', 'client_ref', 'metadata'])
-      // A literal, not a parameter: only then can SQLite read the partial index of pending failovers instead of every message.
+      // A literal state and the index's own order: only then does SQLite read the partial index of pending failovers
+      // instead of walking every message in id order (milliseconds a call, on every status change).
       .where('failover_state', '=', sql.lit('pending'))
       .where((eb) => eb.or([eb('status', 'in', DECIDED), eb('failover_due_at', '<=', now)]))
-      .orderBy('id').limit(limit).execute();
+      .orderBy('failover_due_at').orderBy('id').limit(limit).execute();
     return rows.map((r) => ({
       messageId: r.id, accountId: r.account_id, to: r.recipient, status: r.status as MessageState, error: errorRef(r.error), dueAt: r.failover_due_at,
       request: JSON.parse(r.failover ?? '{}') as FailoverRequest,
