@@ -32,7 +32,7 @@ export interface Topology {
 
 export const TOPOLOGIES: readonly Topology[] = [
   { key: 'a', label: '(a) SQLite, default settings', shared: false, processes: [{}] },
-  { key: 'a0', label: '(a0) SQLite, one process (SWITCHBOARD_BACKGROUND=inline)', shared: false, processes: [{ SWITCHBOARD_BACKGROUND: 'inline' }] },
+  { key: 'a1', label: '(a1) SQLite, background work in a child process (SWITCHBOARD_BACKGROUND=process)', shared: false, processes: [{ SWITCHBOARD_BACKGROUND: 'process' }] },
   { key: 'b', label: '(b) PostgreSQL + Redis, one process', shared: true, processes: [{ SWITCHBOARD_ROLE: 'all' }] },
   { key: 'c', label: '(c) PostgreSQL + Redis, api + worker processes', shared: true, processes: [{ SWITCHBOARD_ROLE: 'api' }, { SWITCHBOARD_ROLE: 'worker' }] },
 ];

@@ -275,7 +275,7 @@ async function measure(topology: Topology, sim: SimulatorProcess, withSoak: bool
 
 async function selectedTopologies(): Promise<Topology[]> {
   const compare = process.env.BENCH_WHOLE_FLOW_COMPARE === '1';
-  const keys = (process.env.BENCH_WHOLE_FLOW_TOPOLOGIES ?? (compare ? 'a,a0,b,c' : 'a,b,c')).split(',');
+  const keys = (process.env.BENCH_WHOLE_FLOW_TOPOLOGIES ?? (compare ? 'a,a1,b,c' : 'a,b,c')).split(',');
   const wanted = TOPOLOGIES.filter((t) => keys.includes(t.key));
   if (!wanted.some((t) => t.shared)) return wanted;
   const unreachable = (await Promise.all([postgresUnreachable(), redisUnreachable()])).filter((why) => why !== undefined);

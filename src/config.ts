@@ -59,7 +59,7 @@ export interface Config {
   readonly metaVerifyToken: string | undefined;
   /** What this process runs: the HTTP API, the background work, or both (domain/process-role.ts). */
   readonly role: ProcessRole;
-  /** Where role `all` runs its background work: a supervised child process, this process, or auto (domain/process-role.ts). */
+  /** Where role `all` runs its background work: this process, or a child process it supervises (domain/process-role.ts). */
   readonly background: BackgroundPlacement;
   /**
    * How long a send cut short (by a crash, or an answer lost after the request was written) waits for Meta's status
@@ -136,7 +136,7 @@ export const CONFIG_VARIABLES: readonly { name: string; meaning: string }[] = [
   { name: 'SWITCHBOARD_DEMO', meaning: 'Create a demo account and number on a fresh database (default true; false to skip).' },
   { name: 'SWITCHBOARD_META_APP_SECRET', meaning: 'The Meta app secret: Meta\u2019s webhooks to /webhooks/meta are verified with it (required with a real upstream).' },
   { name: 'SWITCHBOARD_META_VERIFY_TOKEN', meaning: 'The verify token to enter in the Meta app\u2019s webhook settings (required with a real upstream).' },
-  { name: 'SWITCHBOARD_BACKGROUND', meaning: 'Where role all runs dispatch and webhooks: process (a child process it supervises, using a second core), inline (this process) or auto (default: process on SQLite, inline on PostgreSQL).' },
+  { name: 'SWITCHBOARD_BACKGROUND', meaning: 'Where role all runs dispatch and webhooks: inline (default, this process) or process (a child process it starts, restarts and stops).' },
   { name: 'SWITCHBOARD_ROLE', meaning: 'What this process runs: api (HTTP only), worker (dispatch, webhooks, sync, pruning; probes only over HTTP) or all (default); `serve --role` wins.' },
   { name: 'SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE', meaning: 'Allow webhook endpoints on private and loopback addresses (default false).' },
   { name: 'SWITCHBOARD_WEBHOOK_BACKLOG_CAP', meaning: 'Undelivered webhook events per account before its sends are refused with 503 (default 100000).' },
@@ -196,7 +196,7 @@ const DEFAULTS: Config = {
   metaAppSecret: undefined,
   metaVerifyToken: undefined,
   role: 'all',
-  background: 'auto',
+  background: 'inline',
   recoveryGraceMs: 10_000,
   upstreamTimeoutMs: 15_000,
   templateSyncSeconds: 900,

@@ -3,7 +3,6 @@ import { Option, type Command } from 'commander';
 import { CONFIG_VARIABLES, loadConfig, processRole } from '../config.js';
 import { backgroundInChild, PROCESS_ROLES } from '../domain/process-role.js';
 import { startGateway, type RunningGateway } from '../main.js';
-import { sqliteFileOf } from '../store/open-store.js';
 import { linkToServingProcess } from '../runtime/background-child.js';
 import { PARTNER_VARIABLE } from '../runtime/background-process.js';
 
@@ -63,7 +62,7 @@ export function registerServe(program: Command): void {
       };
       // Forked by a serving process: it stops this one (SIGTERM), or this one stops when it is gone.
       const link = linkToServingProcess(process.env[PARTNER_VARIABLE] !== undefined, () => stop('the serving process is gone'));
-      const background = !link && backgroundInChild(role, config.background, sqliteFileOf(config) !== undefined);
+      const background = !link && backgroundInChild(role, config.background);
       const gateway = await startGateway({ ...config, role }, link ? { partner: link.wakeUps } : { backgroundProcess: background });
       running.gateway = gateway;
       if (link) link.started(gateway.metrics.registry);

@@ -37,13 +37,11 @@ it('knows the roles and nothing else', () => {
 
 describe('backgroundInChild', () => {
   it.each([
-    ['all', 'auto', true, true],
-    ['all', 'auto', false, false],
-    ['all', 'process', false, true],
-    ['all', 'inline', true, false],
-    ['api', 'process', true, false],
-    ['worker', 'auto', true, false],
-  ] as const)('role %s, placement %s, embedded store %s: child %s', (role: ProcessRole, placement: BackgroundPlacement, embedded, child) => {
-    expect(backgroundInChild(role, placement, embedded)).toBe(child);
+    ['all', 'process', true],
+    ['all', 'inline', false],
+    ['api', 'process', false],
+    ['worker', 'process', false],
+  ] as const)('role %s, placement %s: child %s', (role: ProcessRole, placement: BackgroundPlacement, child) => {
+    expect(backgroundInChild(role, placement)).toBe(child);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * `switchboard serve` on the embedded store runs its background work in a child process by default: the child is the
- * one that calls the upstream (the serving process's metrics count its calls), wake-ups reach it, it is started again
- * when it dies, it stops with its serving process, and `SWITCHBOARD_BACKGROUND=inline` keeps everything in one process.
+ * `switchboard serve` with `SWITCHBOARD_BACKGROUND=process` runs its background work in a child process: the child is
+ * the one that calls the upstream (the serving process's metrics count its calls), wake-ups reach it, it is started
+ * again when it dies, and it stops with its serving process. By default everything stays in one process.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +57,7 @@ async function upstreamCalls(served: ServedGateway): Promise<number> {
 
 describe('the background process of serve', () => {
   it('dispatches from a child, is restarted when it dies, and stops with its serving process', async () => {
-    const env = sqliteEnv();
+    const env = sqliteEnv({ SWITCHBOARD_BACKGROUND: 'process' });
     const served = await serveProcess(env, /Account key/);
     try {
       const child = childPidOf(served);
@@ -86,8 +86,8 @@ describe('the background process of serve', () => {
     }
   }, 90_000);
 
-  it('keeps the background work in the serving process with SWITCHBOARD_BACKGROUND=inline', async () => {
-    const served = await serveProcess(sqliteEnv({ SWITCHBOARD_BACKGROUND: 'inline' }), /Account key/);
+  it('keeps the background work in the serving process by default', async () => {
+    const served = await serveProcess(sqliteEnv(), /Account key/);
     try {
       expect(childPidOf(served)).toBeUndefined();
       await sendAndRead(served);
