@@ -32,6 +32,12 @@ describe('the background lock of an SQLite file', () => {
     release();
   });
 
+  it('is taken on a first start, before the data directory exists', async () => {
+    const release = await takeBackgroundLock(join(dir, 'not-yet', 'first.db'), 0);
+    expect(existsSync(join(dir, 'not-yet', 'first.db.background.pid'))).toBe(true);
+    release();
+  });
+
   it('takes a file left by a crashed holder or unreadable as stale', async () => {
     const db = join(dir, 'stale.db');
     writeFileSync(`${db}.background.pid`, 'not a pid\n');

@@ -5,7 +5,8 @@
  * new one must not hand those messages out again meanwhile. The lock is a file next to the database naming the holder's
  * process id; a holder that is gone (killed, crashed) leaves a file that the next taker finds stale.
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const POLL_MS = 100;
 
@@ -45,6 +46,8 @@ function tryTake(file: string): boolean {
 /** Waits (at most `waitMs`) for the lock of `databaseFile`; answers its release. */
 export async function takeBackgroundLock(databaseFile: string, waitMs: number): Promise<() => void> {
   const file = `${databaseFile}.background.pid`;
+  // Taken before the store opens: on a first start the data directory does not exist yet.
+  mkdirSync(dirname(file), { recursive: true });
   const deadline = Date.now() + waitMs;
   while (!tryTake(file)) {
     if (Date.now() >= deadline)
