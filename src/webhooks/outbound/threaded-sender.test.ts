@@ -1,30 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { hookServers } from '../../../test/helpers/hook-server.js';
 import { ThreadedWebhookSender } from './threaded-sender.js';
 
-const servers: Server[] = [];
-const senders: ThreadedWebhookSender[] = [];
-afterEach(async () => {
-  for (const s of senders.splice(0)) await s.close();
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((done) => s.close(done));
-  }
-});
-
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-}
+const { serve, track } = hookServers();
 
 function sender(timeoutMs = 300): ThreadedWebhookSender {
   const s = new ThreadedWebhookSender({ timeoutMs, connectionsPerOrigin: 4, allowPrivate: true });
-  senders.push(s);
-  return s;
+  return track(s);
 }
 
 const post = (url: string, id: string) => ({ url, body: `{"id":"${id}"}`, headers: { 'webhook-id': id, 'webhook-timestamp': '1', 'webhook-signature': 'v1,x' } });

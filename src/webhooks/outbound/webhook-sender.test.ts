@@ -1,29 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { hookServers } from '../../../test/helpers/hook-server.js';
 import { guardedLookup, HttpWebhookSender } from './webhook-sender.js';
 
-const servers: Server[] = [];
-const senders: HttpWebhookSender[] = [];
-afterEach(async () => {
-  for (const s of senders.splice(0)) await s.close();
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((done) => s.close(done));
-  }
-});
-
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-}
+const { serve, track } = hookServers();
 
 function sender(options: Partial<ConstructorParameters<typeof HttpWebhookSender>[0]> = {}): HttpWebhookSender {
   const s = new HttpWebhookSender({ timeoutMs: 2_000, connectionsPerOrigin: 2, allowPrivate: true, ...options });
-  senders.push(s);
-  return s;
+  return track(s);
 }
 
 const post = (url: string) => ({ url, body: '{"type":"x"}', headers: { 'webhook-id': 'evt_1', 'webhook-timestamp': '1', 'webhook-signature': 'v1,x' } });
